@@ -1,0 +1,40 @@
+"""atmodem: HTTP(S) through a cellular modem's own HTTP stack, driven with AT commands.
+
+No Home Assistant imports below this package: it is usable (and tested) on its own.
+"""
+
+from .dialects import DIALECTS, NoHttpCommandsError
+from .engine import AtEngine, AtReply, ConnectionState, Prompt, Urc
+from .errors import (
+    AtCommandError,
+    ModemDisconnectedError,
+    ModemError,
+    ModemHttpError,
+    ModemTimeoutError,
+    RequestRejected,
+)
+from .modem import Modem, open_modem
+from .response import HttpResponse
+from .status import DeviceInfo, ModemStatus, Registration
+
+__all__ = [
+    "DIALECTS",
+    "AtCommandError",
+    "AtEngine",
+    "AtReply",
+    "ConnectionState",
+    "DeviceInfo",
+    "HttpResponse",
+    "Modem",
+    "ModemDisconnectedError",
+    "ModemError",
+    "ModemHttpError",
+    "ModemStatus",
+    "ModemTimeoutError",
+    "NoHttpCommandsError",
+    "Prompt",
+    "Registration",
+    "RequestRejected",
+    "Urc",
+    "open_modem",
+]

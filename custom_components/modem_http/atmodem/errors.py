@@ -1,0 +1,100 @@
+"""Typed errors of the atmodem library.
+
+Every failure a caller can see is one of these, so the integration can map each to a translated
+message and never has to guess from a string. Each carries the modem's own code where it has one.
+"""
+
+from __future__ import annotations
+
+# 3GPP TS 27.007 section 9.2 texts, used to turn AT+CMEE=2 verbose errors back into numbers and to
+# give numeric AT+CMEE=1 errors a readable message.
+CME_ERROR_TEXTS: dict[int, str] = {
+    0: "phone failure",
+    1: "no connection to phone",
+    3: "operation not allowed",
+    4: "operation not supported",
+    10: "SIM not inserted",
+    11: "SIM PIN required",
+    12: "SIM PUK required",
+    13: "SIM failure",
+    14: "SIM busy",
+    15: "SIM wrong",
+    16: "incorrect password",
+    20: "memory full",
+    21: "invalid index",
+    22: "not found",
+    23: "memory failure",
+    24: "text string too long",
+    25: "invalid characters in text string",
+    26: "dial string too long",
+    27: "invalid characters in dial string",
+    30: "no network service",
+    31: "network timeout",
+    32: "network not allowed - emergency calls only",
+    50: "Incorrect parameters",
+    100: "unknown",
+}
+_CME_CODES_BY_TEXT = {text.lower(): code for code, text in CME_ERROR_TEXTS.items()}
+
+
+def cme_code_from_text(text: str) -> int | None:
+    """Return the numeric code of a verbose (+CMEE=2) error text, if it is a standard one."""
+    return _CME_CODES_BY_TEXT.get(text.strip().lower())
+
+
+class ModemError(Exception):
+    """Base of every error raised by atmodem."""
+
+
+class AtCommandError(ModemError):
+    """The modem answered a command with ERROR, +CME ERROR, +CMS ERROR or NO CARRIER."""
+
+    def __init__(
+        self,
+        command: str,
+        final: str,
+        *,
+        cme_code: int | None = None,
+        cme_text: str | None = None,
+        cms_code: int | None = None,
+    ) -> None:
+        """Keep the raw final line too: some firmware puts vendor text there."""
+        self.command = command
+        self.final = final
+        self.cme_code = cme_code
+        self.cme_text = cme_text
+        self.cms_code = cms_code
+        detail = final
+        if cme_code is not None and cme_text is None:
+            known = CME_ERROR_TEXTS.get(cme_code)
+            detail = f"{final} ({known})" if known else final
+        super().__init__(f"{command}: {detail}")
+
+
+class ModemHttpError(ModemError):
+    """The modem's HTTP stack reported one of its own error numbers (such as 702 or 713)."""
+
+    def __init__(self, code: int, message: str, *, method: str | None = None) -> None:
+        """Code is the modem's number, message a readable explanation from the manual."""
+        self.code = code
+        self.message = message
+        self.method = method
+        super().__init__(f"modem HTTP error {code}: {message}")
+
+
+class ModemTimeoutError(ModemError, TimeoutError):
+    """The modem did not answer in time; the engine resynchronises before the next command."""
+
+
+class ModemDisconnectedError(ModemError, ConnectionError):
+    """The port closed or the modem restarted while it was needed."""
+
+
+class RequestRejected(ModemError, ValueError):
+    """Input refused before anything was sent to the modem (range, length or AT injection)."""
+
+    def __init__(self, field: str, reason: str) -> None:
+        """Field names what the caller passed, so the message can point at it."""
+        self.field = field
+        self.reason = reason
+        super().__init__(f"{field}: {reason}")

@@ -1,0 +1,157 @@
+"""Turn the modem's byte stream into lines, raw data blocks and prompts.
+
+A modem interleaves text lines with binary payloads whose length is announced by the line before
+them (`+HTTPREAD: DATA,10`, `CONNECT`). Only the party that knows the command in flight can tell
+whether a line announces data, so the parser asks a callback synchronously, line by line, before it
+looks at a single byte more. That keeps bodies containing `\\r\\nOK\\r\\n` or NUL bytes intact.
+
+The parser is synchronous and does no I/O, so it can be fed a stream split at every byte in tests.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Protocol
+
+# A line longer than this without any CR or LF is garbage (or a lost terminator): emit it as a line
+# rather than buffer without bound.
+MAX_LINE_BYTES = 8192
+
+
+@dataclass(frozen=True, slots=True)
+class UntilTerminator:
+    """Raw data of unknown length that ends right before `terminator` (which is then parsed)."""
+
+    terminator: bytes
+
+
+DataSpec = int | UntilTerminator | None
+"""What follows a line: a byte count, data up to a terminator, or nothing (None or 0)."""
+
+
+class FrameSink(Protocol):
+    """Receives what the parser finds, in stream order."""
+
+    def on_line(self, line: bytes) -> None:
+        """A complete non-empty line without its CR/LF."""
+
+    def on_data(self, data: bytes, *, final: bool) -> None:
+        """A piece of a raw block; final is True on its last piece."""
+
+    def on_prompt(self) -> None:
+        """The `>` input prompt (it has no line terminator)."""
+
+
+class AtStreamParser:
+    """Incremental splitter of modem output; feed bytes as they arrive."""
+
+    def __init__(self, sink: FrameSink, data_after: Callable[[bytes], DataSpec]) -> None:
+        """`data_after(line)` says whether raw data follows that line."""
+        self._sink = sink
+        self._data_after = data_after
+        self._buffer = bytearray()
+        self._raw_remaining = 0
+        self._raw_until: bytes | None = None
+        self._skip_lf = False
+        self.expect_prompt = False
+
+    @property
+    def in_raw_data(self) -> bool:
+        """True while a raw block is being delivered."""
+        return self._raw_remaining > 0 or self._raw_until is not None
+
+    def reset(self) -> None:
+        """Forget partial input (after a resynchronisation or a reconnect)."""
+        self._buffer.clear()
+        self._raw_remaining = 0
+        self._raw_until = None
+        self._skip_lf = False
+        self.expect_prompt = False
+
+    def feed(self, data: bytes) -> None:
+        """Consume bytes; calls the sink for everything complete."""
+        if self._raw_remaining and not self._buffer and not self._skip_lf:
+            # Fast path for bulk bodies: hand the chunk straight on, no copy into the buffer.
+            take = min(self._raw_remaining, len(data))
+            self._raw_remaining -= take
+            self._sink.on_data(data[:take], final=self._raw_remaining == 0)
+            data = data[take:]
+            if not data:
+                return
+        self._buffer += data
+        self._drain()
+
+    def _drain(self) -> None:
+        buf = self._buffer
+        while buf:
+            if self._skip_lf:
+                self._skip_lf = False
+                if buf[0] == 0x0A:
+                    del buf[0]
+                    continue
+            if self._raw_remaining:
+                take = min(self._raw_remaining, len(buf))
+                chunk = bytes(buf[:take])
+                del buf[:take]
+                self._raw_remaining -= take
+                self._sink.on_data(chunk, final=self._raw_remaining == 0)
+                continue
+            if self._raw_until is not None:
+                if not self._drain_until(buf, self._raw_until):
+                    return
+                continue
+            if not self._drain_line(buf):
+                return
+
+    def _drain_until(self, buf: bytearray, terminator: bytes) -> bool:
+        index = buf.find(terminator)
+        if index < 0:
+            keep = len(terminator) - 1
+            if len(buf) > keep:
+                chunk = bytes(buf[: len(buf) - keep])
+                del buf[: len(buf) - keep]
+                self._sink.on_data(chunk, final=False)
+            return False
+        chunk = bytes(buf[:index])
+        del buf[:index]
+        self._raw_until = None
+        self._sink.on_data(chunk, final=True)
+        return True
+
+    def _drain_line(self, buf: bytearray) -> bool:
+        while buf and buf[0] in (0x0D, 0x0A):
+            del buf[0]
+        if not buf:
+            return False
+        if self.expect_prompt and buf[0] == 0x3E:  # '>'
+            del buf[0]
+            if buf[:1] == b" ":
+                del buf[0]
+            self.expect_prompt = False
+            self._sink.on_prompt()
+            return True
+        cr = buf.find(b"\r")
+        lf = buf.find(b"\n")
+        ends = [i for i in (cr, lf) if i >= 0]
+        if not ends:
+            if len(buf) > MAX_LINE_BYTES:
+                line = bytes(buf)
+                buf.clear()
+                self._sink.on_line(line)
+            return False
+        end = min(ends)
+        line = bytes(buf[:end])
+        terminator = buf[end]
+        del buf[: end + 1]
+        spec = self._data_after(line)
+        if spec:
+            # The announced data starts after the full line ending; with CR seen, skip one LF.
+            if terminator == 0x0D:
+                self._skip_lf = True
+            if isinstance(spec, UntilTerminator):
+                self._raw_until = spec.terminator
+            else:
+                self._raw_remaining = spec
+        self._sink.on_line(line)
+        return True

@@ -1,0 +1,193 @@
+"""The public face of atmodem: open a modem, make HTTP requests, read its identity and status."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import replace
+
+from .dialects import HttpDriver, HttpRequest, create_driver, detect_dialect
+from .dialects.base import BodySink
+from .engine import AtEngine, ConnectionState, StateListener
+from .errors import ModemError, ModemTimeoutError, RequestRejected
+from .response import HttpResponse
+from .status import DeviceInfo, ModemStatus, read_device_info, read_status
+from .transport import TransportOpener, open_serial_transport
+
+_METHODS = frozenset({"GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"})
+
+
+class Modem:
+    """One modem: an AT engine plus the HTTP driver of the dialect it speaks.
+
+    HTTP transactions span several commands and URCs, so they are serialised by their own lock on
+    top of the engine's per-command lock; status polls may still run between a transaction's steps,
+    as they do on real modules while a request is in flight.
+    """
+
+    def __init__(self, engine: AtEngine, driver: HttpDriver) -> None:
+        """Use open_modem() rather than this."""
+        self.engine = engine
+        self._driver = driver
+        self._http_lock = asyncio.Lock()
+        self._setup_generation = -1
+
+    @property
+    def dialect(self) -> str:
+        """The dialect name: simcom, httpcfg or quectel."""
+        return self._driver.name
+
+    @property
+    def driver(self) -> HttpDriver:
+        """The dialect driver (for dialect-specific extras)."""
+        return self._driver
+
+    @property
+    def connected(self) -> bool:
+        """True while the serial port is open."""
+        return self.engine.connected
+
+    @property
+    def methods(self) -> frozenset[str]:
+        """The HTTP methods this modem's dialect can send."""
+        return self._driver.methods
+
+    @property
+    def max_body(self) -> int:
+        """The largest request body this dialect accepts."""
+        return self._driver.max_body
+
+    def add_listener(self, listener: StateListener) -> Callable[[], None]:
+        """Be told when the port connects, disconnects or the modem restarts."""
+        return self.engine.add_listener(listener)
+
+    async def _ensure_setup(self) -> None:
+        if self._setup_generation != self.engine.generation or self._setup_generation < 0:
+            await self._driver.setup(self.engine)
+            self._setup_generation = self.engine.generation
+
+    async def http_request(
+        self,
+        method: str,
+        url: str,
+        *,
+        headers: Mapping[str, str] | None = None,
+        body: bytes | None = None,
+        timeout: float = 60.0,
+        byte_range: tuple[int, int | None] | None = None,
+        content_type: str | None = None,
+        body_sink: BodySink | None = None,
+    ) -> HttpResponse:
+        """Send one HTTP(S) request through the modem and return its response.
+
+        Raises RequestRejected for input the dialect cannot send (nothing reaches the modem),
+        ModemHttpError for the modem's own HTTP errors, ModemTimeoutError, ModemDisconnectedError.
+        """
+        method = method.upper()
+        if method not in _METHODS:
+            raise RequestRejected("method", f"{method!r} is not an HTTP method")
+        if method not in self._driver.methods:
+            allowed = ", ".join(sorted(self._driver.methods))
+            raise RequestRejected("method", f"the {self.dialect} dialect can send {allowed}")
+        if timeout <= 0:
+            raise RequestRejected("timeout", "must be positive")
+        request = HttpRequest(
+            method=method,
+            url=url,
+            headers=tuple((headers or {}).items()),
+            body=body,
+            timeout=timeout,
+            byte_range=byte_range,
+            content_type=content_type,
+            body_sink=body_sink,
+        )
+        started = time.monotonic()
+        async with asyncio.timeout(timeout + 5.0):
+            async with self._http_lock:
+                await self._ensure_setup()
+                response = await self._driver.request(self.engine, request)
+        return _with_elapsed(response, time.monotonic() - started)
+
+    async def post_modem_file(
+        self, url: str, file_name: str, *, timeout: float = 60.0
+    ) -> HttpResponse:
+        """POST a file already in the modem's file system."""
+        started = time.monotonic()
+        async with self._http_lock:
+            await self._ensure_setup()
+            response = await self._driver.post_modem_file(
+                self.engine, url, file_name, timeout=timeout
+            )
+        return _with_elapsed(response, time.monotonic() - started)
+
+    async def download_to_modem_file(
+        self, url: str, file_name: str, *, timeout: float = 60.0
+    ) -> HttpResponse:
+        """GET url into the modem's file system."""
+        started = time.monotonic()
+        async with self._http_lock:
+            await self._ensure_setup()
+            response = await self._driver.download_to_modem_file(
+                self.engine, url, file_name, timeout=timeout
+            )
+        return _with_elapsed(response, time.monotonic() - started)
+
+    async def device_info(self, timeout: float = 5.0) -> DeviceInfo:
+        """Manufacturer, model, firmware revision, IMEI and ICCID."""
+        return await read_device_info(self.engine, timeout)
+
+    async def status(self, timeout: float = 5.0) -> ModemStatus:
+        """Signal, registration, operator and packet attach."""
+        return await read_status(self.engine, timeout)
+
+    async def close(self) -> None:
+        """Close the serial port."""
+        await self.engine.close()
+
+
+def _with_elapsed(response: HttpResponse, elapsed: float) -> HttpResponse:
+    return replace(response, elapsed=elapsed)
+
+
+async def open_modem(
+    url: str,
+    baudrate: int = 115200,
+    dialect: str = "auto",
+    *,
+    opener: TransportOpener = open_serial_transport,
+    timeout: float = 10.0,
+    write_chunk_size: int = 1024,
+    write_chunk_delay: float = 0.0,
+    reconnect: bool = True,
+) -> Modem:
+    """Open the port, initialise the modem, pick (or detect) its dialect.
+
+    Raises ModemDisconnectedError when the port cannot be opened, ModemTimeoutError when nothing
+    answers, NoHttpCommandsError when no HTTP family answers (dialect="auto").
+    """
+    engine = AtEngine(
+        url,
+        baudrate,
+        opener=opener,
+        write_chunk_size=write_chunk_size,
+        write_chunk_delay=write_chunk_delay,
+        reconnect=reconnect,
+    )
+    try:
+        async with asyncio.timeout(timeout):
+            await engine.open()
+            name = await detect_dialect(engine) if dialect == "auto" else dialect
+            driver = create_driver(name)
+    except TimeoutError as err:
+        await engine.close()
+        if isinstance(err, ModemError):
+            raise
+        raise ModemTimeoutError(f"no modem answered within {timeout:g} s") from err
+    except BaseException:
+        await engine.close()
+        raise
+    return Modem(engine, driver)
+
+
+__all__ = ["ConnectionState", "Modem", "open_modem"]

@@ -1,0 +1,72 @@
+"""Checks applied to everything a caller passes before a byte of it reaches the modem.
+
+AT commands are text lines with quoted strings: a `"` ends a string early, CR/LF ends the command,
+so a header value like `x"<CR><LF>AT+CFUN=0` would run a second command (AT injection). It is
+refused with RequestRejected instead of being escaped, because modems have no escaping rules.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from .errors import RequestRejected
+
+_FORBIDDEN = frozenset({'"'}) | frozenset(chr(c) for c in range(0x20)) | {"\x7f"}
+
+
+def check_text(field: str, value: str, *, max_length: int, allow_empty: bool = True) -> str:
+    """Refuse quotes, control characters, non-ASCII and overlong values."""
+    if not value and not allow_empty:
+        raise RequestRejected(field, "must not be empty")
+    bad = sorted({ch for ch in value if ch in _FORBIDDEN})
+    if bad:
+        shown = ", ".join(repr(ch) for ch in bad)
+        raise RequestRejected(field, f"contains characters the modem cannot take: {shown}")
+    if not value.isascii():
+        raise RequestRejected(field, "must be ASCII (percent-encode other characters)")
+    if len(value) > max_length:
+        raise RequestRejected(field, f"is {len(value)} characters long; at most {max_length}")
+    return value
+
+
+def check_range(field: str, value: int, low: int, high: int) -> int:
+    """Refuse a number outside the manual's range (bool is not a number here)."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise RequestRejected(field, f"must be a whole number from {low} to {high}")
+    if not low <= value <= high:
+        raise RequestRejected(field, f"is {value}; the modem accepts {low} to {high}")
+    return value
+
+
+def check_url(url: str, *, max_length: int) -> str:
+    """An absolute http(s) URL with a host, safe to put in a quoted AT argument."""
+    check_text("url", url, max_length=max_length, allow_empty=False)
+    if " " in url:
+        raise RequestRejected("url", "contains a space (percent-encode it as %20)")
+    parts = urlsplit(url)
+    if parts.scheme.lower() not in ("http", "https"):
+        raise RequestRejected("url", "must start with http:// or https://")
+    if not parts.hostname:
+        raise RequestRejected("url", "has no host")
+    try:
+        _ = parts.port
+    except ValueError as err:
+        raise RequestRejected("url", "has an invalid port") from err
+    return url
+
+
+def check_header(name: str, value: str) -> tuple[str, str]:
+    """A header name must be a token and neither part may carry control characters."""
+    check_text("headers", name, max_length=256, allow_empty=False)
+    if any(ch in name for ch in " :()<>@,;\\/[]?={}\t"):
+        raise RequestRejected("headers", f"header name {name!r} is not a valid token")
+    check_text("headers", value, max_length=2048)
+    return name, value
+
+
+def check_file_name(field: str, name: str, *, max_length: int) -> str:
+    """A modem file name: no paths, no traversal, no quotes or control characters."""
+    check_text(field, name, max_length=max_length, allow_empty=False)
+    if "/" in name or "\\" in name or name in (".", "..") or ":" in name:
+        raise RequestRejected(field, "must be a plain file name without a path")
+    return name
