@@ -1,0 +1,38 @@
+"""Runtime data shared by the integration's platforms and services."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from homeassistant.config_entries import ConfigEntry
+
+from .atmodem import Modem
+
+if TYPE_CHECKING:
+    from .coordinator import ModemCoordinator
+
+
+@dataclass(frozen=True, slots=True)
+class RequestRecord:
+    """What one service call did, for the sensors (last status, bytes, duration, error)."""
+
+    method: str
+    status: int | None
+    """HTTP status, or None when the request failed before a response."""
+    bytes_sent: int
+    bytes_received: int
+    duration: float
+    error: str | None = None
+    """Translation-friendly short error (e.g. "modem_http_error_713"), None on success."""
+
+
+@dataclass(slots=True)
+class ModemHttpData:
+    """What a config entry holds while loaded (entry.runtime_data)."""
+
+    modem: Modem
+    coordinator: ModemCoordinator
+
+
+type ModemHttpConfigEntry = ConfigEntry[ModemHttpData]
