@@ -25,3 +25,19 @@ DEFAULT_TIMEOUT: Final = 60
 
 EVENT_DOWNLOAD_COMPLETED: Final = "modem_http_download_completed"
 EVENT_DOWNLOAD_FAILED: Final = "modem_http_download_failed"
+
+# --- Config flow, coordinator and repairs (engineer A) ---
+
+MIN_SCAN_INTERVAL: Final = 10
+MAX_SCAN_INTERVAL: Final = 3600
+MIN_TIMEOUT: Final = 5
+MAX_TIMEOUT: Final = 600
+
+PROBE_TIMEOUT: Final = 10.0
+"""Seconds the config flow gives a modem to open, answer AT and name its HTTP family."""
+STATUS_TIMEOUT: Final = 5.0
+"""Seconds each status command may take before the poll counts as failed."""
+
+UNREACHABLE_ISSUE_AFTER: Final = 15 * 60
+"""Seconds a modem may stay unreachable before a repair issue tells the user."""
+ISSUE_MODEM_UNREACHABLE: Final = "modem_unreachable"
