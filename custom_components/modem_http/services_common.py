@@ -1,0 +1,139 @@
+"""What every modem_http service shares: picking the modem, checking input, running a request.
+
+Kept apart from the service handlers so the download service (its own module) uses exactly the
+same checks and the same bookkeeping as the plain requests.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Awaitable, Callable, Mapping
+from typing import Any, Final
+
+from homeassistant.config_entries import ConfigEntryState
+from homeassistant.core import HomeAssistant, callback
+
+from .atmodem import HttpResponse, ModemError, RequestRejected
+from .atmodem.validation import check_file_name, check_header, check_url
+from .const import CONF_TIMEOUT, DEFAULT_TIMEOUT, DOMAIN
+from .models import ModemHttpConfigEntry, RequestRecord
+from .services_errors import (
+    error_slug,
+    rejected_to_validation_error,
+    to_service_error,
+    validation_error,
+)
+
+ATTR_TIMEOUT: Final = "timeout"
+ATTR_MODEM_FILE: Final = "modem_file"
+
+MAX_MODEM_FILE_NAME: Final = 255
+"""The drivers apply their own (smaller) limits; this only keeps nonsense out early."""
+
+
+@callback
+def resolve_entry(hass: HomeAssistant, entry_id: str | None) -> ModemHttpConfigEntry:
+    """The target modem: the one named, or the only loaded one."""
+    if entry_id:
+        entry = hass.config_entries.async_get_entry(entry_id)
+        if entry is None or entry.domain != DOMAIN:
+            raise validation_error("modem_not_found", entry_id=entry_id)
+        if entry.state is not ConfigEntryState.LOADED:
+            raise validation_error("modem_not_loaded", name=entry.title)
+        loaded: ModemHttpConfigEntry = entry
+        return loaded
+    entries: list[ModemHttpConfigEntry] = hass.config_entries.async_loaded_entries(DOMAIN)
+    if not entries:
+        raise validation_error("no_modem")
+    if len(entries) > 1:
+        raise validation_error("multiple_modems", count=len(entries))
+    return entries[0]
+
+
+def request_timeout(entry: ModemHttpConfigEntry, data: Mapping[str, Any]) -> float:
+    """The call's own timeout, else the one the user set in the entry's options."""
+    if ATTR_TIMEOUT in data:
+        return float(data[ATTR_TIMEOUT])
+    return float(entry.options.get(CONF_TIMEOUT, DEFAULT_TIMEOUT))
+
+
+def checked_url(url: str) -> str:
+    """An http(s) URL safe to quote in an AT command (the drivers apply their length limits)."""
+    try:
+        return check_url(url, max_length=8192)
+    except RequestRejected as err:
+        raise rejected_to_validation_error(err) from err
+
+
+def checked_headers(headers: Mapping[str, str]) -> tuple[dict[str, str], str | None]:
+    """The headers with AT injection refused, and any Content-Type split out.
+
+    Dialects set the content type with a command of its own, so a Content-Type header moves to
+    the content_type argument rather than being sent twice.
+    """
+    result: dict[str, str] = {}
+    content_type: str | None = None
+    try:
+        for name, value in headers.items():
+            check_header(name, value)
+            if name.lower() == "content-type":
+                content_type = value
+            else:
+                result[name] = value
+    except RequestRejected as err:
+        raise rejected_to_validation_error(err) from err
+    return result, content_type
+
+
+def checked_modem_file(name: str) -> str:
+    """A file name in the modem's own file system, without paths or AT injection."""
+    try:
+        return check_file_name(ATTR_MODEM_FILE, name, max_length=MAX_MODEM_FILE_NAME)
+    except RequestRejected as err:
+        raise rejected_to_validation_error(err) from err
+
+
+async def perform(
+    entry: ModemHttpConfigEntry,
+    method: str,
+    bytes_sent: int,
+    timeout: float,
+    send: Callable[[], Awaitable[HttpResponse]],
+    *,
+    received: Callable[[HttpResponse], int] | None = None,
+) -> HttpResponse:
+    """Run one modem transaction, record it for the sensors, translate its errors."""
+    started = time.monotonic()
+    try:
+        response = await send()
+    except (ModemError, TimeoutError) as err:
+        _record(entry, method, None, bytes_sent, 0, started, error_slug(err))
+        raise to_service_error(err, timeout=timeout) from err
+    except BaseException as err:
+        # The body sink's own errors (a file that appeared meanwhile), cancellation, or a bug:
+        # still counted, then passed on unchanged.
+        _record(entry, method, None, bytes_sent, 0, started, error_slug(err))
+        raise
+    size = received(response) if received else len(response.body)
+    _record(entry, method, response.status, response.bytes_sent or bytes_sent, size, started)
+    return response
+
+
+def _record(
+    entry: ModemHttpConfigEntry,
+    method: str,
+    status: int | None,
+    bytes_sent: int,
+    bytes_received: int,
+    started: float,
+    error: str | None = None,
+) -> None:
+    record = RequestRecord(
+        method=method,
+        status=status,
+        bytes_sent=bytes_sent,
+        bytes_received=bytes_received,
+        duration=time.monotonic() - started,
+        error=error,
+    )
+    entry.runtime_data.coordinator.async_record_request(record)

@@ -1,0 +1,181 @@
+"""The download service: a URL into a local file (atomically) or into the modem's file system.
+
+`path` names the target file itself. There is no configured download directory as in
+`downloader`, so the allow-list (`allowlist_external_dirs`) decides where files may go; relative
+paths are taken relative to the configuration directory. Like `downloader`, the outcome is also
+announced on the event bus, so automations can react to downloads started by others.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Mapping
+from typing import Any, Final
+from urllib.parse import urlsplit, urlunsplit
+
+from homeassistant.core import HomeAssistant, ServiceResponse
+
+from .atmodem import HttpResponse
+from .const import EVENT_DOWNLOAD_COMPLETED, EVENT_DOWNLOAD_FAILED
+from .file_transfer import TempFileSink, prepare_download_target
+from .models import ModemHttpConfigEntry
+from .services_common import (
+    ATTR_MODEM_FILE,
+    checked_headers,
+    checked_modem_file,
+    checked_url,
+    perform,
+)
+from .services_errors import error_slug, modem_failure, validation_error
+
+ATTR_URL: Final = "url"
+ATTR_PATH: Final = "path"
+ATTR_HEADERS: Final = "headers"
+ATTR_OVERWRITE: Final = "overwrite"
+
+
+def redact_url(url: str) -> str:
+    """The URL without a password, fit for the event bus and the logbook."""
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    host = parts.hostname or ""
+    if parts.port is not None:
+        host = f"{host}:{parts.port}"
+    return urlunsplit(parts._replace(netloc=f"{parts.username}:***@{host}"))
+
+
+async def async_download(
+    hass: HomeAssistant,
+    entry: ModemHttpConfigEntry,
+    data: Mapping[str, Any],
+    timeout: float,
+) -> ServiceResponse:
+    """Check, fetch, store; fire completed or failed; answer with where it went."""
+    url: str = data[ATTR_URL]
+    target_name = data.get(ATTR_PATH) or data.get(ATTR_MODEM_FILE)
+    try:
+        result = await _download(hass, entry, data, timeout)
+    except BaseException as err:
+        hass.bus.async_fire(
+            EVENT_DOWNLOAD_FAILED,
+            {
+                "url": redact_url(url),
+                "filename": target_name,
+                "config_entry_id": entry.entry_id,
+                "error": error_slug(err),
+            },
+        )
+        raise
+    hass.bus.async_fire(
+        EVENT_DOWNLOAD_COMPLETED,
+        {
+            "url": redact_url(url),
+            "filename": target_name,
+            "config_entry_id": entry.entry_id,
+            "size": result["size"],
+            "status": result["status"],
+        },
+    )
+    return result
+
+
+async def _download(
+    hass: HomeAssistant,
+    entry: ModemHttpConfigEntry,
+    data: Mapping[str, Any],
+    timeout: float,
+) -> dict[str, Any]:
+    if (ATTR_PATH in data) == (ATTR_MODEM_FILE in data):
+        raise validation_error("path_or_modem_file")
+    url = checked_url(data[ATTR_URL])
+    headers, content_type = checked_headers(data[ATTR_HEADERS])
+    if ATTR_MODEM_FILE not in data:
+        if content_type:
+            headers["Content-Type"] = content_type
+        return await _to_local_file(
+            hass, entry, url, data[ATTR_PATH], headers, data[ATTR_OVERWRITE], timeout
+        )
+    if headers or content_type:
+        raise validation_error(
+            "request_rejected",
+            field=ATTR_HEADERS,
+            reason="the modem fetches into its own files without extra headers",
+        )
+    return await _to_modem_file(entry, url, data[ATTR_MODEM_FILE], timeout)
+
+
+async def _to_modem_file(
+    entry: ModemHttpConfigEntry, url: str, name: str, timeout: float
+) -> dict[str, Any]:
+    modem = entry.runtime_data.modem
+    name = checked_modem_file(name)
+    response = await perform(
+        entry,
+        "GET",
+        0,
+        timeout,
+        lambda: modem.download_to_modem_file(url, name, timeout=timeout),
+        received=_announced_size,
+    )
+    if not response.ok:
+        raise modem_failure("download_bad_status", status=response.status)
+    return {
+        "status": response.status,
+        "modem_file": name,
+        "size": _announced_size(response),
+        "elapsed": round(response.elapsed, 3),
+    }
+
+
+def _announced_size(response: HttpResponse) -> int:
+    """The modem stored the body itself; its length is what it announced."""
+    if response.content_length is not None:
+        return response.content_length
+    return len(response.body)
+
+
+async def _to_local_file(
+    hass: HomeAssistant,
+    entry: ModemHttpConfigEntry,
+    url: str,
+    path: str,
+    headers: dict[str, str],
+    overwrite: bool,
+    timeout: float,
+) -> dict[str, Any]:
+    modem = entry.runtime_data.modem
+    target = await hass.async_add_executor_job(prepare_download_target, hass, path, overwrite)
+    sink = TempFileSink(hass, target)
+    await sink.open()
+    try:
+        response = await perform(
+            entry,
+            "GET",
+            0,
+            timeout,
+            lambda: modem.http_request(
+                "GET", url, headers=headers, timeout=timeout, body_sink=sink.write
+            ),
+            received=lambda response: sink.size or len(response.body),
+        )
+        size = await _keep(sink, response, overwrite)
+    except BaseException:
+        await asyncio.shield(sink.discard())
+        raise
+    return {
+        "status": response.status,
+        "path": target,
+        "size": size,
+        "elapsed": round(response.elapsed, 3),
+    }
+
+
+async def _keep(sink: TempFileSink, response: HttpResponse, overwrite: bool) -> int:
+    """Put a successful body in place; an error page is never saved as the file."""
+    if not response.ok:
+        raise modem_failure("download_bad_status", status=response.status)
+    if sink.size == 0 and response.body:
+        # A driver that could not stream handed the body over whole.
+        await sink.write(response.body)
+    return await sink.commit(overwrite)

@@ -1,0 +1,86 @@
+"""Turning atmodem's typed errors into Home Assistant's translated service errors.
+
+The split follows Home Assistant's rule: a ServiceValidationError is the caller's mistake (fix the
+call), a HomeAssistantError is the modem's or the network's (retry later). Every message names the
+modem's own number where it has one, because that number is what the module's manual lists.
+"""
+
+from __future__ import annotations
+
+import asyncio
+
+from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
+
+from .atmodem import (
+    AtCommandError,
+    ModemDisconnectedError,
+    ModemError,
+    ModemHttpError,
+    ModemTimeoutError,
+    RequestRejected,
+)
+from .const import DOMAIN
+
+
+def validation_error(key: str, **placeholders: object) -> ServiceValidationError:
+    """A translated error for input the caller must fix."""
+    return ServiceValidationError(
+        translation_domain=DOMAIN,
+        translation_key=key,
+        translation_placeholders={name: str(value) for name, value in placeholders.items()},
+    )
+
+
+def modem_failure(key: str, **placeholders: object) -> HomeAssistantError:
+    """A translated error for a modem or network failure."""
+    return HomeAssistantError(
+        translation_domain=DOMAIN,
+        translation_key=key,
+        translation_placeholders={name: str(value) for name, value in placeholders.items()},
+    )
+
+
+def rejected_to_validation_error(err: RequestRejected) -> ServiceValidationError:
+    """Name the field; a bad URL has its own message because it is the commonest mistake."""
+    if err.field == "url":
+        return validation_error("invalid_url", reason=err.reason)
+    return validation_error("request_rejected", field=err.field, reason=err.reason)
+
+
+def to_service_error(err: BaseException, *, timeout: float) -> HomeAssistantError:
+    """Map an error raised while the modem worked on a request to what the caller sees."""
+    if isinstance(err, RequestRejected):
+        return rejected_to_validation_error(err)
+    if isinstance(err, ModemHttpError):
+        return modem_failure("modem_http_error", code=err.code, message=err.message)
+    if isinstance(err, ModemDisconnectedError):
+        return modem_failure("modem_disconnected")
+    if isinstance(err, TimeoutError):
+        # ModemTimeoutError, or the overall deadline the Modem puts around a whole transaction.
+        return modem_failure("modem_timeout", timeout=f"{timeout:g}")
+    if isinstance(err, AtCommandError):
+        code = err.cme_code if err.cme_code is not None else err.final
+        return modem_failure("at_command_error", code=code)
+    return modem_failure("modem_error", error=str(err) or type(err).__name__)
+
+
+def error_slug(err: BaseException) -> str:
+    """The short, stable error name kept in RequestRecord.error for the sensors."""
+    if isinstance(err, RequestRejected):
+        return "request_rejected"
+    if isinstance(err, ModemHttpError):
+        return f"modem_http_error_{err.code}"
+    if isinstance(err, ModemDisconnectedError):
+        return "modem_disconnected"
+    if isinstance(err, (ModemTimeoutError, TimeoutError)):
+        return "modem_timeout"
+    if isinstance(err, AtCommandError):
+        code = err.cme_code if err.cme_code is not None else "error"
+        return f"at_command_error_{code}"
+    if isinstance(err, ModemError):
+        return "modem_error"
+    if isinstance(err, asyncio.CancelledError):
+        return "cancelled"
+    if isinstance(err, HomeAssistantError) and err.translation_key:
+        return err.translation_key
+    return type(err).__name__
