@@ -11,7 +11,7 @@ The parser is synchronous and does no I/O, so it can be fed a stream split at ev
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Protocol
 
 # A line longer than this without any CR or LF is garbage (or a lost terminator): emit it as a line
@@ -21,9 +21,16 @@ MAX_LINE_BYTES = 8192
 
 @dataclass(frozen=True, slots=True)
 class UntilTerminator:
-    """Raw data of unknown length that ends right before `terminator` (which is then parsed)."""
+    """Raw data of unknown length that ends right before `terminator` (which is then parsed).
+
+    With `then`, the terminator belongs to the data and `then(block)` is asked, with the whole
+    block, what raw data follows it directly (a count, another terminator, or nothing). That lets
+    a reader take an HTTP header block up to its blank line, learn Content-Length from it, and
+    read the body by exact length, all within one raw run that no line parsing interrupts.
+    """
 
     terminator: bytes
+    then: Callable[[bytes], DataSpec] | None = field(default=None, compare=False)
 
 
 DataSpec = int | UntilTerminator | None
@@ -53,6 +60,8 @@ class AtStreamParser:
         self._buffer = bytearray()
         self._raw_remaining = 0
         self._raw_until: bytes | None = None
+        self._raw_then: Callable[[bytes], DataSpec] | None = None
+        self._raw_block = bytearray()
         self._skip_lf = False
         self.expect_prompt = False
 
@@ -66,8 +75,17 @@ class AtStreamParser:
         self._buffer.clear()
         self._raw_remaining = 0
         self._raw_until = None
+        self._raw_then = None
+        self._raw_block.clear()
         self._skip_lf = False
         self.expect_prompt = False
+
+    def _start_raw(self, spec: DataSpec) -> None:
+        if isinstance(spec, UntilTerminator):
+            self._raw_until = spec.terminator
+            self._raw_then = spec.then
+        elif spec:
+            self._raw_remaining = spec
 
     def feed(self, data: bytes) -> None:
         """Consume bytes; calls the sink for everything complete."""
@@ -106,17 +124,29 @@ class AtStreamParser:
 
     def _drain_until(self, buf: bytearray, terminator: bytes) -> bool:
         index = buf.find(terminator)
+        then = self._raw_then
         if index < 0:
             keep = len(terminator) - 1
             if len(buf) > keep:
                 chunk = bytes(buf[: len(buf) - keep])
                 del buf[: len(buf) - keep]
+                if then is not None:
+                    self._raw_block += chunk
                 self._sink.on_data(chunk, final=False)
             return False
-        chunk = bytes(buf[:index])
-        del buf[:index]
+        end = index if then is None else index + len(terminator)
+        chunk = bytes(buf[:end])
+        del buf[:end]
         self._raw_until = None
-        self._sink.on_data(chunk, final=True)
+        self._raw_then = None
+        if then is None:
+            self._sink.on_data(chunk, final=True)
+            return True
+        block = bytes(self._raw_block) + chunk
+        self._raw_block.clear()
+        following = then(block)
+        self._start_raw(following)
+        self._sink.on_data(chunk, final=not self.in_raw_data)
         return True
 
     def _drain_line(self, buf: bytearray) -> bool:
@@ -149,9 +179,6 @@ class AtStreamParser:
             # The announced data starts after the full line ending; with CR seen, skip one LF.
             if terminator == 0x0D:
                 self._skip_lf = True
-            if isinstance(spec, UntilTerminator):
-                self._raw_until = spec.terminator
-            else:
-                self._raw_remaining = spec
+            self._start_raw(spec)
         self._sink.on_line(line)
         return True
