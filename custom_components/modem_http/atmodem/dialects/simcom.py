@@ -418,9 +418,24 @@ _HEAD_DATA = _announced_length("+HTTPHEAD:")
 _READ_DATA = _announced_length("+HTTPREAD:")
 
 
-def _read_finished(reply: AtReply) -> bool:
-    """HTTPREAD prints OK and its data in either order and ends with `+HTTPREAD: 0`."""
-    return reply.final is not None and "0" in reply.lines_with("+HTTPREAD:")
+class _ReadFinished:
+    """When one AT+HTTPREAD is over, whichever order the firmware prints things in.
+
+    SIM7600 and A76xx print OK first, then the data, then `+HTTPREAD: 0`; others print the data,
+    `+HTTPREAD: 0`, then OK; SIM800-family firmware prints the data then OK with no end marker.
+    So: the end marker after OK, or OK after data. The engine asks at once when OK arrives, which
+    is when it is noted whether data came before it.
+    """
+
+    def __init__(self) -> None:
+        self._data_before_ok: bool | None = None
+
+    def __call__(self, reply: AtReply) -> bool:
+        if reply.final is None:
+            return False
+        if self._data_before_ok is None:
+            self._data_before_ok = bool(reply.chunks)
+        return self._data_before_ok or "0" in reply.lines_with("+HTTPREAD:")
 
 
 @dataclass(frozen=True, slots=True)
@@ -466,7 +481,7 @@ async def read_body(
             f"AT+HTTPREAD={offset},{size}",
             timeout=min(deadline.left(), _line_seconds(engine, size) * 2 + _SERIAL_GRACE),
             data_after=_READ_DATA,
-            complete=_read_finished,
+            complete=_ReadFinished(),
         )
         data = reply.data
         if not data:
