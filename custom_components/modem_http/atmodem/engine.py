@@ -18,6 +18,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import re
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
@@ -44,6 +45,7 @@ _CMS_PREFIX: Final = "+CMS ERROR:"
 # prints RDY, +CFUN: 1, +CPIN: READY, +QUSIM: 1, +QIND: SMS DONE.
 _RESET_LINES: Final = ("RDY",)
 _RESET_WHEN_UNASKED: Final = ("+CPIN: READY",)
+_UNSAFE_COMMAND: Final = re.compile("[\r\n\x1a\x1b]")
 
 
 class Prompt(StrEnum):
@@ -113,7 +115,7 @@ class _Pending:
     complete: Completion | None
     prompt: Prompt | None
     future: asyncio.Future[AtReply]
-    prompt_seen: asyncio.Event
+    prompt_seen: asyncio.Event | None
     data_line_pending: bool = False
 
 
@@ -212,6 +214,8 @@ class AtEngine(asyncio.Protocol):
         self._closing = False
         self._reconnect_task: asyncio.Task[None] | None = None
         self._last_rx = time.monotonic()
+        self._decoded_raw: bytes | None = None
+        self._decoded_text = ""
         self.generation = 0
         """Bumped at each (re)initialisation, so upper layers know to redo their own setup."""
         self.last_error: BaseException | None = None
@@ -326,8 +330,15 @@ class AtEngine(asyncio.Protocol):
 
     # ------------------------------------------------------------ parser sink
 
+    def _decode(self, raw_line: bytes) -> str:
+        # The parser asks data_after and then on_line about the same line: decode it once.
+        if raw_line is not self._decoded_raw:
+            self._decoded_raw = raw_line
+            self._decoded_text = raw_line.decode("latin-1").strip()
+        return self._decoded_text
+
     def _data_after(self, raw_line: bytes) -> DataSpec:
-        line = raw_line.decode("latin-1").strip()
+        line = self._decode(raw_line)
         pending = self._pending
         if pending is not None and pending.data_after is not None:
             spec = pending.data_after(line)
@@ -344,7 +355,7 @@ class AtEngine(asyncio.Protocol):
 
     def on_line(self, line: bytes) -> None:
         """Route a line: echo, URC, information line, final result code, or stale."""
-        text = line.decode("latin-1").strip()
+        text = self._decode(line)
         if not text:
             return
         pending = self._pending
@@ -388,7 +399,7 @@ class AtEngine(asyncio.Protocol):
 
     def on_prompt(self) -> None:
         """The `>` prompt: the command in flight may write its payload."""
-        if self._pending is not None:
+        if self._pending is not None and self._pending.prompt_seen is not None:
             self._pending.prompt_seen.set()
 
     def _is_echo(self, text: str, pending: _Pending) -> bool:
@@ -413,6 +424,7 @@ class AtEngine(asyncio.Protocol):
         reply = pending.reply
         if (
             pending.prompt is not None
+            and pending.prompt_seen is not None
             and not pending.prompt_seen.is_set()
             and (text == pending.prompt.value or text.startswith(pending.prompt.value + " "))
         ):
@@ -429,9 +441,7 @@ class AtEngine(asyncio.Protocol):
             return
         if text in _ERROR_FINALS or text.startswith((_CME_PREFIX, _CMS_PREFIX)):
             reply.final = text
-            if not pending.future.done():
-                pending.future.set_exception(_error_for(reply.command, text))
-            pending.prompt_seen.set()
+            self._finish(pending, _error_for(reply.command, text))
             return
         reply.lines.append(text)
         self._check_complete(pending)
@@ -442,7 +452,24 @@ class AtEngine(asyncio.Protocol):
             return
         done = pending.complete(reply) if pending.complete is not None else reply.final is not None
         if done:
-            pending.future.set_result(reply)
+            self._finish(pending, reply)
+
+    def _finish(self, pending: _Pending, outcome: AtReply | ModemError) -> None:
+        """Settle the command and stop routing lines to it at once.
+
+        Later lines in the same read (a result URC right after OK) must go to URC handlers, not to
+        a command that is already answered.
+        """
+        if not pending.future.done():
+            if isinstance(outcome, ModemError):
+                pending.future.set_exception(outcome)
+            else:
+                pending.future.set_result(outcome)
+        if pending.prompt_seen is not None:
+            pending.prompt_seen.set()
+        if self._pending is pending:
+            self._pending = None
+            self._parser.expect_prompt = False
 
     def _on_modem_reset(self, text: str) -> None:
         _LOGGER.warning("modem restarted (%s)", text)
@@ -453,9 +480,8 @@ class AtEngine(asyncio.Protocol):
 
     def _fail_pending(self, error: ModemError) -> None:
         pending = self._pending
-        if pending is not None and not pending.future.done():
-            pending.future.set_exception(error)
-            pending.prompt_seen.set()
+        if pending is not None:
+            self._finish(pending, error)
 
     # ------------------------------------------------------------- URC API
 
@@ -503,7 +529,7 @@ class AtEngine(asyncio.Protocol):
         - `complete(reply)`: for commands whose output goes on after OK (SIMCom `AT+HTTPREAD`
           prints OK, then the data, then `+HTTPREAD: 0`). Error finals always complete.
         """
-        if any(ch in command for ch in "\r\n\x1a\x1b"):
+        if _UNSAFE_COMMAND.search(command):
             raise ValueError("command text must not contain CR, LF, Ctrl-Z or ESC")
         deadline = asyncio.get_running_loop().time() + timeout
         async with self._lock:
@@ -588,7 +614,7 @@ class AtEngine(asyncio.Protocol):
             complete=complete,
             prompt=prompt if payload is not None else None,
             future=loop.create_future(),
-            prompt_seen=asyncio.Event(),
+            prompt_seen=asyncio.Event() if payload is not None else None,
         )
         self._pending = pending
         self._parser.expect_prompt = pending.prompt is Prompt.GREATER_THAN
@@ -596,7 +622,7 @@ class AtEngine(asyncio.Protocol):
             async with asyncio.timeout_at(deadline):
                 transport.write(command.encode("ascii") + b"\r")
                 if payload is not None:
-                    if pending.prompt is not None:
+                    if pending.prompt_seen is not None and pending.prompt is not None:
                         await pending.prompt_seen.wait()
                     if not pending.future.done():
                         await self._write_payload(payload)
@@ -610,8 +636,9 @@ class AtEngine(asyncio.Protocol):
             self._needs_resync = True
             raise
         finally:
-            self._pending = None
-            self._parser.expect_prompt = False
+            if self._pending is pending:
+                self._pending = None
+                self._parser.expect_prompt = False
             if pending.future.done() and not pending.future.cancelled():
                 pending.future.exception()  # mark retrieved
             else:
