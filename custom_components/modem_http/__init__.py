@@ -1,15 +1,121 @@
-"""The Modem HTTP integration: HTTP(S) requests through a cellular modem's own HTTP stack."""
+"""The Modem HTTP integration: HTTP(S) requests through a cellular modem's own HTTP stack.
+
+Each config entry owns one open modem for as long as it is loaded. Setup opens the port, checks
+the modem is the one the entry was made for (same IMEI), polls its status once, and only then
+creates entities; any failure closes the port again and leaves Home Assistant to retry.
+"""
 
 from __future__ import annotations
 
+from homeassistant.const import Platform
 from homeassistant.core import HomeAssistant
+from homeassistant.exceptions import ConfigEntryError, ConfigEntryNotReady
+from homeassistant.helpers import config_validation as cv
 from homeassistant.helpers.typing import ConfigType
 
-from .const import DOMAIN
+from .atmodem import (
+    Modem,
+    ModemDisconnectedError,
+    ModemError,
+    NoHttpCommandsError,
+    open_modem,
+)
+from .atmodem.transport import redact_url
+from .const import (
+    CONF_BAUDRATE,
+    CONF_DEVICE,
+    CONF_DIALECT,
+    DEFAULT_BAUDRATE,
+    DIALECT_AUTO,
+    DOMAIN,
+)
+from .coordinator import ModemCoordinator
+from .models import ModemHttpConfigEntry, ModemHttpData
+from .services import async_setup_services
 
-__all__ = ["DOMAIN", "async_setup"]
+__all__ = ["DOMAIN", "async_setup", "async_setup_entry", "async_unload_entry"]
+
+PLATFORMS: list[Platform] = [Platform.BINARY_SENSOR, Platform.SENSOR]
+
+CONFIG_SCHEMA = cv.config_entry_only_config_schema(DOMAIN)
 
 
 async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
-    """Set up the integration; services are registered here once (later issues)."""
+    """Register the services once; they find their modem by config entry at call time."""
+    async_setup_services(hass)
     return True
+
+
+async def async_setup_entry(hass: HomeAssistant, entry: ModemHttpConfigEntry) -> bool:
+    """Open the modem, check its identity, poll it once, then set up the platforms."""
+    device = entry.data[CONF_DEVICE]
+    modem = await _async_open(device, entry)
+    try:
+        try:
+            identity = await modem.device_info()
+        except ModemError as err:
+            raise ConfigEntryNotReady(
+                translation_domain=DOMAIN,
+                translation_key="setup_modem_not_answering",
+                translation_placeholders={"device": redact_url(device), "error": str(err)},
+            ) from err
+        _check_same_modem(entry, identity.imei)
+        coordinator = ModemCoordinator(hass, entry, modem, identity)
+        await coordinator.async_config_entry_first_refresh()
+    except BaseException:
+        await modem.close()
+        raise
+    entry.runtime_data = ModemHttpData(modem=modem, coordinator=coordinator)
+    await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
+    return True
+
+
+def _check_same_modem(entry: ModemHttpConfigEntry, imei: str) -> None:
+    """Refuse another modem on the entry's port.
+
+    Its requests would be billed to another SIM and its entities would land on the wrong device;
+    reconfigure is the way out.
+    """
+    if entry.unique_id is not None and imei != entry.unique_id:
+        raise ConfigEntryError(
+            translation_domain=DOMAIN,
+            translation_key="setup_wrong_modem",
+            translation_placeholders={"device": redact_url(entry.data[CONF_DEVICE])},
+        )
+
+
+async def _async_open(device: str, entry: ModemHttpConfigEntry) -> Modem:
+    """open_modem with each failure turned into a translated "not ready" reason."""
+    placeholders = {"device": redact_url(device)}
+    try:
+        return await open_modem(
+            device,
+            entry.data.get(CONF_BAUDRATE, DEFAULT_BAUDRATE),
+            entry.data.get(CONF_DIALECT, DIALECT_AUTO),
+        )
+    except NoHttpCommandsError as err:
+        raise ConfigEntryNotReady(
+            translation_domain=DOMAIN,
+            translation_key="setup_no_http_commands",
+            translation_placeholders=placeholders,
+        ) from err
+    except ModemDisconnectedError as err:
+        raise ConfigEntryNotReady(
+            translation_domain=DOMAIN,
+            translation_key="setup_cannot_open_port",
+            translation_placeholders={**placeholders, "error": str(err)},
+        ) from err
+    except ModemError as err:
+        raise ConfigEntryNotReady(
+            translation_domain=DOMAIN,
+            translation_key="setup_modem_not_answering",
+            translation_placeholders={**placeholders, "error": str(err)},
+        ) from err
+
+
+async def async_unload_entry(hass: HomeAssistant, entry: ModemHttpConfigEntry) -> bool:
+    """Remove the entities, then close the port so another entry or program may open it."""
+    unloaded = await hass.config_entries.async_unload_platforms(entry, PLATFORMS)
+    if unloaded:
+        await entry.runtime_data.modem.close()
+    return unloaded

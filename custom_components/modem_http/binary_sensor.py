@@ -1,0 +1,101 @@
+"""Binary sensors: is the modem there, is cellular data attached, did the last request work.
+
+The last-request sensor uses the PROBLEM device class (on = the last request failed) rather than a
+plain "succeeded" sensor: Home Assistant shows PROBLEM as "OK"/"Problem", which reads right on a
+dashboard, and an automation that alerts on trouble triggers on "on" like every other problem
+sensor.
+
+The connectivity sensor for the modem itself stays available while the modem is gone: its whole
+job is to say "disconnected", which an unavailable entity cannot.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import override
+
+from homeassistant.components.binary_sensor import (
+    BinarySensorEntity,
+    BinarySensorEntityDescription,
+)
+from homeassistant.components.binary_sensor.const import BinarySensorDeviceClass
+from homeassistant.const import EntityCategory
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
+
+from .coordinator import ModemCoordinator
+from .entity import ModemEntity
+from .models import ModemHttpConfigEntry
+
+# The coordinator serialises all modem I/O; entities only read its data.
+PARALLEL_UPDATES = 0
+
+
+@dataclass(frozen=True, kw_only=True)
+class ModemBinarySensorEntityDescription(BinarySensorEntityDescription):
+    """A binary sensor read from the coordinator."""
+
+    value_fn: Callable[[ModemCoordinator], bool | None]
+    always_available: bool = False
+
+
+def _last_request_failed(coordinator: ModemCoordinator) -> bool | None:
+    last = coordinator.data.requests.last
+    return None if last is None else last.error is not None
+
+
+BINARY_SENSORS: tuple[ModemBinarySensorEntityDescription, ...] = (
+    ModemBinarySensorEntityDescription(
+        key="modem_connected",
+        translation_key="modem_connected",
+        device_class=BinarySensorDeviceClass.CONNECTIVITY,
+        entity_category=EntityCategory.DIAGNOSTIC,
+        value_fn=lambda coordinator: coordinator.reachable,
+        always_available=True,
+    ),
+    ModemBinarySensorEntityDescription(
+        key="data_attached",
+        translation_key="data_attached",
+        device_class=BinarySensorDeviceClass.CONNECTIVITY,
+        value_fn=lambda coordinator: (
+            coordinator.data.status.packet_attached if coordinator.data.status else None
+        ),
+    ),
+    ModemBinarySensorEntityDescription(
+        key="last_request",
+        translation_key="last_request",
+        device_class=BinarySensorDeviceClass.PROBLEM,
+        value_fn=_last_request_failed,
+    ),
+)
+
+
+async def async_setup_entry(
+    hass: HomeAssistant,
+    entry: ModemHttpConfigEntry,
+    async_add_entities: AddConfigEntryEntitiesCallback,
+) -> None:
+    """One set of binary sensors per modem."""
+    coordinator = entry.runtime_data.coordinator
+    async_add_entities(
+        ModemBinarySensor(coordinator, description) for description in BINARY_SENSORS
+    )
+
+
+class ModemBinarySensor(ModemEntity, BinarySensorEntity):
+    """A binary value from the coordinator."""
+
+    entity_description: ModemBinarySensorEntityDescription
+
+    @property
+    @override
+    def available(self) -> bool:
+        """The connectivity sensor must be able to say "disconnected"."""
+        return self.entity_description.always_available or super().available
+
+    @property
+    @override
+    def is_on(self) -> bool | None:
+        """Read the description's value."""
+        return self.entity_description.value_fn(self.coordinator)

@@ -1,0 +1,340 @@
+"""Adding a modem: pick its port (or type a URL), let the flow talk to it, done.
+
+The flow opens the port and asks the modem who it is before anything is saved, so a typo, a
+modem on another port, or a port that is not a modem's AT interface is caught while the user is
+still at the form. The IMEI is the unique ID: the same modem cannot be added twice, however many
+ports or paths lead to it, and a reconfigure must land on the same modem.
+
+A port the running entry holds open is never opened a second time: two readers of one serial
+line would each receive half the modem's replies.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+from collections.abc import AsyncIterator, Mapping
+from dataclasses import dataclass
+from typing import Any, override
+
+import probatio as vol
+from homeassistant.components import usb
+from homeassistant.config_entries import (
+    SOURCE_RECONFIGURE,
+    ConfigEntry,
+    ConfigEntryState,
+    ConfigFlow,
+    ConfigFlowResult,
+    OptionsFlow,
+    OptionsFlowWithReload,
+)
+from homeassistant.core import callback
+from homeassistant.data_entry_flow import AbortFlow
+from homeassistant.helpers.selector import (
+    NumberSelector,
+    NumberSelectorConfig,
+    NumberSelectorMode,
+    SelectSelector,
+    SelectSelectorConfig,
+    SelectSelectorMode,
+    SerialPortSelector,
+)
+from homeassistant.helpers.service_info.usb import UsbServiceInfo
+
+from .atmodem import DeviceInfo as ModemIdentity
+from .atmodem import (
+    ModemDisconnectedError,
+    ModemError,
+    ModemTimeoutError,
+    NoHttpCommandsError,
+    open_modem,
+)
+from .atmodem.transport import redact_url
+from .const import (
+    BAUDRATES,
+    CONF_BAUDRATE,
+    CONF_DEVICE,
+    CONF_DIALECT,
+    CONF_SCAN_INTERVAL,
+    CONF_TIMEOUT,
+    DEFAULT_BAUDRATE,
+    DEFAULT_SCAN_INTERVAL,
+    DEFAULT_TIMEOUT,
+    DIALECT_AUTO,
+    DIALECT_OPTIONS,
+    DOMAIN,
+    MAX_SCAN_INTERVAL,
+    MAX_TIMEOUT,
+    MIN_SCAN_INTERVAL,
+    MIN_TIMEOUT,
+    PROBE_TIMEOUT,
+)
+
+_LOGGER = logging.getLogger(__name__)
+
+
+class ProbeError(Exception):
+    """The probe failed; `reason` is the translation key of the form error or abort."""
+
+    def __init__(self, reason: str) -> None:
+        """Reason is one of cannot_connect, no_modem, no_http_commands, unknown."""
+        super().__init__(reason)
+        self.reason = reason
+
+
+@dataclass(frozen=True, slots=True)
+class ProbeResult:
+    """What the modem said about itself during the probe."""
+
+    identity: ModemIdentity
+    dialect: str
+
+    @property
+    def title(self) -> str:
+        """Manufacturer and model, as the modem names them."""
+        return f"{self.identity.manufacturer} {self.identity.model}".strip()
+
+
+async def async_probe_modem(device: str, baudrate: int, dialect: str) -> ProbeResult:
+    """Open the port, detect (or take) the dialect, read the identity, close again."""
+    try:
+        modem = await open_modem(device, baudrate, dialect, timeout=PROBE_TIMEOUT, reconnect=False)
+    except NoHttpCommandsError as err:
+        raise ProbeError("no_http_commands") from err
+    except ModemDisconnectedError as err:
+        raise ProbeError("cannot_connect") from err
+    except ModemError as err:
+        raise ProbeError("no_modem") from err
+    try:
+        identity = await modem.device_info()
+    except ModemTimeoutError as err:
+        raise ProbeError("no_modem") from err
+    except ModemError as err:
+        _LOGGER.debug("%s answered AT but not its identity: %s", redact_url(device), err)
+        raise ProbeError("no_modem") from err
+    finally:
+        await modem.close()
+    return ProbeResult(identity=identity, dialect=modem.dialect)
+
+
+CONNECTION_SCHEMA = vol.Schema(
+    {
+        vol.Required(CONF_DEVICE): SerialPortSelector(),
+        vol.Required(CONF_BAUDRATE, default=str(DEFAULT_BAUDRATE)): SelectSelector(
+            SelectSelectorConfig(
+                options=[str(rate) for rate in BAUDRATES],
+                mode=SelectSelectorMode.DROPDOWN,
+                sort=False,
+            )
+        ),
+        vol.Required(CONF_DIALECT, default=DIALECT_AUTO): SelectSelector(
+            SelectSelectorConfig(
+                options=DIALECT_OPTIONS,
+                mode=SelectSelectorMode.DROPDOWN,
+                translation_key=CONF_DIALECT,
+            )
+        ),
+    }
+)
+
+
+def _connection_data(user_input: Mapping[str, Any]) -> dict[str, Any]:
+    return {
+        CONF_DEVICE: str(user_input[CONF_DEVICE]).strip(),
+        CONF_BAUDRATE: int(user_input[CONF_BAUDRATE]),
+        CONF_DIALECT: user_input[CONF_DIALECT],
+    }
+
+
+def _same_port(first: str, second: str) -> bool:
+    """Two spellings of one device (`/dev/serial/by-id/...` and `/dev/ttyUSB2`) are one port."""
+    if first == second:
+        return True
+    if "://" in first or "://" in second:
+        return False
+    return os.path.realpath(first) == os.path.realpath(second)
+
+
+class ModemHttpConfigFlow(ConfigFlow, domain=DOMAIN):
+    """Add a modem from the UI or from USB discovery; move it with reconfigure."""
+
+    VERSION = 1
+
+    def __init__(self) -> None:
+        """Discovery keeps what it found for the confirm step."""
+        self._discovered: dict[str, Any] = {}
+        self._discovered_title = ""
+
+    @staticmethod
+    @callback
+    @override
+    def async_get_options_flow(config_entry: ConfigEntry) -> OptionsFlow:
+        """Poll interval and default request timeout."""
+        return ModemHttpOptionsFlow()
+
+    @override
+    async def async_step_user(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
+        """Pick the modem's port or type its URL, then probe it."""
+        errors: dict[str, str] = {}
+        if user_input is not None:
+            data = _connection_data(user_input)
+            self._abort_if_port_in_use(data[CONF_DEVICE])
+            try:
+                result = await async_probe_modem(
+                    data[CONF_DEVICE], data[CONF_BAUDRATE], data[CONF_DIALECT]
+                )
+            except ProbeError as err:
+                errors["base"] = err.reason
+            else:
+                await self.async_set_unique_id(result.identity.imei)
+                self._abort_if_unique_id_configured()
+                return self.async_create_entry(title=result.title, data=data)
+        return self.async_show_form(
+            step_id="user",
+            data_schema=self.add_suggested_values_to_schema(CONNECTION_SCHEMA, user_input or {}),
+            errors=errors,
+        )
+
+    @override
+    async def async_step_usb(self, discovery_info: UsbServiceInfo) -> ConfigFlowResult:
+        """A SIMCom or Quectel module was plugged in: probe the port it showed up on.
+
+        These modules expose several ports (diagnostics, NMEA, AT, modem); only the AT ones
+        answer the probe, so the others end here quietly.
+        """
+        device = await self.hass.async_add_executor_job(usb.get_serial_by_id, discovery_info.device)
+        self._abort_if_port_in_use(device)
+        try:
+            result = await async_probe_modem(device, DEFAULT_BAUDRATE, DIALECT_AUTO)
+        except ProbeError as err:
+            return self.async_abort(reason=err.reason)
+        existing = await self.async_set_unique_id(result.identity.imei)
+        if existing is not None and existing.state is not ConfigEntryState.LOADED:
+            # The known modem moved (re-plugged, renumbered): follow it to its new port. A
+            # loaded entry keeps its port: these modules have several AT ports, and discovery of
+            # a sibling port must not drag a working entry over to it.
+            self._abort_if_unique_id_configured(updates={CONF_DEVICE: device})
+        self._abort_if_unique_id_configured()
+        self._discovered = {
+            CONF_DEVICE: device,
+            CONF_BAUDRATE: DEFAULT_BAUDRATE,
+            CONF_DIALECT: DIALECT_AUTO,
+        }
+        self._discovered_title = result.title
+        self.context["title_placeholders"] = {"name": result.title}
+        return await self.async_step_usb_confirm()
+
+    async def async_step_usb_confirm(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Ask before adding a discovered modem."""
+        if user_input is not None:
+            return self.async_create_entry(title=self._discovered_title, data=self._discovered)
+        self._set_confirm_only()
+        return self.async_show_form(
+            step_id="usb_confirm",
+            description_placeholders={
+                "name": self._discovered_title,
+                "device": self._discovered[CONF_DEVICE],
+            },
+        )
+
+    async def async_step_reconfigure(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Move the modem to another port, URL, baud rate or dialect; it must be the same one."""
+        entry = self._get_reconfigure_entry()
+        errors: dict[str, str] = {}
+        if user_input is not None:
+            data = _connection_data(user_input)
+            self._abort_if_port_in_use(data[CONF_DEVICE])
+            try:
+                async with self._async_port_released(entry, data[CONF_DEVICE]):
+                    result = await async_probe_modem(
+                        data[CONF_DEVICE], data[CONF_BAUDRATE], data[CONF_DIALECT]
+                    )
+            except ProbeError as err:
+                errors["base"] = err.reason
+            else:
+                await self.async_set_unique_id(result.identity.imei)
+                self._abort_if_unique_id_mismatch(reason="wrong_device")
+                return self.async_update_reload_and_abort(entry, data_updates=data)
+        return self.async_show_form(
+            step_id="reconfigure",
+            data_schema=self.add_suggested_values_to_schema(
+                CONNECTION_SCHEMA,
+                user_input or {**entry.data, CONF_BAUDRATE: str(entry.data[CONF_BAUDRATE])},
+            ),
+            description_placeholders={"title": entry.title},
+            errors=errors,
+        )
+
+    def _abort_if_port_in_use(self, device: str) -> None:
+        """Abort before opening a port another entry uses (it would steal that entry's replies)."""
+        for entry in self._async_current_entries(include_ignore=False):
+            if self.source == SOURCE_RECONFIGURE and entry.entry_id == self._reconfigure_entry_id:
+                continue
+            if _same_port(entry.data.get(CONF_DEVICE, ""), device):
+                raise AbortFlow("already_configured")
+
+    @contextlib.asynccontextmanager
+    async def _async_port_released(self, entry: ConfigEntry, device: str) -> AsyncIterator[None]:
+        """Let the probe open a port the entry holds: unload it, and set it up again on failure.
+
+        On success the caller's update-and-reload brings the entry back on its new settings.
+        """
+        release = entry.state is ConfigEntryState.LOADED and _same_port(
+            entry.data.get(CONF_DEVICE, ""), device
+        )
+        if release:
+            await self.hass.config_entries.async_unload(entry.entry_id)
+        try:
+            yield
+        except BaseException:
+            if release:
+                await self.hass.config_entries.async_setup(entry.entry_id)
+            raise
+
+
+class ModemHttpOptionsFlow(OptionsFlowWithReload):
+    """How often to poll the modem and how long requests may take by default."""
+
+    async def async_step_init(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
+        """One form; saving reloads the entry so the new interval applies at once."""
+        if user_input is not None:
+            return self.async_create_entry(
+                data={
+                    CONF_SCAN_INTERVAL: int(user_input[CONF_SCAN_INTERVAL]),
+                    CONF_TIMEOUT: int(user_input[CONF_TIMEOUT]),
+                }
+            )
+        options = self.config_entry.options
+        schema = vol.Schema(
+            {
+                vol.Required(
+                    CONF_SCAN_INTERVAL,
+                    default=options.get(CONF_SCAN_INTERVAL, DEFAULT_SCAN_INTERVAL),
+                ): NumberSelector(
+                    NumberSelectorConfig(
+                        min=MIN_SCAN_INTERVAL,
+                        max=MAX_SCAN_INTERVAL,
+                        step=1,
+                        mode=NumberSelectorMode.BOX,
+                        unit_of_measurement="s",
+                    )
+                ),
+                vol.Required(
+                    CONF_TIMEOUT, default=options.get(CONF_TIMEOUT, DEFAULT_TIMEOUT)
+                ): NumberSelector(
+                    NumberSelectorConfig(
+                        min=MIN_TIMEOUT,
+                        max=MAX_TIMEOUT,
+                        step=1,
+                        mode=NumberSelectorMode.BOX,
+                        unit_of_measurement="s",
+                    )
+                ),
+            }
+        )
+        return self.async_show_form(step_id="init", data_schema=schema)
