@@ -1,0 +1,488 @@
+"""HTTP(S) through the AT+HTTPCFG family (seed manual 000) and its Quectel twin AT+QHTTPCFG.
+
+Quectel modules (EC25, EG25, BG96, EC200...) speak the same commands with a `Q`: one driver serves
+both, `HttpcfgDriver(prefix="")` as dialect "httpcfg" and `HttpcfgDriver(prefix="Q")` as "quectel".
+
+One request is: HTTPCFG where the configuration must change (cached, so a run of similar requests
+sends none), HTTPURL (CONNECT, the URL), the request command (HTTPGET, HTTPGETEX or HTTPPOST, with
+the body or the whole raw request after CONNECT), the result URC, then HTTPREAD.
+
+Why it is shaped this way:
+- Everything is checked and built (httpcfg_request.plan_request) before the first byte goes out,
+  so bad input is refused with RequestRejected while the modem has seen nothing.
+- The stack reports its failures as `+CME ERROR: 7xx` finals or as the `<err>` of the result URC;
+  both become ModemHttpError. `TIMEOUT` (no answer within `<rsptime>`) and our own wait running
+  out both cancel the request with HTTPSTOP, which the seed module refuses (ERROR): that is fine.
+- The seed module refuses `contextid`, `contenttype` and `closed/ind`; the driver never relies on
+  them (contenttype is used only where the modem accepted it, otherwise raw mode says it all).
+- `rspout/auto` 1 makes the module print the response right after the URC. Setup turns it off;
+  if the modem refuses, the response is taken from the stream as it comes (a CONNECT URC route).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import math
+from collections.abc import Iterator
+from typing import Final
+
+from multidict import CIMultiDict, CIMultiDictProxy
+
+from ..engine import AtEngine, AtReply, Completion, DataAfter, Prompt, Urc
+from ..errors import AtCommandError, ModemError, ModemTimeoutError
+from ..response import HttpResponse
+from .base import BodySink, HttpRequest
+from .httpcfg_errors import http_error, translate
+from .httpcfg_read import RequestResult, ResponseReader, parse_result
+from .httpcfg_request import (
+    MAX_POST,
+    Command,
+    HttpcfgPlan,
+    check_modem_file_name,
+    check_request_url,
+    plan_request,
+)
+
+_LOGGER = logging.getLogger(__name__)
+
+METHODS: Final = frozenset({"GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"})
+TIME_RANGE: Final = (1, 65535)
+"""<timeout>, <rsptime>, <input_time> and <wait_time> are all 1-65535 s."""
+_COMMAND_TIMEOUT: Final = 10.0
+_URC_GRACE: Final = 3.0
+"""How long after `<rsptime>` we still wait for the modem's own TIMEOUT before giving up."""
+_SINK_PIECE: Final = 65536
+
+
+class HttpcfgDriver:
+    """The AT+HTTPCFG dialect, with or without Quectel's `Q`."""
+
+    methods = METHODS
+    max_body = MAX_POST
+
+    def __init__(
+        self,
+        prefix: str = "",
+        *,
+        response_headers: bool = True,
+        ssl_ctx_id: int | None = None,
+    ) -> None:
+        """`response_headers` asks the modem for the header block (`responseheader` 1).
+
+        `ssl_ctx_id` is the SSL context HTTPS uses (`sslctxid` 0-5); the seed manual's note says
+        its module needs 2 for HTTPS, Quectel's default is 1.
+        """
+        if prefix not in ("", "Q"):
+            raise ValueError("prefix must be '' or 'Q'")
+        self.prefix = prefix
+        self.name = "quectel" if prefix == "Q" else "httpcfg"
+        self.response_headers = response_headers
+        default_ctx = 1 if prefix == "Q" else 2
+        self.ssl_ctx_id = default_ctx if ssl_ctx_id is None else ssl_ctx_id
+        if not 0 <= self.ssl_ctx_id <= 5:
+            raise ValueError("ssl_ctx_id must be 0-5")
+        self._config: dict[str, int] = {}
+        self._refused: set[str] = set()
+        self.auto_output = False
+        """True when the modem would not turn `rspout/auto` off."""
+
+    # ----------------------------------------------------------------- commands
+
+    def _at(self, name: str) -> str:
+        return f"AT+{self.prefix}HTTP{name}"
+
+    def _urc(self, name: str) -> str:
+        return f"+{self.prefix}HTTP{name}:"
+
+    # -------------------------------------------------------------------- setup
+
+    async def setup(self, engine: AtEngine) -> None:
+        """Body mode, headers as configured, no auto output, our SSL context."""
+        self._config.clear()
+        self._refused.clear()
+        await self._configure(engine, "requestheader", 0)
+        await self._configure(engine, "responseheader", int(self.response_headers))
+        await self._configure(engine, "sslctxid", self.ssl_ctx_id)
+        self.auto_output = await self._turn_off_auto_output(engine)
+
+    async def _turn_off_auto_output(self, engine: AtEngine) -> bool:
+        try:
+            await self._configure(engine, "rspout/auto", 0)
+        except AtCommandError:
+            value = await self._query(engine, "rspout/auto")
+            if value:
+                _LOGGER.warning("the modem keeps rspout/auto on; reading responses as they come")
+            return bool(value)
+        return False
+
+    async def _configure(self, engine: AtEngine, parameter: str, value: int) -> None:
+        if self._config.get(parameter) == value:
+            return
+        await engine.command(f'{self._at("CFG")}="{parameter}",{value}', timeout=_COMMAND_TIMEOUT)
+        self._config[parameter] = value
+
+    async def _query(self, engine: AtEngine, parameter: str) -> int | None:
+        """`AT+HTTPCFG="<parameter>"` -> `+HTTPCFG: "<parameter>",<value>`; None if refused."""
+        try:
+            reply = await engine.command(
+                f'{self._at("CFG")}="{parameter}"', timeout=_COMMAND_TIMEOUT
+            )
+        except AtCommandError:
+            return None
+        for line in reply.lines_with(self._urc("CFG")):
+            name, _, value = line.partition(",")
+            if name.strip().strip('"') == parameter and value.strip().isdigit():
+                return int(value.strip())
+        return None
+
+    async def _content_type(self, engine: AtEngine, code: int | None) -> bool:
+        """Set `contenttype`; False when the modem refuses it (the seed module does)."""
+        if code is None:
+            code = 0
+        if "contenttype" in self._refused:
+            return code == 0
+        try:
+            await self._configure(engine, "contenttype", code)
+        except AtCommandError:
+            self._refused.add("contenttype")
+            return code == 0
+        return True
+
+    # ----------------------------------------------------------------- requests
+
+    async def request(self, engine: AtEngine, request: HttpRequest) -> HttpResponse:
+        """One request: configure, URL, send, result URC, read."""
+        plan = plan_request(request, content_type_supported="contenttype" not in self._refused)
+        deadline = _Deadline(request.timeout)
+        body_mode_post = not plan.raw and plan.command is Command.POST
+        if body_mode_post and not await self._content_type(engine, plan.content_type_code):
+            plan = plan_request(request, content_type_supported=False)
+        await self._configure(engine, "requestheader", int(plan.raw))
+        await self._configure(engine, "responseheader", int(self.response_headers))
+        await self._set_url(engine, plan.url, deadline)
+        reader = ResponseReader(
+            self.prefix, headers=self.response_headers, expects_body=plan.expects_body
+        )
+        with self._auto_capture(engine, reader) as captured:
+            result = await self._send(engine, plan, deadline)
+            reader.content_length = result.content_length
+            return await self._finish(
+                engine, plan, result, reader, captured, deadline, sink=request.body_sink
+            )
+
+    async def post_modem_file(
+        self, engine: AtEngine, url: str, file_name: str, *, timeout: float
+    ) -> HttpResponse:
+        """POST a module file as the body (AT+HTTPPOSTFILE, body mode)."""
+        check_request_url(url)
+        check_modem_file_name(file_name)
+        deadline = _Deadline(timeout)
+        await self._configure(engine, "requestheader", 0)
+        await self._configure(engine, "responseheader", int(self.response_headers))
+        await self._set_url(engine, url, deadline)
+        reader = ResponseReader(self.prefix, headers=self.response_headers, expects_body=True)
+        plan = HttpcfgPlan("POST", url, Command.POST, False, None)
+        with self._auto_capture(engine, reader) as captured:
+            command = f'{self._at("POSTFILE")}="{file_name}",{self._rsptime(deadline)}'
+            result = await self._command_with_result(engine, command, "POSTFILE", "POST", deadline)
+            reader.content_length = result.content_length
+            return await self._finish(engine, plan, result, reader, captured, deadline, sink=None)
+
+    async def download_to_modem_file(
+        self, engine: AtEngine, url: str, file_name: str, *, timeout: float
+    ) -> HttpResponse:
+        """GET url and let the module store the body (AT+HTTPREADFILE, headers off)."""
+        check_request_url(url)
+        check_modem_file_name(file_name)
+        deadline = _Deadline(timeout)
+        await self._configure(engine, "requestheader", 0)
+        # With headers on, the module would store the header block in the file too.
+        await self._configure(engine, "responseheader", 0)
+        await self._set_url(engine, url, deadline)
+        if self.auto_output:
+            raise ModemError("the modem prints responses unasked (rspout/auto); cannot store one")
+        command = f"{self._at('GET')}={self._rsptime(deadline)}"
+        result = await self._command_with_result(engine, command, "GET", "GET", deadline)
+        self._check_result(result, "GET")
+        wait_time = _clamp(math.ceil(deadline.left()), TIME_RANGE)
+        command = f'{self._at("READFILE")}="{file_name}",{wait_time}'
+        with self._urc_waiter(engine, self._urc("READFILE")) as waiter:
+            await self._http_command(engine, command, deadline.step(_COMMAND_TIMEOUT), "GET")
+            urc = await waiter.wait(deadline.left() + _URC_GRACE)
+        outcome = parse_result(urc.line[len(self._urc("READFILE")) :])
+        if outcome.err != 0:
+            raise http_error(outcome.err, method="GET")
+        return HttpResponse(status=result.status or 0, content_length=result.content_length)
+
+    # ------------------------------------------------------------------- steps
+
+    async def _set_url(self, engine: AtEngine, url: str, deadline: _Deadline) -> None:
+        data = url.encode("ascii")
+        input_time = _input_time(engine, len(data))
+        await self._http_command(
+            engine,
+            f"{self._at('URL')}={len(data)},{input_time}",
+            deadline.step(_COMMAND_TIMEOUT + _line_seconds(engine, len(data))),
+            None,
+            payload=data,
+        )
+
+    async def _send(
+        self, engine: AtEngine, plan: HttpcfgPlan, deadline: _Deadline
+    ) -> RequestResult:
+        rsptime = self._rsptime(deadline)
+        if plan.command is Command.GETEX:
+            assert plan.get_range is not None
+            start, length = plan.get_range
+            command = f"{self._at('GETEX')}={rsptime},{start},{length}"
+            # Real Quectel firmware reports a ranged GET as +QHTTPGET (EG800K log: `GETEX=80,0,8`
+            # -> `+QHTTPGET: 0,206,8`); the seed manual says +HTTPGETEX. Accept both.
+            return await self._command_with_result(
+                engine, command, "GETEX", plan.method, deadline, also="GET"
+            )
+        if plan.command is Command.GET and plan.payload is None:
+            command = f"{self._at('GET')}={rsptime}"
+            return await self._command_with_result(engine, command, "GET", plan.method, deadline)
+        assert plan.payload is not None
+        size = len(plan.payload)
+        input_time = _input_time(engine, size)
+        name = "GET" if plan.command is Command.GET else "POST"
+        if name == "GET":
+            command = f"{self._at('GET')}={rsptime},{size},{input_time}"
+        else:
+            command = f"{self._at('POST')}={size},{input_time},{rsptime}"
+        return await self._command_with_result(
+            engine, command, name, plan.method, deadline, payload=plan.payload
+        )
+
+    async def _command_with_result(
+        self,
+        engine: AtEngine,
+        command: str,
+        name: str,
+        method: str,
+        deadline: _Deadline,
+        *,
+        payload: bytes | None = None,
+        also: str | None = None,
+    ) -> RequestResult:
+        """Send a request command and wait for its result URC (or TIMEOUT)."""
+        prefixes = [self._urc(name)]
+        if also is not None:
+            prefixes.append(self._urc(also))
+        with self._urc_waiter(engine, *prefixes, "TIMEOUT") as waiter:
+            timeout = deadline.left()
+            if payload is not None:
+                timeout = min(timeout, _COMMAND_TIMEOUT + 2 * _line_seconds(engine, len(payload)))
+            reply = await self._http_command(engine, command, timeout, method, payload=payload)
+            early = [line for line in reply.lines if line.startswith(tuple(prefixes))]
+            try:
+                urc = Urc(early[0]) if early else await waiter.wait(deadline.left() + _URC_GRACE)
+            except ModemTimeoutError:
+                await self._stop(engine)
+                raise
+        if urc.line == "TIMEOUT":
+            await self._stop(engine)
+            raise ModemTimeoutError(f"the server did not answer the {method} in time")
+        prefix = next(p for p in prefixes if urc.line.startswith(p))
+        result = parse_result(urc.line[len(prefix) :])
+        self._check_result(result, method)
+        return result
+
+    @staticmethod
+    def _check_result(result: RequestResult, method: str) -> None:
+        if result.err != 0:
+            raise http_error(result.err, method=method)
+        if result.status is None:
+            raise ModemError(f"the modem reported success without an HTTP status ({method})")
+
+    async def _finish(
+        self,
+        engine: AtEngine,
+        plan: HttpcfgPlan,
+        result: RequestResult,
+        reader: ResponseReader,
+        captured: _Captured,
+        deadline: _Deadline,
+        *,
+        sink: BodySink | None,
+    ) -> HttpResponse:
+        if self.auto_output:
+            data, read_err = await captured.wait(deadline.left() + _URC_GRACE)
+        else:
+            data, read_err = await self._read(engine, reader, plan, result, deadline)
+        if read_err != 0:
+            raise http_error(read_err, method=plan.method)
+        head, body = reader.split(data)
+        if sink is not None:
+            for start in range(0, len(body), _SINK_PIECE):
+                await sink(body[start : start + _SINK_PIECE])
+            body = b""
+        headers = head.headers if head is not None else CIMultiDictProxy(CIMultiDict[str]())
+        return HttpResponse(
+            status=result.status or 0,
+            body=body,
+            headers=headers,
+            reason=head.reason if head is not None else "",
+            content_length=result.content_length,
+            bytes_sent=plan.body_size,
+        )
+
+    async def _read(
+        self,
+        engine: AtEngine,
+        reader: ResponseReader,
+        plan: HttpcfgPlan,
+        result: RequestResult,
+        deadline: _Deadline,
+    ) -> tuple[bytes, int]:
+        expected = (result.content_length or 0) + (1024 if self.response_headers else 0)
+        wait_time = _clamp(math.ceil(min(deadline.left(), 60.0)), TIME_RANGE)
+        reply = await self._http_command(
+            engine,
+            f"{self._at('READ')}={wait_time}",
+            min(deadline.left(), _COMMAND_TIMEOUT + 2 * _line_seconds(engine, expected))
+            if result.content_length is not None
+            else deadline.left(),
+            plan.method,
+            data_after=reader.data_after,
+            complete=reader.finished,
+        )
+        return reply.data, reader.read_error(reply.lines)
+
+    async def _http_command(
+        self,
+        engine: AtEngine,
+        command: str,
+        timeout: float,
+        method: str | None,
+        *,
+        payload: bytes | None = None,
+        data_after: DataAfter | None = None,
+        complete: Completion | None = None,
+    ) -> AtReply:
+        try:
+            return await engine.command(
+                command,
+                timeout=timeout,
+                payload=payload,
+                prompt=Prompt.CONNECT if payload is not None else None,
+                data_after=data_after,
+                complete=complete,
+            )
+        except AtCommandError as err:
+            raise translate(err, method=method) from err
+
+    async def _stop(self, engine: AtEngine) -> None:
+        """Cancel the request; the seed module does not support HTTPSTOP and answers ERROR."""
+        with contextlib.suppress(ModemError):
+            await engine.command(self._at("STOP"), timeout=_COMMAND_TIMEOUT)
+
+    def _rsptime(self, deadline: _Deadline) -> int:
+        """Leave a little of our budget so the modem's own TIMEOUT comes before ours."""
+        return _clamp(math.floor(deadline.left() - 1), TIME_RANGE)
+
+    # ------------------------------------------------------------ URC plumbing
+
+    @contextlib.contextmanager
+    def _urc_waiter(self, engine: AtEngine, *prefixes: str) -> Iterator[_Waiter]:
+        waiter = _Waiter()
+        removers = [engine.on_urc(prefix, waiter.put) for prefix in prefixes]
+        try:
+            yield waiter
+        finally:
+            for remove in removers:
+                remove()
+
+    @contextlib.contextmanager
+    def _auto_capture(self, engine: AtEngine, reader: ResponseReader) -> Iterator[_Captured]:
+        """With `rspout/auto` on, collect the response the module prints after the result URC."""
+        captured = _Captured(reader)
+        if not self.auto_output:
+            yield captured
+            return
+        removers = [
+            engine.on_urc("CONNECT", captured.on_data, data_after=reader.data_after),
+            engine.on_urc(reader.read_prefix, captured.on_end),
+        ]
+        try:
+            yield captured
+        finally:
+            for remove in removers:
+                remove()
+
+
+# --------------------------------------------------------------------- helpers
+
+
+class _Waiter:
+    """First URC of several prefixes, collected from the moment it is armed."""
+
+    def __init__(self) -> None:
+        self._queue: asyncio.Queue[Urc] = asyncio.Queue()
+
+    def put(self, urc: Urc) -> None:
+        self._queue.put_nowait(urc)
+
+    async def wait(self, timeout: float) -> Urc:
+        try:
+            async with asyncio.timeout(timeout):
+                return await self._queue.get()
+        except TimeoutError as err:
+            raise ModemTimeoutError(f"no result from the modem within {timeout:g} s") from err
+
+
+class _Captured:
+    """The auto-output response: CONNECT with its data, then `+HTTPREAD: <err>`."""
+
+    def __init__(self, reader: ResponseReader) -> None:
+        self._reader = reader
+        self._data = b""
+        self._done: asyncio.Event = asyncio.Event()
+        self._err = 0
+
+    def on_data(self, urc: Urc) -> None:
+        self._data = urc.data or b""
+
+    def on_end(self, urc: Urc) -> None:
+        self._err = self._reader.read_error([urc.line])
+        self._done.set()
+
+    async def wait(self, timeout: float) -> tuple[bytes, int]:
+        try:
+            async with asyncio.timeout(timeout):
+                await self._done.wait()
+        except TimeoutError as err:
+            raise ModemTimeoutError("the modem did not print the response") from err
+        return self._data, self._err
+
+
+class _Deadline:
+    """One budget for the whole request; each step gets what is left of it."""
+
+    def __init__(self, timeout: float) -> None:
+        self._end = asyncio.get_running_loop().time() + timeout
+
+    def left(self) -> float:
+        return max(0.05, self._end - asyncio.get_running_loop().time())
+
+    def step(self, ceiling: float) -> float:
+        return min(ceiling, self.left())
+
+
+def _clamp(value: float, bounds: tuple[int, int]) -> int:
+    low, high = bounds
+    return max(low, min(high, int(value)))
+
+
+def _line_seconds(engine: AtEngine, size: int) -> float:
+    """How long `size` bytes take on the serial line (8N1: ten bits a byte)."""
+    baud = max(getattr(engine, "baudrate", 115200) or 115200, 300)
+    return size * 10 / baud
+
+
+def _input_time(engine: AtEngine, size: int) -> int:
+    """Input window for a payload: twice its line time plus ten seconds."""
+    return _clamp(math.ceil(2 * _line_seconds(engine, size)) + 10, TIME_RANGE)
