@@ -1,0 +1,45 @@
+"""A cellular modem speaking AT commands over a pseudo-terminal or TCP, for tests and development.
+
+`EmulatedModem` (core.py) holds the line discipline and the plug-in API the HTTP dialects build on;
+`ModemServer` (server.py) puts it on a TCP port or a pty; `FaultPlan` (faults.py) makes it
+misbehave; `far_end.py` performs the HTTP requests for real.
+"""
+
+from modem_emulator.basic import PROFILES, Identity, NetworkState, PdpContext, announce_registration
+from modem_emulator.commands import (
+    NO_FINAL,
+    AtRequest,
+    CmeError,
+    FinalSent,
+    PayloadTimeout,
+    PlainError,
+)
+from modem_emulator.core import CommandHandler, EmulatedModem
+from modem_emulator.dialects import DIALECTS, DialectUnavailable, create_modem, install_dialect
+from modem_emulator.faults import FaultPlan
+from modem_emulator.filesystem import ModemFileSystem
+from modem_emulator.server import ModemServer, ModemServerThread
+
+__all__ = [
+    "DIALECTS",
+    "NO_FINAL",
+    "PROFILES",
+    "AtRequest",
+    "CmeError",
+    "CommandHandler",
+    "DialectUnavailable",
+    "EmulatedModem",
+    "FaultPlan",
+    "FinalSent",
+    "Identity",
+    "ModemFileSystem",
+    "ModemServer",
+    "ModemServerThread",
+    "NetworkState",
+    "PayloadTimeout",
+    "PdpContext",
+    "PlainError",
+    "announce_registration",
+    "create_modem",
+    "install_dialect",
+]

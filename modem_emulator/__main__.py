@@ -1,0 +1,74 @@
+"""`python -m modem_emulator`: serve an emulated modem over TCP or a pseudo-terminal until Ctrl-C.
+
+`scripts/develop` and manual testing use it; the dialect decides both the HTTP commands and the
+identity (SIMCom SIM7600 or Quectel EC25). Output is the serial URL or pty path on one line, so a
+wrapper script can read it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import logging
+import sys
+
+from modem_emulator.dialects import DIALECTS, create_modem
+from modem_emulator.server import ModemServer
+
+
+def _listen_address(text: str) -> tuple[str, int]:
+    host, colon, port = text.rpartition(":")
+    if not colon or not port.isdigit():
+        raise argparse.ArgumentTypeError(f"expected HOST:PORT, got {text!r}")
+    return host or "127.0.0.1", int(port)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The command line; kept separate so tests can check it."""
+    parser = argparse.ArgumentParser(prog="python -m modem_emulator", description=__doc__)
+    parser.add_argument("--dialect", choices=sorted(DIALECTS), default="simcom")
+    target = parser.add_mutually_exclusive_group()
+    target.add_argument(
+        "--listen", type=_listen_address, default=("127.0.0.1", 7777), metavar="HOST:PORT"
+    )
+    target.add_argument(
+        "--pty", action="store_true", help="serve a pseudo-terminal and print its path"
+    )
+    parser.add_argument("--baud", type=int, default=None, help="pace output at N bits/s (8N1)")
+    parser.add_argument("--echo", action=argparse.BooleanOptionalAction, default=True)
+    parser.add_argument("--boot-delay", type=float, default=0.5, help="seconds from reset to RDY")
+    parser.add_argument("-v", "--verbose", action="store_true", help="log at debug level")
+    return parser
+
+
+async def serve(args: argparse.Namespace) -> None:
+    """Serve until cancelled."""
+    modem = create_modem(args.dialect, strict=False, echo=args.echo, boot_delay=args.boot_delay)
+    if modem.dialect_error:
+        print(
+            f"warning: {modem.dialect_error}; serving basic commands only",
+            file=sys.stderr,
+            flush=True,
+        )
+    async with ModemServer(modem, baud=args.baud) as server:
+        if args.pty:
+            print(await server.start_pty(), flush=True)
+        else:
+            host, port = args.listen
+            await server.start_tcp(host, port)
+            print(server.url, flush=True)
+        await asyncio.Event().wait()
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point; returns the process exit status."""
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(level=logging.DEBUG if args.verbose else logging.WARNING)
+    with contextlib.suppress(KeyboardInterrupt):
+        asyncio.run(serve(args))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

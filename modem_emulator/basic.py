@@ -1,0 +1,539 @@
+"""The 3GPP TS 27.007 / V.250 commands every module answers, with the values a healthy modem shows.
+
+Formats follow what the modules print, not only what the manuals say:
+
+- SIMCom SIM7600: `ATI` / `AT+SIMCOMATI` print `Manufacturer:`, `Model:`, `Revision:`, `IMEI:` and
+  `+GCAP: +CGSM` lines (Xinyuan-LilyGO/LilyGo-Modem-Series issues #380 and #502, SIM7600G-H and
+  SIM7600E-H logs); `AT+CGMR` prints `+CGMR: LE20B04SIM7600M22` (SIM7500/SIM7600 AT Command Manual
+  section 3.30); `AT+CICCID` prints `+ICCID: ...`.
+- Quectel EC25/EG25: `ATI` prints `Quectel`, the model and `Revision: <rev>` (lukejenkins/cwd
+  documentation/quectel_ec2x_and_eg2x/outputs.md, EG25-G log); `AT+CGMR` prints the bare revision
+  (Quectel EC25&EC21 AT Commands Manual V1.3 section 2.x, AT+CGMR example); `AT+QCCID` prints
+  `+QCCID: ...` and `AT+CCID` `+CCID: ...`.
+- Boot URCs: SIM7600 prints `RDY`, `+CPIN: READY`, `SMS DONE`, `PB DONE` (Xinyuan-LilyGO/T-SIM7600X
+  PR #41 log; espressif/esp-protocols issue #789 hex dump shows the `\\r\\nRDY\\r\\n\\r\\n+CPIN:
+  READY` framing); EC25 prints `RDY`, `+CFUN: 1`, `+CPIN: READY`, `+QUSIM: 1`, `+QIND: SMS DONE`,
+  `+QIND: PB DONE` (EC25 AT manual, "URC indication" of AT+QURCCFG, and field logs).
+- Unknown commands answer a plain `ERROR` whatever AT+CMEE says: V.250 treats them as syntax errors,
+  and SIM7600 / EC25 logs show `ERROR` for them with AT+CMEE=2 set.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING, Final
+
+from modem_emulator.commands import NO_FINAL, AtRequest, CmeError, FinalSent, PlainError
+
+if TYPE_CHECKING:
+    from modem_emulator.core import EmulatedModem
+
+type _Handler = Callable[["EmulatedModem", AtRequest], Awaitable[FinalSent | None]]
+
+
+@dataclass(frozen=True)
+class Identity:
+    """What the modem says it is; `ati_lines` and `cgmr_format` are templates over the fields."""
+
+    profile: str
+    manufacturer: str
+    model: str
+    revision: str
+    imei: str
+    imsi: str
+    iccid: str
+    ati_lines: tuple[str, ...]
+    cgmr_format: str
+    # Which ICCID commands exist and the prefix each prints (firmware differ on both).
+    iccid_commands: tuple[tuple[str, str], ...]
+    boot_urcs: tuple[str, ...]
+    gcap: str = "+GCAP: +CGSM"
+
+    def render(self, template: str) -> str:
+        """Fill a template such as `Revision: {revision}` from this identity."""
+        return template.format(
+            manufacturer=self.manufacturer,
+            model=self.model,
+            revision=self.revision,
+            imei=self.imei,
+            gcap=self.gcap,
+        )
+
+
+PROFILES: Final[dict[str, Identity]] = {
+    "simcom": Identity(
+        profile="simcom",
+        manufacturer="SIMCOM INCORPORATED",
+        model="SIMCOM_SIM7600E-H",
+        revision="LE20B04SIM7600M22",
+        imei="861475051234567",
+        imsi="262011234567890",
+        iccid="89490200001234567890",
+        ati_lines=(
+            "Manufacturer: {manufacturer}",
+            "Model: {model}",
+            "Revision: {revision}",
+            "IMEI: {imei}",
+            "{gcap}",
+        ),
+        cgmr_format="+CGMR: {revision}",
+        iccid_commands=(("+CICCID", "+ICCID"), ("+ICCID", "+ICCID"), ("+CCID", "+ICCID")),
+        boot_urcs=("RDY", "+CPIN: READY", "SMS DONE", "PB DONE"),
+    ),
+    "quectel": Identity(
+        profile="quectel",
+        manufacturer="Quectel",
+        model="EC25",
+        revision="EC25EFAR06A06M4G",
+        imei="867550027654322",
+        imsi="262011234567890",
+        iccid="89490200001234567890",
+        ati_lines=("{manufacturer}", "{model}", "Revision: {revision}"),
+        cgmr_format="{revision}",
+        iccid_commands=(("+QCCID", "+QCCID"), ("+CCID", "+CCID"), ("+ICCID", "+ICCID")),
+        boot_urcs=(
+            "RDY",
+            "+CFUN: 1",
+            "+CPIN: READY",
+            "+QUSIM: 1",
+            "+QIND: SMS DONE",
+            "+QIND: PB DONE",
+        ),
+    ),
+}
+
+
+@dataclass
+class PdpContext:
+    """One AT+CGDCONT entry and whether AT+CGACT has it up."""
+
+    cid: int
+    pdp_type: str = "IP"
+    apn: str = ""
+    address: str = "0.0.0.0"
+    active: bool = False
+
+
+def _default_contexts() -> dict[int, PdpContext]:
+    return {1: PdpContext(1, "IP", "internet", "10.64.0.2", active=True)}
+
+
+@dataclass
+class NetworkState:
+    """The radio and packet-data state; bearer emulation (HTTP needs an active context) reads it."""
+
+    rssi: int = 20
+    ber: int = 99
+    registration: int = (
+        1  # 27.007 <stat>: 1 home, 5 roaming, 2 searching, 3 denied, 0 not searching
+    )
+    creg_n: int = 0
+    cgreg_n: int = 0
+    cereg_n: int = 0
+    lac: str = "1A2B"
+    cell_id: str = "01C2D3E4"
+    act: int = 7  # E-UTRAN
+    operator: str = "Operator"
+    attached: bool = True
+    cfun: int = 1
+    sim_inserted: bool = True
+    contexts: dict[int, PdpContext] = field(default_factory=_default_contexts)
+
+    @property
+    def registered(self) -> bool:
+        """Whether the modem can carry data (home or roaming, radio on, SIM present)."""
+        return self.cfun == 1 and self.sim_inserted and self.registration in {1, 5}
+
+    def active_context(self) -> PdpContext | None:
+        """The first active PDP context, the one modem HTTP stacks use by default."""
+        return next(
+            (ctx for ctx in sorted(self.contexts.values(), key=lambda c: c.cid) if ctx.active), None
+        )
+
+    def after_reset(self) -> None:
+        """A reboot forgets URC modes and PDP activations; the default bearer returns on attach."""
+        self.creg_n = self.cgreg_n = self.cereg_n = 0
+        self.cfun = 1
+        for ctx in self.contexts.values():
+            ctx.active = ctx.cid == 1 and self.attached and self.registered
+
+
+def profile(name: str, **changes: str | tuple[str, ...]) -> Identity:
+    """A copy of a stock identity profile, with fields replaced (e.g. another IMEI)."""
+    try:
+        base = PROFILES[name]
+    except KeyError:
+        raise ValueError(f"unknown identity profile {name!r}; known: {sorted(PROFILES)}") from None
+    return replace(base, **changes)  # type: ignore[arg-type]
+
+
+def announce_registration(modem: EmulatedModem, registration: int) -> None:
+    """Change the registration state and print the +CREG/+CGREG/+CEREG URCs enabled by `=<n>`."""
+    net = modem.network
+    net.registration = registration
+    for name, n in (("+CREG", net.creg_n), ("+CGREG", net.cgreg_n), ("+CEREG", net.cereg_n)):
+        if n == 1:
+            modem.send_urc(f"{name}: {registration}")
+        elif n >= 2:
+            modem.send_urc(f'{name}: {registration},"{net.lac}","{net.cell_id}",{net.act}')
+
+
+def install(modem: EmulatedModem) -> None:
+    """Register every basic command on `modem` (dialects may override any of them afterwards)."""
+    for name, handler in _HANDLERS.items():
+        modem.register(name, handler)
+    for name, prefix in modem.identity.iccid_commands:
+        modem.register(name, _iccid_handler(prefix))
+
+
+# --- V.250 basic commands -------------------------------------------------------------------------
+
+
+async def _echo(modem: EmulatedModem, req: AtRequest) -> None:
+    modem.echo = _flag(req)
+
+
+async def _verbose(modem: EmulatedModem, req: AtRequest) -> None:
+    modem.verbose = _flag(req)
+
+
+async def _quiet(modem: EmulatedModem, req: AtRequest) -> None:
+    modem.quiet = _flag(req)
+
+
+def _flag(req: AtRequest) -> bool:
+    value = req.args[0] if req.args else 0
+    if value not in (0, 1):
+        raise PlainError
+    return value == 1
+
+
+async def _defaults(modem: EmulatedModem, _req: AtRequest) -> None:
+    # ATZ restores the stored profile and AT&F the factory one; AT&W is not kept, so both are the
+    # same.
+    modem.restore_settings()
+
+
+async def _accept(_modem: EmulatedModem, _req: AtRequest) -> None:
+    """Settings without effect on a virtual line (AT&W, AT&C, AT&D, ATX)."""
+
+
+async def _ati(modem: EmulatedModem, _req: AtRequest) -> None:
+    modem.send_lines(modem.identity.render(template) for template in modem.identity.ati_lines)
+
+
+async def _s_register(modem: EmulatedModem, req: AtRequest) -> None:
+    number = int(req.name[1:])
+    if req.kind == "read":
+        modem.send_line(f"{modem.s_registers.get(number, 0):03d}")
+    elif req.kind == "set":
+        value = req.arg_int(0)
+        if not 0 <= value <= 255:
+            raise PlainError
+        modem.s_registers[number] = value
+
+
+# --- identification -------------------------------------------------------------------------------
+
+
+def _info(text: Callable[[EmulatedModem], str]) -> _Handler:
+    async def handler(modem: EmulatedModem, req: AtRequest) -> None:
+        if req.kind == "test":
+            return
+        if req.kind != "exec":
+            raise PlainError
+        modem.send_line(text(modem))
+
+    return handler
+
+
+def _iccid_handler(prefix: str) -> _Handler:
+    async def handler(modem: EmulatedModem, req: AtRequest) -> None:
+        if req.kind == "test":
+            return
+        if req.kind != "exec":
+            raise PlainError
+        _require_sim(modem)
+        modem.send_line(f"{prefix}: {modem.identity.iccid}")
+
+    return handler
+
+
+async def _cimi(modem: EmulatedModem, req: AtRequest) -> None:
+    if req.kind == "test":
+        return
+    if req.kind != "exec":
+        raise PlainError
+    _require_sim(modem)
+    modem.send_line(modem.identity.imsi)
+
+
+def _require_sim(modem: EmulatedModem) -> None:
+    if not modem.network.sim_inserted:
+        raise CmeError(10)
+
+
+# --- status and network ---------------------------------------------------------------------------
+
+
+async def _csq(modem: EmulatedModem, req: AtRequest) -> None:
+    if req.kind == "test":
+        modem.send_line("+CSQ: (0-31,99),(0-7,99)")
+        return
+    if req.kind != "exec":
+        raise PlainError
+    net = modem.network
+    if net.cfun != 1 or not net.sim_inserted:
+        modem.send_line("+CSQ: 99,99")
+    else:
+        modem.send_line(f"+CSQ: {net.rssi},{net.ber}")
+
+
+def _registration(name: str, attr: str) -> _Handler:
+    async def handler(modem: EmulatedModem, req: AtRequest) -> None:
+        net = modem.network
+        if req.kind == "test":
+            modem.send_line(f"{name}: (0-2)")
+        elif req.kind == "set":
+            n = req.arg_int(0, 0)
+            if not 0 <= n <= 2:
+                raise CmeError(50)
+            setattr(net, attr, n)
+        elif req.kind == "read":
+            n = getattr(net, attr)
+            stat = net.registration if net.cfun == 1 and net.sim_inserted else 0
+            if n == 2 and stat in {1, 5}:
+                modem.send_line(f'{name}: {n},{stat},"{net.lac}","{net.cell_id}",{net.act}')
+            else:
+                modem.send_line(f"{name}: {n},{stat}")
+        else:
+            raise PlainError
+
+    return handler
+
+
+async def _cops(modem: EmulatedModem, req: AtRequest) -> None:
+    net = modem.network
+    if req.kind == "read":
+        if net.registered:
+            modem.send_line(f'+COPS: 0,0,"{net.operator}",{net.act}')
+        else:
+            modem.send_line("+COPS: 0")
+    elif req.kind == "test":
+        modem.send_line(
+            f'+COPS: (2,"{net.operator}","{net.operator[:8]}","26201",{net.act}),,(0-4),(0-2)'
+        )
+    elif req.kind == "set":
+        mode = req.arg_int(0)
+        if not 0 <= mode <= 4:
+            raise CmeError(50)
+    else:
+        raise PlainError
+
+
+async def _cgatt(modem: EmulatedModem, req: AtRequest) -> None:
+    net = modem.network
+    if req.kind == "read":
+        modem.send_line(f"+CGATT: {int(net.attached and net.registered)}")
+    elif req.kind == "test":
+        modem.send_line("+CGATT: (0,1)")
+    elif req.kind == "set":
+        state = req.arg_int(0)
+        if state not in (0, 1):
+            raise CmeError(50)
+        if state == 1 and not net.registered:
+            raise CmeError(30)
+        net.attached = state == 1
+        if not net.attached:
+            for ctx in net.contexts.values():
+                ctx.active = False
+    else:
+        raise PlainError
+
+
+async def _cpin(modem: EmulatedModem, req: AtRequest) -> None:
+    if req.kind == "test":
+        return
+    _require_sim(modem)
+    if req.kind == "read":
+        modem.send_line("+CPIN: READY")
+    elif req.kind == "set":
+        # No PIN is pending on a READY SIM: entering one is refused like on real firmware.
+        raise CmeError(3)
+    else:
+        raise PlainError
+
+
+async def _cfun(modem: EmulatedModem, req: AtRequest) -> FinalSent | None:
+    net = modem.network
+    if req.kind == "read":
+        modem.send_line(f"+CFUN: {net.cfun}")
+        return None
+    if req.kind == "test":
+        modem.send_line("+CFUN: (0,1,4),(0,1)")
+        return None
+    if req.kind != "set":
+        raise PlainError
+    fun = req.arg_int(0)
+    rst = req.arg_int(1, 0)
+    if fun not in (0, 1, 4) or rst not in (0, 1) or (rst == 1 and fun != 1):
+        raise CmeError(50)
+    if rst == 1:
+        # The module acknowledges, then reboots: OK is the last thing the old session prints.
+        modem.send_final("OK")
+        modem.reset()
+        return NO_FINAL
+    net.cfun = fun
+    if fun != 1:
+        for ctx in net.contexts.values():
+            ctx.active = False
+    return None
+
+
+async def _cmee(modem: EmulatedModem, req: AtRequest) -> None:
+    if req.kind == "read":
+        modem.send_line(f"+CMEE: {modem.cmee}")
+    elif req.kind == "test":
+        modem.send_line("+CMEE: (0-2)")
+    elif req.kind == "set":
+        mode = req.arg_int(0, 0)
+        if mode not in (0, 1, 2):
+            raise CmeError(50)
+        modem.cmee = mode
+    else:
+        modem.cmee = 0
+
+
+_BAUD_RATES: Final = (
+    0,
+    300,
+    600,
+    1200,
+    2400,
+    4800,
+    9600,
+    19200,
+    38400,
+    57600,
+    115200,
+    230400,
+    460800,
+    921600,
+)
+
+
+async def _ipr(modem: EmulatedModem, req: AtRequest) -> None:
+    if req.kind == "read":
+        modem.send_line(f"+IPR: {modem.ipr}")
+    elif req.kind == "test":
+        modem.send_line(f"+IPR: (),({','.join(str(rate) for rate in _BAUD_RATES)})")
+    elif req.kind == "set":
+        rate = req.arg_int(0)
+        if rate not in _BAUD_RATES:
+            raise CmeError(50)
+        modem.ipr = rate
+    else:
+        raise PlainError
+
+
+async def _cgdcont(modem: EmulatedModem, req: AtRequest) -> None:
+    contexts = modem.network.contexts
+    if req.kind == "read":
+        modem.send_lines(
+            f'+CGDCONT: {ctx.cid},"{ctx.pdp_type}","{ctx.apn}","0.0.0.0",0,0'
+            for ctx in sorted(contexts.values(), key=lambda c: c.cid)
+        )
+    elif req.kind == "test":
+        modem.send_lines(
+            f'+CGDCONT: (1-24),"{pdp_type}",,,(0-2),(0-4)'
+            for pdp_type in ("IP", "PPP", "IPV6", "IPV4V6")
+        )
+    elif req.kind == "set":
+        cid = req.arg_int(0)
+        if not 1 <= cid <= 24:
+            raise CmeError(50)
+        if len(req.args) == 1:
+            contexts.pop(cid, None)
+            return
+        pdp_type = req.arg_str(1).upper()
+        if pdp_type not in {"IP", "PPP", "IPV6", "IPV4V6"}:
+            raise CmeError(50)
+        old = contexts.get(cid)
+        contexts[cid] = PdpContext(
+            cid,
+            pdp_type,
+            req.arg_str(2, ""),
+            old.address if old else f"10.64.0.{cid + 1}",
+            active=old.active if old else False,
+        )
+    else:
+        raise PlainError
+
+
+async def _cgact(modem: EmulatedModem, req: AtRequest) -> None:
+    net = modem.network
+    if req.kind == "read":
+        modem.send_lines(
+            f"+CGACT: {ctx.cid},{int(ctx.active)}"
+            for ctx in sorted(net.contexts.values(), key=lambda c: c.cid)
+        )
+    elif req.kind == "test":
+        modem.send_line("+CGACT: (0,1)")
+    elif req.kind == "set":
+        state = req.arg_int(0)
+        if state not in (0, 1):
+            raise CmeError(50)
+        cids = [req.arg_int(i) for i in range(1, len(req.args))] or list(net.contexts)
+        for cid in cids:
+            if cid not in net.contexts:
+                raise CmeError(3)
+        if state == 1 and not (net.registered and net.attached):
+            raise CmeError(30)
+        for cid in cids:
+            net.contexts[cid].active = state == 1
+    else:
+        raise PlainError
+
+
+async def _gcap(modem: EmulatedModem, req: AtRequest) -> None:
+    if req.kind != "exec":
+        raise PlainError
+    modem.send_line(modem.identity.gcap)
+
+
+_HANDLERS: Final[dict[str, _Handler]] = {
+    "E": _echo,
+    "V": _verbose,
+    "Q": _quiet,
+    "Z": _defaults,
+    "&F": _defaults,
+    "&W": _accept,
+    "&C": _accept,
+    "&D": _accept,
+    "X": _accept,
+    "I": _ati,
+    "S": _s_register,
+    "+CGMI": _info(lambda m: m.identity.manufacturer),
+    "+GMI": _info(lambda m: m.identity.manufacturer),
+    "+CGMM": _info(lambda m: m.identity.model),
+    "+GMM": _info(lambda m: m.identity.model),
+    "+CGMR": _info(lambda m: m.identity.render(m.identity.cgmr_format)),
+    "+GMR": _info(lambda m: m.identity.render(m.identity.cgmr_format)),
+    "+CGSN": _info(lambda m: m.identity.imei),
+    "+GSN": _info(lambda m: m.identity.imei),
+    "+GCAP": _gcap,
+    "+CIMI": _cimi,
+    "+CSQ": _csq,
+    "+CREG": _registration("+CREG", "creg_n"),
+    "+CGREG": _registration("+CGREG", "cgreg_n"),
+    "+CEREG": _registration("+CEREG", "cereg_n"),
+    "+COPS": _cops,
+    "+CGATT": _cgatt,
+    "+CPIN": _cpin,
+    "+CFUN": _cfun,
+    "+CMEE": _cmee,
+    "+IPR": _ipr,
+    "+CGDCONT": _cgdcont,
+    "+CGACT": _cgact,
+}
