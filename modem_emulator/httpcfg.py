@@ -11,8 +11,8 @@ Formats and choices, with their sources:
   without length for a chunked answer, `+QHTTPGET: 0,404,0` for a 404).
 - A ranged GET reports `+QHTTPGET:` on Quectel (same EG800K log: `GETEX=80,0,8` ->
   `+QHTTPGET: 0,206,8`) and `+HTTPGETEX:` on the seed module (its manual, 15.4).
-- `AT+HTTPREAD`: `\\r\\nCONNECT\\r\\n<response>\\r\\nOK\\r\\n\\r\\n+HTTPREAD: 0\\r\\n` (LooUQ LTEmC's
-  BGx reader and the EG800K log: CONNECT, body, OK, `+QHTTPREAD: 0`).
+- `AT+HTTPREAD`: `\\r\\nCONNECT\\r\\n<response>\\r\\nOK\\r\\n\\r\\n+HTTPREAD: 0\\r\\n`
+  (LooUQ LTEmC's BGx reader and the EG800K log: CONNECT, body, OK, `+QHTTPREAD: 0`).
 - Errors: out-of-range or malformed values give `+CME ERROR: 730` (Quectel's "invalid parameter",
   the number its HTTP stack uses for bad arguments); a parameter the module does not support gives
   `+CME ERROR: 4` (27.007 "operation not supported"); input that does not arrive in time gives
@@ -475,7 +475,7 @@ class _Handlers:
     async def _start(
         self, call: Callable[[], Awaitable[FarEndResponse]], urc: str, rsptime: int
     ) -> None:
-        """Run the request; its result is a URC (or, with errors_as_final, a failure is the final)."""
+        """Run the request: its result is a URC, or with errors_as_final a failure is the final."""
         prefix = f"{self.p}{urc}:"
         self.state.response = None
         if self.opts.errors_as_final:
