@@ -117,5 +117,7 @@ async def async_unload_entry(hass: HomeAssistant, entry: ModemHttpConfigEntry) -
     """Remove the entities, then close the port so another entry or program may open it."""
     unloaded = await hass.config_entries.async_unload_platforms(entry, PLATFORMS)
     if unloaded:
+        # Stop the coordinator first, so closing the port is not reported as a lost modem.
+        await entry.runtime_data.coordinator.async_shutdown()
         await entry.runtime_data.modem.close()
     return unloaded

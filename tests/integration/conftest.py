@@ -1,0 +1,225 @@
+"""Shared fixtures of the integration tests: emulated modems on real sockets and pseudo-terminals.
+
+Every test talks to `modem_emulator` through a real transport, exactly as Home Assistant talks to
+a modem behind ser2net (TCP) or on a USB serial port (a pty). A `ModemLink` can be unplugged and
+plugged back in while the emulated modem keeps its state, like a real module whose cable is pulled.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import socket
+from collections.abc import AsyncIterator, Callable, Iterator
+from typing import Any
+from unittest.mock import AsyncMock, patch
+
+import pytest
+from homeassistant.config_entries import ConfigEntryState
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers import entity_registry as er
+from pytest_homeassistant_custom_component.common import MockConfigEntry
+
+from custom_components.modem_http.const import (
+    CONF_BAUDRATE,
+    CONF_DEVICE,
+    CONF_DIALECT,
+    DOMAIN,
+)
+from modem_emulator.core import EmulatedModem
+from modem_emulator.dialects import create_modem
+from modem_emulator.server import ModemServer
+
+SIMCOM_IMEI = "861475051234567"
+SIMCOM_TITLE = "SIMCOM INCORPORATED SIMCOM_SIM7600E-H"
+QUECTEL_IMEI = "867550027654322"
+
+
+def make_modem(identity: str = "simcom", dialect: str | None = "simcom") -> EmulatedModem:
+    """A healthy emulated modem; dialect None leaves it without any HTTP commands."""
+    if dialect is None:
+        return EmulatedModem(identity=identity)
+    try:
+        return create_modem(dialect, identity=identity)
+    except Exception:  # TEMPORARY until modem_emulator.simcom lands
+        modem = EmulatedModem(identity=identity)
+        from modem_emulator.commands import AtRequest, PlainError
+
+        name = {"simcom": "+HTTPACTION", "quectel": "+QHTTPCFG", "httpcfg": "+HTTPCFG"}[dialect]
+
+        async def test_form(m: EmulatedModem, req: AtRequest) -> None:
+            if req.kind != "test":
+                raise PlainError
+            m.send_line(f"{name}: (0-4),(1-600)")
+
+        modem.register(name, test_form)
+        return modem
+
+
+class ModemLink:
+    """One emulated modem behind a TCP port (like ser2net) that can be unplugged and replugged.
+
+    The modem outlives its server, so it keeps its state while unplugged, like a real module.
+    """
+
+    def __init__(self, modem: EmulatedModem) -> None:
+        """Nothing listens until start()."""
+        self.modem = modem
+        self.port = 0
+        self._server: ModemServer | None = None
+
+    @property
+    def url(self) -> str:
+        """The serial URL Home Assistant opens."""
+        return f"socket://127.0.0.1:{self.port}"
+
+    async def start(self) -> None:
+        """Plug in: listen (again, on the same port after a stop)."""
+        self._server = ModemServer(self.modem, close_modem=False)
+        self.port = await self._server.start_tcp(port=self.port)
+
+    async def stop(self) -> None:
+        """Unplug: hang up on the host and stop listening."""
+        server, self._server = self._server, None
+        if server is not None:
+            await server.close()
+
+    async def close(self) -> None:
+        """Unplug for good and stop the modem."""
+        await self.stop()
+        await self.modem.close()
+
+
+class PtyModemLink:
+    """One emulated modem on a pseudo-terminal, as a USB modem's AT port looks to the host."""
+
+    def __init__(self, modem: EmulatedModem) -> None:
+        """Nothing exists until start()."""
+        self.modem = modem
+        self.path = ""
+        self._server = ModemServer(modem)
+
+    async def start(self) -> None:
+        """Create the pty; the host opens `path`."""
+        self.path = await self._server.start_pty()
+
+    async def close(self) -> None:
+        """Close the pty and the modem."""
+        await self._server.close()
+
+
+@pytest.fixture
+async def link_factory(
+    socket_enabled: None,
+) -> AsyncIterator[Callable[..., Any]]:
+    """Start emulated modems behind TCP ports; all are closed at the end of the test."""
+    links: list[ModemLink] = []
+
+    async def start(identity: str = "simcom", dialect: str | None = "simcom") -> ModemLink:
+        link = ModemLink(make_modem(identity, dialect))
+        await link.start()
+        links.append(link)
+        return link
+
+    yield start
+    for link in links:
+        await link.close()
+
+
+@pytest.fixture
+async def modem_link(link_factory: Callable[..., Any]) -> ModemLink:
+    """A SIMCom SIM7600 speaking the AT+HTTPINIT family, behind a TCP port."""
+    link: ModemLink = await link_factory()
+    return link
+
+
+@pytest.fixture
+async def pty_link() -> AsyncIterator[PtyModemLink]:
+    """A SIMCom SIM7600 on a pseudo-terminal (what USB discovery finds)."""
+    link = PtyModemLink(make_modem())
+    await link.start()
+    yield link
+    await link.close()
+
+
+@pytest.fixture
+async def silent_port(socket_enabled: None) -> AsyncIterator[str]:
+    """A TCP port that accepts and never says a word (a port with no modem behind it)."""
+    writers: list[asyncio.StreamWriter] = []
+
+    async def serve(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        writers.append(writer)
+        with contextlib.suppress(ConnectionError):
+            while await reader.read(4096):
+                pass
+
+    server = await asyncio.start_server(serve, "127.0.0.1", 0)
+    port = server.sockets[0].getsockname()[1]
+    yield f"socket://127.0.0.1:{port}"
+    server.close()
+    for writer in writers:
+        writer.close()
+    await server.wait_closed()
+
+
+@pytest.fixture
+def closed_port_url(socket_enabled: None) -> str:
+    """A TCP URL nothing listens on (connection refused)."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    return f"socket://127.0.0.1:{port}"
+
+
+def entry_for(device: str, *, unique_id: str = SIMCOM_IMEI, **options: Any) -> MockConfigEntry:
+    """A config entry as the user flow would have made it for `device`."""
+    return MockConfigEntry(
+        domain=DOMAIN,
+        title=SIMCOM_TITLE,
+        unique_id=unique_id,
+        data={CONF_DEVICE: device, CONF_BAUDRATE: 115200, CONF_DIALECT: "auto"},
+        options=options,
+    )
+
+
+@pytest.fixture
+async def loaded_entry(
+    hass: HomeAssistant, modem_link: ModemLink
+) -> AsyncIterator[MockConfigEntry]:
+    """The modem added and set up; unloaded (port closed) at the end of the test."""
+    entry = entry_for(modem_link.url)
+    entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+    assert entry.state is ConfigEntryState.LOADED
+    yield entry
+    if entry.state in (ConfigEntryState.LOADED, ConfigEntryState.SETUP_RETRY):
+        assert await hass.config_entries.async_unload(entry.entry_id)
+        await hass.async_block_till_done()
+
+
+@pytest.fixture
+def mock_setup_entry() -> Iterator[AsyncMock]:
+    """Config flow tests stop at the entry: setting it up is test_init's job."""
+    with patch("custom_components.modem_http.async_setup_entry", return_value=True) as mock_setup:
+        yield mock_setup
+
+
+@pytest.fixture
+def fast_status(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Status polls give up after 0.3 s, so a silent modem is noticed quickly."""
+    monkeypatch.setattr("custom_components.modem_http.coordinator.STATUS_TIMEOUT", 0.3)
+
+
+def entity_id(hass: HomeAssistant, platform: str, key: str, imei: str = SIMCOM_IMEI) -> str:
+    """The entity id of one of the modem's entities, found by its unique ID."""
+    found = er.async_get(hass).async_get_entity_id(platform, DOMAIN, f"{imei}_{key}")
+    assert found is not None, f"no {platform} entity {key}"
+    return found
+
+
+async def wait_for(predicate: Callable[[], bool], *, timeout: float = 5.0) -> None:
+    """Let real I/O (reconnects, polls over sockets) run until predicate holds."""
+    async with asyncio.timeout(timeout):
+        while not predicate():
+            await asyncio.sleep(0.02)
