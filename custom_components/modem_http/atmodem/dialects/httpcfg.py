@@ -327,7 +327,7 @@ class HttpcfgDriver:
             headers=headers,
             reason=head.reason if head is not None else "",
             content_length=result.content_length,
-            bytes_sent=plan.body_size,
+            bytes_sent=plan.body_length,
         )
 
     async def _read(

@@ -75,16 +75,13 @@ class HttpcfgPlan:
     content_type_code: int | None = None
     get_range: tuple[int, int] | None = None
     """HTTPGETEX (start, length)."""
+    body_length: int = 0
+    """Bytes of the caller's body (what HttpResponse.bytes_sent reports)."""
 
     @property
     def expects_body(self) -> bool:
         """A HEAD response has headers only, whatever its Content-Length says."""
         return self.method != "HEAD"
-
-    @property
-    def body_size(self) -> int:
-        """Bytes of payload the request carries (for HttpResponse.bytes_sent)."""
-        return len(self.payload or b"")
 
 
 def plan_request(request: HttpRequest, *, content_type_supported: bool) -> HttpcfgPlan:
@@ -108,7 +105,15 @@ def plan_request(request: HttpRequest, *, content_type_supported: bool) -> Httpc
     if method == "POST" and not headers and body:
         code = _body_mode_content_type(content_type, supported=content_type_supported)
         if content_type is None or code is not None:
-            return HttpcfgPlan(method, url, Command.POST, False, body, content_type_code=code)
+            return HttpcfgPlan(
+                method,
+                url,
+                Command.POST,
+                False,
+                body,
+                content_type_code=code,
+                body_length=len(body),
+            )
 
     if range_header is not None:
         headers = (*headers, ("Range", range_header))
@@ -121,12 +126,13 @@ def plan_request(request: HttpRequest, *, content_type_supported: bool) -> Httpc
                 f"the modem takes at most {MAX_GET_REQUEST}",
             )
         return HttpcfgPlan(method, url, Command.GET, True, raw)
+    body_length = len(body or b"")
     if len(raw) > MAX_POST:
         raise RequestRejected(
             "body",
             f"the request with its headers is {len(raw)} bytes; the modem takes at most {MAX_POST}",
         )
-    return HttpcfgPlan(method, url, Command.POST, True, raw)
+    return HttpcfgPlan(method, url, Command.POST, True, raw, body_length=body_length)
 
 
 def check_request_url(url: str) -> str:
