@@ -2,6 +2,7 @@
 
 Transcripts (tests/fixtures/simcom_*.txt) hold the exact bytes real firmware prints, with their
 public sources; `Transcript` replays them through the scripted peer and records what the host sent.
+`start_rig` serves the emulator's SIMCom module on a real socket and logs every byte it receives.
 """
 
 from __future__ import annotations
@@ -10,6 +11,12 @@ import codecs
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from custom_components.modem_http.atmodem import Modem, open_modem
+from modem_emulator.core import EmulatedModem
+from modem_emulator.server import ModemServer
+from modem_emulator.simcom import Framing, SimcomHttpService
+from modem_emulator.simcom import install as install_simcom
 
 from .scripted_peer import Step, basic_responder
 
@@ -53,3 +60,61 @@ class Transcript:
         if index < len(self.exchanges) and self.exchanges[index][0] == command:
             return self.exchanges[index][1]
         return [b"\r\nERROR\r\n"]
+
+
+@dataclass
+class SimcomRig:
+    """An emulated SIMCom module served over a real TCP socket, and what it received."""
+
+    modem: EmulatedModem
+    service: SimcomHttpService
+    server: ModemServer
+    received: bytearray
+    printed: list[str]
+    """Every information line the module printed (send_line), in order."""
+    modems: list[Modem] = field(default_factory=list)
+
+    async def open(self, dialect: str = "simcom") -> Modem:
+        """The integration's way in: open_modem on the serial URL."""
+        modem = await open_modem(self.server.url, dialect=dialect, reconnect=False)
+        self.modems.append(modem)
+        return modem
+
+    def mark(self) -> int:
+        """Where the received log stands now (to check what arrives after)."""
+        return len(self.received)
+
+    def since(self, mark: int) -> bytes:
+        return bytes(self.received[mark:])
+
+    async def close(self) -> None:
+        for modem in self.modems:
+            await modem.close()
+        await self.server.close()
+
+
+async def start_rig(
+    *, framing: Framing = "sim7600", baud: int | None = None, action_delay: float = 0.01
+) -> SimcomRig:
+    """A SIM7600-profile modem with SIMCom HTTP commands, listening on 127.0.0.1."""
+    modem = EmulatedModem(identity="simcom")
+    service = install_simcom(modem, framing=framing, action_delay=action_delay)
+    received = bytearray()
+    feed = modem.feed
+
+    def recording_feed(data: bytes) -> None:
+        received.extend(data)
+        feed(data)
+
+    printed: list[str] = []
+    send_line = modem.send_line
+
+    def recording_send_line(text: str | bytes) -> None:
+        printed.append(text if isinstance(text, str) else text.decode("latin-1"))
+        send_line(text)
+
+    modem.feed = recording_feed  # type: ignore[method-assign]
+    modem.send_line = recording_send_line  # type: ignore[method-assign]
+    server = ModemServer(modem, baud=baud)
+    await server.start_tcp()
+    return SimcomRig(modem, service, server, received, printed)
