@@ -35,6 +35,7 @@ from __future__ import annotations
 import asyncio
 import contextvars
 import logging
+import re
 from collections.abc import Awaitable, Callable, Coroutine, Iterable
 from dataclasses import dataclass
 from typing import Any, Final
@@ -62,6 +63,7 @@ _CR: Final = 0x0D
 _LF: Final = 0x0A
 _BACKSPACE: Final = frozenset({0x08, 0x7F})
 _SLASH: Final = ord("/")
+_AT_RE: Final = re.compile("AT|at")
 # V.250 table 1: the numeric form of final result codes under ATV0.
 _NUMERIC_CODES: Final[dict[str, int]] = {
     "OK": 0,
@@ -495,9 +497,13 @@ class EmulatedModem:
             return None
         self._line.clear()
         overflow, self._line_overflow = self._line_overflow, False
-        text = finished.decode("utf-8", "surrogateescape").lstrip(" \t\x00")
-        if not text.startswith(("AT", "at")):
+        # Firmware waits for "AT" (or "at") and ignores what came before it on the line, which is
+        # how a host resynchronises after line noise.
+        text = finished.decode("utf-8", "surrogateescape")
+        start = _AT_RE.search(text)
+        if start is None:
             return None
+        text = text[start.start() :]
         if overflow:
             self.send_error()
             return None

@@ -74,7 +74,7 @@ def create_modem(dialect: str, *, strict: bool = True, **kwargs: Any) -> Emulate
     """
     if dialect not in DIALECTS:
         raise ValueError(f"unknown dialect {dialect!r}; known: {sorted(DIALECTS)}")
-    kwargs.setdefault("identity", DIALECT_PROFILES[dialect])
+    kwargs.setdefault("identity", _SOURCES[dialect][2])
     modem = EmulatedModem(**kwargs)
     modem.dialect = dialect
     try:
