@@ -102,6 +102,11 @@ class Modem:
             content_type=content_type,
             body_sink=body_sink,
         )
+        # Drivers that can check a request on its own refuse bad input before even their setup
+        # commands reach the modem.
+        validate = getattr(self._driver, "validate", None)
+        if validate is not None:
+            validate(request)
         started = time.monotonic()
         async with asyncio.timeout(timeout + 5.0):
             async with self._http_lock:

@@ -152,6 +152,10 @@ class HttpcfgDriver:
 
     # ----------------------------------------------------------------- requests
 
+    def validate(self, request: HttpRequest) -> None:
+        """Refuse what cannot be sent (RequestRejected) without a byte going to the modem."""
+        plan_request(request, content_type_supported=False)
+
     async def request(self, engine: AtEngine, request: HttpRequest) -> HttpResponse:
         """One request: configure, URL, send, result URC, read."""
         plan = plan_request(request, content_type_supported="contenttype" not in self._refused)
