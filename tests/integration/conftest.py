@@ -223,3 +223,196 @@ async def wait_for(predicate: Callable[[], bool], *, timeout: float = 5.0) -> No
     async with asyncio.timeout(timeout):
         while not predicate():
             await asyncio.sleep(0.02)
+
+
+# ---------------------------------------------------------------- services (engineer B)
+
+from collections.abc import Awaitable  # noqa: E402
+from dataclasses import dataclass, field  # noqa: E402
+
+from aiohttp import web  # noqa: E402
+from multidict import CIMultiDictProxy  # noqa: E402
+
+from modem_emulator.basic import profile  # noqa: E402
+from modem_emulator.dialects import DialectUnavailable  # noqa: E402
+
+SERVICE_DIALECTS = ("httpcfg", "simcom")
+"""The command families every service story runs against."""
+
+_IDENTITIES = {"simcom": ("simcom", SIMCOM_IMEI), "httpcfg": ("quectel", QUECTEL_IMEI)}
+_FAST_BOOT: dict[str, Any] = {"boot_delay": 0.05, "boot_step": 0.005}
+_ERROR_CODES = {
+    # What each family reports for a refused connection and an unresolvable name.
+    "simcom": {"connect": "714", "dns": "713"},
+    "httpcfg": {"connect": "716", "dns": "714"},
+}
+
+
+@dataclass(eq=False)
+class SeenRequest:
+    """One request as the far end received it."""
+
+    method: str
+    path: str
+    headers: CIMultiDictProxy[str]
+    body: bytes
+
+
+class FarEnd:
+    """The internet as the modem reaches it: an aiohttp server on 127.0.0.1 that logs requests.
+
+    Routes: /text, /json, /latin1, /binary, /numbers (honours Range), /echo (the body back with
+    the request's content type), /missing (404), /slow (answers after 3 s), /big (BIG_SIZE bytes).
+    """
+
+    BINARY = bytes(range(256)) * 4
+    NUMBERS = "".join(f"{n:05d}," for n in range(2000)).encode()
+    BIG_SIZE = 100_000
+
+    def __init__(self) -> None:
+        """Serve with app() on a test server; port is set by the fixture."""
+        self.requests: list[SeenRequest] = []
+        self.port = 0
+        self.closed_port = 0
+
+    @staticmethod
+    def big_body() -> bytes:
+        """BIG_SIZE bytes that are not text and not periodic within a read chunk."""
+        return b"".join(n.to_bytes(4, "big") for n in range(FarEnd.BIG_SIZE // 4))
+
+    def url(self, path: str) -> str:
+        """An address on the far end."""
+        return f"http://127.0.0.1:{self.port}{path}"
+
+    def closed_url(self, path: str) -> str:
+        """An address where nothing listens (connection refused)."""
+        return f"http://127.0.0.1:{self.closed_port}{path}"
+
+    def app(self) -> web.Application:
+        """The aiohttp application."""
+        app = web.Application(client_max_size=4 * 1024 * 1024)
+        app.router.add_route("*", "/{tail:.*}", self._handle)
+        return app
+
+    async def _handle(self, request: web.Request) -> web.StreamResponse:
+        body = await request.read()
+        self.requests.append(SeenRequest(request.method, request.path, request.headers, body))
+        far = {"X-Far-End": "yes"}
+        match request.path:
+            case "/text":
+                return web.Response(text="hello from the far end", headers=far)
+            case "/json":
+                return web.json_response({"door": "open", "count": 3, "tags": ["a", "b"]})
+            case "/latin1":
+                return web.Response(
+                    body="Café crème".encode("latin-1"),
+                    headers={"Content-Type": "text/plain; charset=ISO-8859-1"},
+                )
+            case "/binary":
+                return web.Response(body=self.BINARY, content_type="application/octet-stream")
+            case "/big":
+                return web.Response(body=self.big_body(), content_type="application/octet-stream")
+            case "/numbers":
+                return self._ranged(request, self.NUMBERS)
+            case "/echo":
+                content_type = request.headers.get("Content-Type", "application/octet-stream")
+                return web.Response(
+                    body=body, headers={"Content-Type": content_type, "X-Method": request.method}
+                )
+            case "/slow":
+                await asyncio.sleep(3)
+                return web.Response(text="too late")
+            case _:
+                return web.Response(status=404, text="no such thing")
+
+    @staticmethod
+    def _ranged(request: web.Request, data: bytes) -> web.Response:
+        value = request.headers.get("Range", "")
+        if not value.startswith("bytes="):
+            return web.Response(body=data, content_type="text/plain")
+        first_text, _, last_text = value[6:].partition("-")
+        first = int(first_text)
+        last = int(last_text) if last_text else len(data) - 1
+        return web.Response(
+            status=206,
+            body=data[first : last + 1],
+            content_type="text/plain",
+            headers={"Content-Range": f"bytes {first}-{last}/{len(data)}"},
+        )
+
+
+@pytest.fixture
+async def far_end(aiohttp_server: Any, socket_enabled: None) -> FarEnd:
+    """A real HTTP server on 127.0.0.1, plus a port where nothing listens."""
+    end = FarEnd()
+    server = await aiohttp_server(end.app(), host="127.0.0.1")
+    end.port = server.port
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        end.closed_port = sock.getsockname()[1]
+    return end
+
+
+@dataclass(eq=False)
+class ServiceModem:
+    """A loaded modem entry for service tests, with every byte the host sent it."""
+
+    dialect: str
+    link: ModemLink
+    entry: MockConfigEntry
+    sent: bytearray = field(default_factory=bytearray)
+
+    @property
+    def codes(self) -> dict[str, str]:
+        """The family's error numbers for a refused connection and a failed DNS lookup."""
+        return _ERROR_CODES[self.dialect]
+
+
+@pytest.fixture
+async def service_modem_factory(
+    hass: HomeAssistant, socket_enabled: None
+) -> AsyncIterator[Callable[..., Awaitable[ServiceModem]]]:
+    """Start loaded modem entries of a dialect (fast-booting emulators on TCP); all torn down."""
+    started: list[ServiceModem] = []
+
+    async def start(dialect: str, *, imei: str | None = None) -> ServiceModem:
+        profile_name, default_imei = _IDENTITIES[dialect]
+        imei = imei or default_imei
+        try:
+            modem = create_modem(
+                dialect, identity=profile(profile_name, imei=imei), **_FAST_BOOT
+            )
+        except DialectUnavailable:
+            pytest.skip(f"the emulator does not speak {dialect} yet")
+        link = ModemLink(modem)
+        await link.start()
+        served = ServiceModem(dialect, link, entry_for(link.url, unique_id=imei))
+        started.append(served)
+        feed = modem.feed
+
+        def recording_feed(data: bytes) -> None:
+            served.sent += data
+            feed(data)
+
+        modem.feed = recording_feed  # type: ignore[method-assign]
+        served.entry.add_to_hass(hass)
+        assert await hass.config_entries.async_setup(served.entry.entry_id)
+        await hass.async_block_till_done()
+        assert served.entry.state is ConfigEntryState.LOADED
+        return served
+
+    yield start
+    for served in started:
+        if served.entry.state is ConfigEntryState.LOADED:
+            assert await hass.config_entries.async_unload(served.entry.entry_id)
+            await hass.async_block_till_done()
+        await served.link.close()
+
+
+@pytest.fixture(params=SERVICE_DIALECTS)
+async def service_modem(
+    request: pytest.FixtureRequest,
+    service_modem_factory: Callable[..., Awaitable[ServiceModem]],
+) -> ServiceModem:
+    """One loaded modem of each command family in turn."""
+    return await service_modem_factory(request.param)

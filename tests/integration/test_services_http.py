@@ -1,0 +1,338 @@
+"""modem_http.get / post / request: what a user's automation sends, what the modem answers.
+
+Each test calls the service the way an automation does (blocking, with return_response), through
+a real emulated modem on a TCP port, which performs the request for real against an aiohttp
+server on 127.0.0.1 (the far end). Both command families run every story.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+from typing import Any
+
+import pytest
+from homeassistant.core import HomeAssistant
+from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
+from homeassistant.helpers.translation import async_get_translations
+
+from custom_components.modem_http.const import DOMAIN
+
+from .conftest import FarEnd, ServiceModem
+
+pytestmark = pytest.mark.usefixtures("socket_enabled")
+
+
+async def call(hass: HomeAssistant, service: str, **data: Any) -> dict[str, Any]:
+    """Call a service the way an automation with `response_variable` does."""
+    response = await hass.services.async_call(
+        DOMAIN, service, data, blocking=True, return_response=True
+    )
+    assert response is not None
+    return dict(response)
+
+
+# ------------------------------------------------------------------ successes
+
+
+async def test_get_text_returns_status_headers_and_content(
+    hass: HomeAssistant, service_modem: ServiceModem, far_end: FarEnd
+) -> None:
+    """A user fetches a status page; the text comes back like rest_command's response."""
+    response = await call(hass, "get", url=far_end.url("/text"))
+
+    assert response["status"] == 200
+    assert response["content"] == "hello from the far end"
+    assert "content_encoding" not in response
+    assert "json" not in response
+    assert response["bytes"] == len(b"hello from the far end")
+    assert response["headers"]["X-Far-End"] == "yes"
+    assert response["elapsed"] >= 0
+    assert far_end.requests[-1].method == "GET"
+    assert far_end.requests[-1].path == "/text"
+
+
+async def test_get_json_is_parsed(
+    hass: HomeAssistant, service_modem: ServiceModem, far_end: FarEnd
+) -> None:
+    """A JSON answer is there both as text and parsed, ready for templates."""
+    response = await call(hass, "get", url=far_end.url("/json"))
+
+    assert response["json"] == {"door": "open", "count": 3, "tags": ["a", "b"]}
+    assert json.loads(response["content"]) == response["json"]
+
+
+async def test_get_declared_charset_is_honoured(
+    hass: HomeAssistant, service_modem: ServiceModem, far_end: FarEnd
+) -> None:
+    """A Latin-1 page decodes by its charset rather than falling back to base64."""
+    response = await call(hass, "get", url=far_end.url("/latin1"))
+
+    assert response["content"] == "Café crème"
+    assert response["bytes"] == len("Café crème".encode("latin-1"))
+
+
+async def test_get_binary_comes_back_as_base64(
+    hass: HomeAssistant, service_modem: ServiceModem, far_end: FarEnd
+) -> None:
+    """Bytes that are not text survive the trip exactly, marked as base64."""
+    response = await call(hass, "get", url=far_end.url("/binary"))
+
+    assert response["content_encoding"] == "base64"
+    assert base64.b64decode(response["content"]) == FarEnd.BINARY
+    assert response["bytes"] == len(FarEnd.BINARY)
+
+
+async def test_get_byte_range(
+    hass: HomeAssistant, service_modem: ServiceModem, far_end: FarEnd
+) -> None:
+    """range_start/range_end fetch exactly that slice of a large resource."""
+    response = await call(hass, "get", url=far_end.url("/numbers"), range_start=100, range_end=149)
+
+    assert response["status"] == 206
+    assert response["content"] == FarEnd.NUMBERS[100:150].decode()
+    assert far_end.requests[-1].headers["Range"] == "bytes=100-149"
+
+
+async def test_get_headers_reach_the_server(
+    hass: HomeAssistant, service_modem: ServiceModem, far_end: FarEnd
+) -> None:
+    """Custom headers, Authorization included, arrive at the far end unchanged."""
+    await call(
+        hass,
+        "get",
+        url=far_end.url("/text"),
+        headers={"X-Token": "abc123", "Authorization": "Bearer s3cret"},
+    )
+
+    seen = far_end.requests[-1].headers
+    assert seen["X-Token"] == "abc123"
+    assert seen["Authorization"] == "Bearer s3cret"
+
+
+async def test_post_payload_is_echoed(
+    hass: HomeAssistant, service_modem: ServiceModem, far_end: FarEnd
+) -> None:
+    """A text payload with its content type reaches the server byte for byte."""
+    response = await call(
+        hass,
+        "post",
+        url=far_end.url("/echo"),
+        payload="door=open&who=ünïcode",
+        content_type="application/x-www-form-urlencoded",
+    )
+
+    assert response["status"] == 200
+    assert response["content"] == "door=open&who=ünïcode"
+    seen = far_end.requests[-1]
+    assert seen.method == "POST"
+    assert seen.body == "door=open&who=ünïcode".encode()
+    assert seen.headers["Content-Type"].startswith("application/x-www-form-urlencoded")
+
+
+async def test_post_json_is_compact_with_json_content_type(
+    hass: HomeAssistant, service_modem: ServiceModem, far_end: FarEnd
+) -> None:
+    """The json field is serialised compactly and labelled application/json."""
+    response = await call(
+        hass, "post", url=far_end.url("/echo"), json={"alarm": True, "zones": [1, 2]}
+    )
+
+    seen = far_end.requests[-1]
+    assert seen.body == b'{"alarm":true,"zones":[1,2]}'
+    assert seen.headers["Content-Type"].startswith("application/json")
+    assert response["json"] == {"alarm": True, "zones": [1, 2]}
+
+
+async def test_post_content_type_header_is_sent_once(
+    hass: HomeAssistant, service_modem: ServiceModem, far_end: FarEnd
+) -> None:
+    """A Content-Type given among the headers becomes the request's content type."""
+    await call(
+        hass,
+        "post",
+        url=far_end.url("/echo"),
+        payload="plain words",
+        headers={"Content-Type": "text/plain"},
+    )
+
+    seen = far_end.requests[-1]
+    assert seen.headers.getall("Content-Type") == ["text/plain"]
+
+
+async def test_http_error_status_is_a_response_not_an_error(
+    hass: HomeAssistant, service_modem: ServiceModem, far_end: FarEnd
+) -> None:
+    """A 404 is the server's answer: it comes back as a response the automation can check."""
+    response = await call(hass, "get", url=far_end.url("/missing"))
+
+    assert response["status"] == 404
+    assert response["content"] == "no such thing"
+
+
+async def test_request_any_method_the_dialect_sends(
+    hass: HomeAssistant, service_modem: ServiceModem, far_end: FarEnd
+) -> None:
+    """modem_http.request sends DELETE (both families can) and HEAD gets no body."""
+    deleted = await call(hass, "request", method="delete", url=far_end.url("/echo"))
+    head = await call(hass, "request", method="HEAD", url=far_end.url("/text"))
+
+    assert deleted["status"] == 200
+    assert [r.method for r in far_end.requests] == ["DELETE", "HEAD"]
+    assert head["status"] == 200
+    assert head["content"] == ""
+    assert head["bytes"] == 0
+
+
+async def test_without_response_the_call_still_completes(
+    hass: HomeAssistant, service_modem: ServiceModem, far_end: FarEnd
+) -> None:
+    """A fire-and-forget POST (no response_variable) still reaches the server."""
+    result = await hass.services.async_call(
+        DOMAIN, "post", {"url": far_end.url("/echo"), "payload": "x"}, blocking=True
+    )
+
+    assert result is None
+    assert far_end.requests[-1].body == b"x"
+
+
+async def test_every_request_is_recorded_for_the_sensors(
+    hass: HomeAssistant, service_modem: ServiceModem, far_end: FarEnd
+) -> None:
+    """Success and failure both reach the coordinator's request figures."""
+    coordinator = service_modem.entry.runtime_data.coordinator
+    await call(hass, "post", url=far_end.url("/echo"), payload="12345")
+    with pytest.raises(HomeAssistantError):
+        await call(hass, "get", url=far_end.closed_url("/x"))
+
+    stats = coordinator.stats
+    assert stats.requests == 2
+    assert stats.failures == 1
+    assert stats.bytes_sent >= 5
+    assert stats.last is not None
+    assert stats.last.status is None
+    assert stats.last.error is not None
+    assert stats.last.error.startswith("modem_http_error_")
+
+
+# ------------------------------------------------------------------ the caller's mistakes
+
+
+@pytest.mark.parametrize(
+    ("data", "key"),
+    [
+        ({"url": "http://127.0.0.1/x\r\nAT+CFUN=0"}, "invalid_url"),
+        ({"url": 'http://127.0.0.1/x"'}, "invalid_url"),
+        ({"url": "ftp://127.0.0.1/x"}, "invalid_url"),
+        ({"headers": {"X-Evil": 'a"\r\nAT+CFUN=0'}}, "request_rejected"),
+        ({"headers": {"X Bad Name": "v"}}, "request_rejected"),
+        ({"payload": "a", "json": {"b": 1}}, "payload_and_json"),
+        ({"range_start": 10, "range_end": 5}, "request_rejected"),
+    ],
+    ids=["crlf-url", "quote-url", "ftp-url", "header-injection", "header-name", "both", "range"],
+)
+async def test_bad_input_is_refused_before_anything_is_sent(
+    hass: HomeAssistant,
+    service_modem: ServiceModem,
+    far_end: FarEnd,
+    data: dict[str, Any],
+    key: str,
+) -> None:
+    """AT injection and contradictions fail the call; the modem sees no HTTP command at all."""
+    service_modem.sent.clear()
+    call_data = {"url": far_end.url("/echo"), **data}
+    service = "post" if "payload" in data else "request"
+    if service == "request":
+        call_data["method"] = "GET"
+
+    with pytest.raises(ServiceValidationError) as raised:
+        await call(hass, service, **call_data)
+
+    assert raised.value.translation_key == key
+    assert b"HTTP" not in bytes(service_modem.sent)
+    assert far_end.requests == []
+
+
+async def test_body_larger_than_the_modem_takes_is_refused(
+    hass: HomeAssistant, service_modem: ServiceModem, far_end: FarEnd
+) -> None:
+    """The limit is the dialect's own; the message says both sizes."""
+    modem = service_modem.entry.runtime_data.modem
+    service_modem.sent.clear()
+
+    with pytest.raises(ServiceValidationError) as raised:
+        await call(hass, "post", url=far_end.url("/echo"), payload="x" * (modem.max_body + 1))
+
+    assert raised.value.translation_key == "body_too_large"
+    assert raised.value.translation_placeholders == {
+        "size": str(modem.max_body + 1),
+        "max": str(modem.max_body),
+    }
+    assert b"HTTP" not in bytes(service_modem.sent)
+
+
+async def test_method_the_dialect_cannot_send(
+    hass: HomeAssistant, service_modem: ServiceModem, far_end: FarEnd
+) -> None:
+    """Asking for a method outside modem.methods names what the modem can do."""
+    modem = service_modem.entry.runtime_data.modem
+    missing = sorted({"PUT", "PATCH", "OPTIONS", "TRACE"} - modem.methods)[0]
+
+    with pytest.raises(ServiceValidationError) as raised:
+        await call(hass, "request", method=missing, url=far_end.url("/echo"))
+
+    assert raised.value.translation_key == "method_not_supported"
+    assert raised.value.translation_placeholders["method"] == missing
+    assert "GET" in raised.value.translation_placeholders["allowed"]
+    assert far_end.requests == []
+
+
+async def test_timeout_outside_its_range_fails_schema_validation(
+    hass: HomeAssistant, service_modem: ServiceModem, far_end: FarEnd
+) -> None:
+    """The timeout field takes 1 to 600 seconds."""
+    with pytest.raises(Exception, match="timeout"):
+        await call(hass, "get", url=far_end.url("/text"), timeout=0)
+
+
+# ------------------------------------------------------------------ the modem's failures
+
+
+async def test_unreachable_host_gives_the_modem_error_code(
+    hass: HomeAssistant, service_modem: ServiceModem, far_end: FarEnd
+) -> None:
+    """Nothing listens on the port: the modem's own 7xx number is in the error."""
+    with pytest.raises(HomeAssistantError) as raised:
+        await call(hass, "get", url=far_end.closed_url("/x"))
+
+    err = raised.value
+    assert not isinstance(err, ServiceValidationError)
+    assert err.translation_key == "modem_http_error"
+    code = err.translation_placeholders["code"]
+    assert code == service_modem.codes["connect"]
+    await async_get_translations(hass, "en", "exceptions", [DOMAIN])
+    assert code in str(err)
+
+
+async def test_unknown_host_gives_the_modem_dns_error(
+    hass: HomeAssistant, service_modem: ServiceModem
+) -> None:
+    """A name that does not resolve gives the modem's DNS failure number."""
+    with pytest.raises(HomeAssistantError) as raised:
+        await call(hass, "get", url="http://no-such-host.invalid/x")
+
+    assert raised.value.translation_key == "modem_http_error"
+    assert raised.value.translation_placeholders["code"] == service_modem.codes["dns"]
+
+
+async def test_slow_server_times_out_and_the_modem_recovers(
+    hass: HomeAssistant, service_modem: ServiceModem, far_end: FarEnd
+) -> None:
+    """A server slower than the call's timeout ends in a timeout error, not a hang."""
+    with pytest.raises(HomeAssistantError) as raised:
+        await call(hass, "get", url=far_end.url("/slow"), timeout=1)
+
+    assert raised.value.translation_key in ("modem_timeout", "modem_http_error")
+    # The next request goes through on the same modem.
+    response = await call(hass, "get", url=far_end.url("/text"))
+    assert response["content"] == "hello from the far end"
