@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 
 import pytest
 
@@ -95,3 +95,25 @@ async def client(server: ModemServer) -> AsyncIterator[AtClient]:
     await server.wait_for_client()
     yield host
     await host.close()
+
+
+type Serve = Callable[[EmulatedModem], Awaitable[tuple[ModemServer, AtClient]]]
+
+
+@pytest.fixture
+async def serve(socket_enabled: None) -> AsyncIterator[Serve]:
+    """Serve any modem (a dialect's, say) over TCP with a connected client; closed afterwards."""
+    opened: list[tuple[ModemServer, AtClient]] = []
+
+    async def start(emulated: EmulatedModem) -> tuple[ModemServer, AtClient]:
+        served = ModemServer(emulated)
+        port = await served.start_tcp("127.0.0.1", 0)
+        host = await AtClient.connect(port)
+        await served.wait_for_client()
+        opened.append((served, host))
+        return served, host
+
+    yield start
+    for served, host in reversed(opened):
+        await host.close()
+        await served.close()

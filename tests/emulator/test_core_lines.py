@@ -17,7 +17,7 @@ from modem_emulator import (
 )
 from modem_emulator.commands import CommandSyntaxError, parse_args, parse_command_line
 
-from .conftest import FAST_BOOT, AtClient
+from .conftest import FAST_BOOT, AtClient, Serve
 
 CSQ = b"\r\n+CSQ: 20,99\r\n\r\nOK\r\n"
 
@@ -137,20 +137,13 @@ async def test_ati_prints_one_block_per_profile(client: AtClient, modem: Emulate
     assert await client.command("AT+CICCID") == b"\r\n+ICCID: 89490200001234567890\r\n\r\nOK\r\n"
 
 
-async def test_quectel_identity() -> None:
-    modem = EmulatedModem(identity="quectel", echo=False, **FAST_BOOT)
-    try:
-        assert (
-            await modem.exchange(b"ATI\r")
-            == b"\r\nQuectel\r\nEC25\r\nRevision: EC25EFAR06A06M4G\r\n\r\nOK\r\n"
-        )
-        assert await modem.exchange(b"AT+CGMR\r") == b"\r\nEC25EFAR06A06M4G\r\n\r\nOK\r\n"
-        assert (
-            await modem.exchange(b"AT+QCCID\r") == b"\r\n+QCCID: 89490200001234567890\r\n\r\nOK\r\n"
-        )
-        assert await modem.exchange(b"AT+CICCID\r") == b"\r\nERROR\r\n"
-    finally:
-        await modem.close()
+async def test_quectel_identity(serve: Serve) -> None:
+    _server, host = await serve(EmulatedModem(identity="quectel", echo=False, **FAST_BOOT))
+    ati = b"\r\nQuectel\r\nEC25\r\nRevision: EC25EFAR06A06M4G\r\n\r\nOK\r\n"
+    assert await host.command("ATI") == ati
+    assert await host.command("AT+CGMR") == b"\r\nEC25EFAR06A06M4G\r\n\r\nOK\r\n"
+    assert await host.command("AT+QCCID") == b"\r\n+QCCID: 89490200001234567890\r\n\r\nOK\r\n"
+    assert await host.command("AT+CICCID", final=b"ERROR\r\n") == b"\r\nERROR\r\n"
 
 
 async def test_pdp_contexts_are_stored(client: AtClient, modem: EmulatedModem) -> None:
