@@ -32,11 +32,11 @@ class NoHttpCommandsError(ModemError):
 def create_driver(name: str) -> HttpDriver:
     """A fresh driver for dialect `name`."""
     if name == "simcom":
-        module = importlib.import_module(".simcom", __name__)
+        module = importlib.import_module(f"{__name__}.simcom")
         simcom: HttpDriver = module.SimcomDriver()
         return simcom
     if name in ("httpcfg", "quectel"):
-        module = importlib.import_module(".httpcfg", __name__)
+        module = importlib.import_module(f"{__name__}.httpcfg")
         httpcfg: HttpDriver = module.HttpcfgDriver(prefix="Q" if name == "quectel" else "")
         return httpcfg
     raise ValueError(f"unknown dialect {name!r}; expected one of {', '.join(DIALECTS)}")
