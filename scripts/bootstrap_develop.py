@@ -1,0 +1,131 @@
+"""First start of `scripts/develop`: onboard, add the modem through the config flow, say hello.
+
+It does exactly what a newcomer would do in the web UI, over the same APIs:
+
+1. wait until Home Assistant answers;
+2. if it was never onboarded, create the documented developer account (`dev` / `dev-password`)
+   and finish onboarding; otherwise log in with that account;
+3. if there is no Modem HTTP entry yet, press "Add integration", pick Modem HTTP and submit the
+   form with the emulated modem's URL (`socket://127.0.0.1:7777`);
+4. print the modem's entities and, on that first start, a demo `modem_http.post` to the local far
+   end, so the device page shows a finished request.
+
+An instance onboarded with another account is left alone (the entry must then be added by hand).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import sys
+import time
+from pathlib import Path
+
+import aiohttp
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+# ha_api sits beside this script (scripts/ is not a package when run as a script).
+from ha_api import (
+    DEV_PASSWORD,
+    DEV_USERNAME,
+    HomeAssistantApi,
+    HomeAssistantApiError,
+)
+
+DOMAIN = "modem_http"
+
+
+def say(message: str) -> None:
+    """Print with the same prefix as the shell script."""
+    print(f"[develop] {message}", flush=True)
+
+
+async def add_modem(api: HomeAssistantApi, device: str) -> dict[str, object]:
+    """Run the config flow's user step with the emulated modem, as the UI form would."""
+    form = await api.start_flow(DOMAIN)
+    if form.get("type") != "form":
+        raise HomeAssistantApiError(f"config flow did not show its form: {form}")
+    result = await api.flow_step(
+        form["flow_id"], {"device": device, "baudrate": "115200", "dialect": "auto"}
+    )
+    if result.get("type") != "create_entry":
+        raise HomeAssistantApiError(f"config flow did not create an entry: {result}")
+    return result
+
+
+async def wait_for_entities(api: HomeAssistantApi, entry_id: str, deadline: float) -> list[str]:
+    """The entry's entity ids, once they exist and have left `unavailable` (or time runs out)."""
+    entity_ids: list[str] = []
+    while time.monotonic() < deadline:
+        registry = await api.entity_registry()
+        entity_ids = sorted(
+            e["entity_id"] for e in registry if e.get("config_entry_id") == entry_id
+        )
+        if entity_ids:
+            states = {s["entity_id"]: s["state"] for s in await api.states()}
+            if any(states.get(e) not in (None, "unavailable") for e in entity_ids):
+                return entity_ids
+        await asyncio.sleep(0.5)
+    return entity_ids
+
+
+async def main_async(args: argparse.Namespace) -> int:
+    """Bring the instance to "a working modem device" and report what it shows."""
+    deadline = time.monotonic() + args.timeout
+    async with aiohttp.ClientSession() as session:
+        api = HomeAssistantApi(args.url.rstrip("/"), session)
+        await api.wait_until_up(deadline)
+        try:
+            fresh = await api.onboard_or_login(DEV_USERNAME, DEV_PASSWORD)
+        except HomeAssistantApiError as err:
+            say(f"could not log in as {DEV_USERNAME!r} ({err}); add the modem by hand in the UI")
+            return 0
+        if fresh:
+            say(f"onboarded: log in as user {DEV_USERNAME!r}, password {DEV_PASSWORD!r}")
+        entries = await api.config_entries(DOMAIN)
+        created = not entries
+        if created:
+            result = await add_modem(api, args.device)
+            say(f"added modem {result['title']!r} on {args.device} through the config flow")
+            entries = await api.config_entries(DOMAIN)
+        entry = entries[0]
+        say(f"config entry {entry['title']!r}: {entry['state']}")
+        entity_ids = await wait_for_entities(api, entry["entry_id"], deadline)
+        states = {s["entity_id"]: s for s in await api.states()}
+        for entity_id in entity_ids:
+            state = states.get(entity_id, {})
+            unit = state.get("attributes", {}).get("unit_of_measurement") or ""
+            say(f"  {entity_id} = {state.get('state')} {unit}".rstrip())
+        if created and args.far_end:
+            reply = await api.call_service(
+                DOMAIN,
+                "post",
+                {"url": f"{args.far_end}/echo/hello", "json": {"hello": "from the modem"}},
+            )
+            response = reply.get("service_response", {})
+            say(
+                "demo modem_http.post -> "
+                + json.dumps({k: response.get(k) for k in ("status", "bytes", "json")})[:400]
+            )
+    return 0
+
+
+def main() -> None:
+    """Parse arguments and run."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--url", default="http://127.0.0.1:8123", help="Home Assistant base URL")
+    parser.add_argument("--device", default="socket://127.0.0.1:7777", help="modem URL or path")
+    parser.add_argument("--far-end", default="", help="base URL of the local echo server")
+    parser.add_argument("--timeout", type=float, default=240, help="seconds to wait in total")
+    args = parser.parse_args()
+    try:
+        sys.exit(asyncio.run(main_async(args)))
+    except (HomeAssistantApiError, TimeoutError, aiohttp.ClientError) as err:
+        say(f"setup helper failed: {err}")
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()
