@@ -25,7 +25,7 @@ import asyncio
 import contextlib
 import logging
 import math
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Final
 
 from multidict import CIMultiDict, CIMultiDictProxy
@@ -170,7 +170,7 @@ class HttpcfgDriver:
             self.prefix, headers=self.response_headers, expects_body=plan.expects_body
         )
         with self._auto_capture(engine, reader) as captured:
-            result = await self._send(engine, plan, deadline)
+            result = await self._send(engine, plan, deadline, on_result=captured.arm)
             reader.content_length = result.content_length
             return await self._finish(
                 engine, plan, result, reader, captured, deadline, sink=request.body_sink
@@ -190,7 +190,9 @@ class HttpcfgDriver:
         plan = HttpcfgPlan("POST", url, Command.POST, False, None)
         with self._auto_capture(engine, reader) as captured:
             command = f'{self._at("POSTFILE")}="{file_name}",{self._rsptime(deadline)}'
-            result = await self._command_with_result(engine, command, "POSTFILE", "POST", deadline)
+            result = await self._command_with_result(
+                engine, command, "POSTFILE", "POST", deadline, on_result=captured.arm
+            )
             reader.content_length = result.content_length
             return await self._finish(engine, plan, result, reader, captured, deadline, sink=None)
 
@@ -234,7 +236,12 @@ class HttpcfgDriver:
         )
 
     async def _send(
-        self, engine: AtEngine, plan: HttpcfgPlan, deadline: _Deadline
+        self,
+        engine: AtEngine,
+        plan: HttpcfgPlan,
+        deadline: _Deadline,
+        *,
+        on_result: Callable[[Urc], None] | None = None,
     ) -> RequestResult:
         rsptime = self._rsptime(deadline)
         if plan.command is Command.GETEX:
@@ -244,11 +251,13 @@ class HttpcfgDriver:
             # Real Quectel firmware reports a ranged GET as +QHTTPGET (EG800K log: `GETEX=80,0,8`
             # -> `+QHTTPGET: 0,206,8`); the seed manual says +HTTPGETEX. Accept both.
             return await self._command_with_result(
-                engine, command, "GETEX", plan.method, deadline, also="GET"
+                engine, command, "GETEX", plan.method, deadline, also="GET", on_result=on_result
             )
         if plan.command is Command.GET and plan.payload is None:
             command = f"{self._at('GET')}={rsptime}"
-            return await self._command_with_result(engine, command, "GET", plan.method, deadline)
+            return await self._command_with_result(
+                engine, command, "GET", plan.method, deadline, on_result=on_result
+            )
         assert plan.payload is not None
         size = len(plan.payload)
         input_time = _input_time(engine, size)
@@ -258,7 +267,7 @@ class HttpcfgDriver:
         else:
             command = f"{self._at('POST')}={size},{input_time},{rsptime}"
         return await self._command_with_result(
-            engine, command, name, plan.method, deadline, payload=plan.payload
+            engine, command, name, plan.method, deadline, payload=plan.payload, on_result=on_result
         )
 
     async def _command_with_result(
@@ -271,17 +280,23 @@ class HttpcfgDriver:
         *,
         payload: bytes | None = None,
         also: str | None = None,
+        on_result: Callable[[Urc], None] | None = None,
     ) -> RequestResult:
-        """Send a request command and wait for its result URC (or TIMEOUT)."""
+        """Send a request command and wait for its result URC (or TIMEOUT).
+
+        `on_result` runs synchronously as the result URC is parsed, before the next line is.
+        """
         prefixes = [self._urc(name)]
         if also is not None:
             prefixes.append(self._urc(also))
-        with self._urc_waiter(engine, *prefixes, "TIMEOUT") as waiter:
+        with self._urc_waiter(engine, *prefixes, "TIMEOUT", on_result=on_result) as waiter:
             timeout = deadline.left()
             if payload is not None:
                 timeout = min(timeout, _COMMAND_TIMEOUT + 2 * _line_seconds(engine, len(payload)))
             reply = await self._http_command(engine, command, timeout, method, payload=payload)
             early = [line for line in reply.lines if line.startswith(tuple(prefixes))]
+            if early and on_result is not None:
+                on_result(Urc(early[0]))
             try:
                 urc = Urc(early[0]) if early else await waiter.wait(deadline.left() + _URC_GRACE)
             except ModemTimeoutError:
@@ -391,8 +406,10 @@ class HttpcfgDriver:
     # ------------------------------------------------------------ URC plumbing
 
     @contextlib.contextmanager
-    def _urc_waiter(self, engine: AtEngine, *prefixes: str) -> Iterator[_Waiter]:
-        waiter = _Waiter()
+    def _urc_waiter(
+        self, engine: AtEngine, *prefixes: str, on_result: Callable[[Urc], None] | None = None
+    ) -> Iterator[_Waiter]:
+        waiter = _Waiter(on_result)
         removers = [engine.on_urc(prefix, waiter.put) for prefix in prefixes]
         try:
             yield waiter
@@ -402,20 +419,16 @@ class HttpcfgDriver:
 
     @contextlib.contextmanager
     def _auto_capture(self, engine: AtEngine, reader: ResponseReader) -> Iterator[_Captured]:
-        """With `rspout/auto` on, collect the response the module prints after the result URC."""
-        captured = _Captured(reader)
-        if not self.auto_output:
-            yield captured
-            return
-        removers = [
-            engine.on_urc("CONNECT", captured.on_data, data_after=reader.data_after),
-            engine.on_urc(reader.read_prefix, captured.on_end),
-        ]
+        """With `rspout/auto` on, collect the response the module prints after the result URC.
+
+        The capture is armed by the result URC itself: armed earlier, it would take the CONNECT
+        prompt of the request's own payload for the response.
+        """
+        captured = _Captured(engine, reader, enabled=self.auto_output)
         try:
             yield captured
         finally:
-            for remove in removers:
-                remove()
+            captured.close()
 
 
 # --------------------------------------------------------------------- helpers
@@ -424,10 +437,13 @@ class HttpcfgDriver:
 class _Waiter:
     """First URC of several prefixes, collected from the moment it is armed."""
 
-    def __init__(self) -> None:
+    def __init__(self, on_result: Callable[[Urc], None] | None = None) -> None:
         self._queue: asyncio.Queue[Urc] = asyncio.Queue()
+        self._on_result = on_result
 
     def put(self, urc: Urc) -> None:
+        if self._on_result is not None and urc.line != "TIMEOUT":
+            self._on_result(urc)
         self._queue.put_nowait(urc)
 
     async def wait(self, timeout: float) -> Urc:
@@ -441,11 +457,33 @@ class _Waiter:
 class _Captured:
     """The auto-output response: CONNECT with its data, then `+HTTPREAD: <err>`."""
 
-    def __init__(self, reader: ResponseReader) -> None:
+    def __init__(self, engine: AtEngine, reader: ResponseReader, *, enabled: bool) -> None:
+        self._engine = engine
         self._reader = reader
+        self._enabled = enabled
+        self._removers: list[Callable[[], None]] = []
         self._data = b""
         self._done: asyncio.Event = asyncio.Event()
         self._err = 0
+
+    def arm(self, urc: Urc | None = None) -> None:
+        """Take CONNECT and `+HTTPREAD:` as the response from the result URC on."""
+        if not self._enabled or self._removers:
+            return
+        if urc is not None:
+            _, _, fields = urc.line.partition(":")
+            with contextlib.suppress(ModemError):
+                self._reader.content_length = parse_result(fields).content_length
+        engine, reader = self._engine, self._reader
+        self._removers = [
+            engine.on_urc("CONNECT", self.on_data, data_after=reader.data_after),
+            engine.on_urc(reader.read_prefix, self.on_end),
+        ]
+
+    def close(self) -> None:
+        for remove in self._removers:
+            remove()
+        self._removers = []
 
     def on_data(self, urc: Urc) -> None:
         self._data = urc.data or b""
