@@ -66,6 +66,18 @@ async def test_nothing_listening_is_714_and_the_session_is_closed(
     assert rig.service.session is None
 
 
+async def test_the_longest_url_the_driver_accepts_still_fits_the_modems_command_line(
+    modem: Modem,
+) -> None:
+    long_url = f"http://127.0.0.1:{closed_port()}/"
+    long_url += "p" * (4000 - len(long_url))
+
+    with pytest.raises(ModemHttpError) as caught:
+        await modem.http_request("GET", long_url, timeout=10)
+
+    assert caught.value.code == 714  # the modem took the URL and tried it
+
+
 async def test_a_name_that_does_not_resolve_is_713(modem: Modem) -> None:
     with pytest.raises(ModemHttpError) as caught:
         await modem.http_request("GET", "http://nonexistent.invalid/", timeout=10)

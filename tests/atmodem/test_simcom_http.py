@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
+from typing import Any
 
 import pytest
 from aiohttp import web
@@ -79,7 +80,7 @@ def seen() -> Seen:
 
 
 @pytest.fixture
-async def far_end(aiohttp_server, seen: Seen, socket_enabled: None) -> TestServer:  # type: ignore[no-untyped-def]
+async def far_end(aiohttp_server: Any, seen: Seen, socket_enabled: None) -> TestServer:
     return await aiohttp_server(far_end_app(seen))
 
 
@@ -226,7 +227,7 @@ async def test_two_mib_download_in_chunks_and_streamed_to_a_sink(
 async def test_both_httpread_framings(far_end: TestServer, socket_enabled: None) -> None:
     announced = {"sim7600": f"+HTTPREAD: DATA,{len(TRICKY)}", "legacy": f"+HTTPREAD: {len(TRICKY)}"}
     for framing, announcement in announced.items():
-        rig = await start_rig(framing=framing)  # type: ignore[arg-type]
+        rig = await start_rig(framing=framing)  # type: ignore[arg-type]  # a Framing literal
         try:
             modem = await rig.open()
             response = await modem.http_request("GET", url(far_end, "/tricky"), timeout=10)

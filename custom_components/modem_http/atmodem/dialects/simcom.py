@@ -44,9 +44,9 @@ METHOD_CODES: Final = {"GET": 0, "POST": 1, "HEAD": 2, "DELETE": 3}
 MAX_BODY: Final = 153600
 """AT+HTTPDATA <size> is 1-153600 bytes."""
 
-MAX_URL: Final = 4096
-"""The manual gives no URL limit; 4096 keeps the AT line within what A76xx/SIM7600 firmware buffers
-(an assumption, not a documented figure)."""
+MAX_URL: Final = 4000
+"""The manual gives no URL limit; 4000 keeps the whole `AT+HTTPPARA="URL","..."` line within the
+4 KiB command line SIMCom firmware buffers (an assumption, not a documented figure)."""
 
 MAX_FIELD: Final = 256
 """CONTENT, ACCEPT and UA: string, max length 256."""
