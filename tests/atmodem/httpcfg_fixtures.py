@@ -8,11 +8,13 @@ real TCP socket, and `open_modem` talking to it through the real serial transpor
 from __future__ import annotations
 
 import asyncio
+import codecs
 import contextlib
 import json
 import ssl
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from aiohttp import web
@@ -24,6 +26,7 @@ from modem_emulator.dialects import create_modem
 from modem_emulator.far_end import TestPki
 from modem_emulator.httpcfg import HttpcfgState
 
+FIXTURES = Path(__file__).parent.parent / "fixtures"
 DIALECTS = ("httpcfg", "quectel")
 FAST_BOOT = {"boot_delay": 0.01, "boot_step": 0.001}
 
@@ -195,3 +198,19 @@ async def make_rig(
 def client_context(pki: TestPki) -> ssl.SSLContext:
     """A client context trusting the test CA (unused by the modem, handy for sanity checks)."""
     return pki.client_ssl_context()
+
+
+def load_sections(name: str) -> dict[str, list[bytes | float]]:
+    """A firmware transcript: `[STEP]` headers, `<<< bytes` (escapes allowed), `~~~ seconds`."""
+    sections: dict[str, list[bytes | float]] = {}
+    current: list[bytes | float] = []
+    for raw in (FIXTURES / name).read_text(encoding="ascii").splitlines():
+        if not raw or raw.startswith("#"):
+            continue
+        if raw.startswith("[") and raw.endswith("]"):
+            current = sections.setdefault(raw[1:-1], [])
+        elif raw.startswith("<<< "):
+            current.append(codecs.decode(raw[4:], "unicode_escape").encode("latin-1"))
+        elif raw.startswith("~~~ "):
+            current.append(float(raw[4:]))
+    return sections
