@@ -113,6 +113,10 @@ class SimcomDriver:
 
     # ------------------------------------------------------------------ planning
 
+    def validate(self, request: HttpRequest) -> None:
+        """Refuse bad input (RequestRejected) before the Modem runs anything on the line."""
+        self.plan(request)
+
     def plan(self, request: HttpRequest) -> SimcomPlan:
         """Check every field against the manual and build the HTTPPARA list (or RequestRejected)."""
         method = request.method.upper()
