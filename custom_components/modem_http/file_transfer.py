@@ -49,12 +49,13 @@ def read_allowed_file(hass: HomeAssistant, path: str, max_size: int) -> bytes:
         raise validation_error("file_not_found", path=path) from err
     except OSError as err:
         raise validation_error("file_unreadable", path=path, error=err.strerror or err) from err
-    with os.fdopen(fd, "rb") as file:
-        info = os.fstat(file.fileno())
+    info = os.fstat(fd)
+    if not stat.S_ISREG(info.st_mode) or info.st_size > max_size:
+        os.close(fd)
         if not stat.S_ISREG(info.st_mode):
             raise validation_error("not_a_file", path=path)
-        if info.st_size > max_size:
-            raise validation_error("body_too_large", size=info.st_size, max=max_size)
+        raise validation_error("body_too_large", size=info.st_size, max=max_size)
+    with os.fdopen(fd, "rb") as file:
         data = file.read(max_size + 1)
     if len(data) > max_size:  # it grew while we read it
         raise validation_error("body_too_large", size=len(data), max=max_size)

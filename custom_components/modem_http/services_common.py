@@ -14,7 +14,7 @@ from homeassistant.config_entries import ConfigEntryState
 from homeassistant.core import HomeAssistant, callback
 
 from .atmodem import HttpResponse, ModemError, RequestRejected
-from .atmodem.validation import check_file_name, check_header, check_url
+from .atmodem.validation import check_header, check_text, check_url
 from .const import CONF_TIMEOUT, DEFAULT_TIMEOUT, DOMAIN
 from .models import ModemHttpConfigEntry, RequestRecord
 from .services_errors import (
@@ -86,9 +86,13 @@ def checked_headers(headers: Mapping[str, str]) -> tuple[dict[str, str], str | N
 
 
 def checked_modem_file(name: str) -> str:
-    """A file name in the modem's own file system, without paths or AT injection."""
+    """A modem file name free of AT injection; the driver applies its family's naming rules.
+
+    Those differ (Quectel takes a storage prefix such as `UFS:`, SIMCom a bare name), so only
+    what no family accepts is refused here.
+    """
     try:
-        return check_file_name(ATTR_MODEM_FILE, name, max_length=MAX_MODEM_FILE_NAME)
+        return check_text(ATTR_MODEM_FILE, name, max_length=MAX_MODEM_FILE_NAME, allow_empty=False)
     except RequestRejected as err:
         raise rejected_to_validation_error(err) from err
 

@@ -40,11 +40,21 @@ def modem_failure(key: str, **placeholders: object) -> HomeAssistantError:
     )
 
 
+_SERVICE_FIELDS = {
+    "file_name": "modem_file",
+    "body": "payload",
+    "byte_range": "range_start",
+    "content_type": "content_type",
+}
+"""The drivers' names for what the services call by their field names."""
+
+
 def rejected_to_validation_error(err: RequestRejected) -> ServiceValidationError:
     """Name the field; a bad URL has its own message because it is the commonest mistake."""
     if err.field == "url":
         return validation_error("invalid_url", reason=err.reason)
-    return validation_error("request_rejected", field=err.field, reason=err.reason)
+    field = _SERVICE_FIELDS.get(err.field, err.field)
+    return validation_error("request_rejected", field=field, reason=err.reason)
 
 
 def to_service_error(err: BaseException, *, timeout: float) -> HomeAssistantError:
@@ -82,5 +92,7 @@ def error_slug(err: BaseException) -> str:
     if isinstance(err, asyncio.CancelledError):
         return "cancelled"
     if isinstance(err, HomeAssistantError) and err.translation_key:
-        return err.translation_key
+        # Already translated by the service: keep the modem's code, as for the raw error.
+        modem_code = (err.translation_placeholders or {}).get("code")
+        return f"{err.translation_key}_{modem_code}" if modem_code else err.translation_key
     return type(err).__name__

@@ -367,6 +367,21 @@ class ServiceModem:
         """The family's error numbers for a refused connection and a failed DNS lookup."""
         return _ERROR_CODES[self.dialect]
 
+    def _where(self, name: str) -> tuple[str | int, str]:
+        # SIMCom's HTTP file commands use drive 1 (F:/); a bare Quectel name is on the first drive.
+        fs = self.link.modem.fs
+        return (1, name) if self.dialect == "simcom" else fs.split_path(name)
+
+    def put_modem_file(self, name: str, data: bytes) -> None:
+        """Store a file on the modem where its HTTP file commands look for `name`."""
+        self.link.modem.fs.write(*self._where(name), data)
+
+    def modem_file(self, name: str) -> bytes | None:
+        """The modem's file `name`, if it has one."""
+        fs = self.link.modem.fs
+        where = self._where(name)
+        return fs.read(*where) if fs.exists(*where) else None
+
 
 @pytest.fixture
 async def service_modem_factory(
@@ -379,9 +394,7 @@ async def service_modem_factory(
         profile_name, default_imei = _IDENTITIES[dialect]
         imei = imei or default_imei
         try:
-            modem = create_modem(
-                dialect, identity=profile(profile_name, imei=imei), **_FAST_BOOT
-            )
+            modem = create_modem(dialect, identity=profile(profile_name, imei=imei), **_FAST_BOOT)
         except DialectUnavailable:
             pytest.skip(f"the emulator does not speak {dialect} yet")
         link = ModemLink(modem)

@@ -1,0 +1,122 @@
+"""Which modem a service call uses, and many calls at once on one modem.
+
+A home may have two modems (say a SIMCom on the alarm panel, a Quectel in the rack). Calls name
+theirs with config_entry_id; with a single loaded modem the field may be left out.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import pytest
+from homeassistant.core import HomeAssistant
+from homeassistant.exceptions import ServiceValidationError
+
+from custom_components.modem_http.const import DOMAIN
+
+from .conftest import FarEnd, ServiceModem
+
+pytestmark = pytest.mark.usefixtures("socket_enabled")
+
+Factory = Callable[..., Awaitable[ServiceModem]]
+
+
+async def call(hass: HomeAssistant, service: str, **data: Any) -> dict[str, Any]:
+    """Call a service the way an automation with `response_variable` does."""
+    response = await hass.services.async_call(
+        DOMAIN, service, data, blocking=True, return_response=True
+    )
+    assert response is not None
+    return dict(response)
+
+
+async def test_two_modems_each_call_goes_to_the_one_named(
+    hass: HomeAssistant, service_modem_factory: Factory, far_end: FarEnd
+) -> None:
+    """With two modems the entry id picks the modem; only that one sends the request."""
+    simcom = await service_modem_factory("simcom")
+    quectel = await service_modem_factory("httpcfg")
+    simcom.sent.clear()
+    quectel.sent.clear()
+
+    await call(
+        hass, "get", config_entry_id=quectel.entry.entry_id, url=far_end.url("/text?via=quectel")
+    )
+
+    assert b"HTTPURL" in quectel.sent
+    assert b"HTTP" not in simcom.sent
+    quectel.sent.clear()
+
+    await call(
+        hass, "get", config_entry_id=simcom.entry.entry_id, url=far_end.url("/text?via=simcom")
+    )
+
+    assert b"HTTPACTION" in simcom.sent
+    assert b"HTTP" not in quectel.sent
+
+
+async def test_two_modems_without_an_entry_id_is_ambiguous(
+    hass: HomeAssistant, service_modem_factory: Factory, far_end: FarEnd
+) -> None:
+    """Leaving the modem out is an error when there are two to choose from."""
+    await service_modem_factory("simcom")
+    await service_modem_factory("httpcfg")
+
+    with pytest.raises(ServiceValidationError) as raised:
+        await call(hass, "get", url=far_end.url("/text"))
+
+    assert raised.value.translation_key == "multiple_modems"
+    assert far_end.requests == []
+
+
+async def test_one_loaded_modem_is_used_without_an_entry_id(
+    hass: HomeAssistant, service_modem_factory: Factory, far_end: FarEnd
+) -> None:
+    """The other modem is unloaded (unplugged): the loaded one is the obvious choice."""
+    first = await service_modem_factory("simcom")
+    second = await service_modem_factory("httpcfg")
+    assert await hass.config_entries.async_unload(second.entry.entry_id)
+    first.sent.clear()
+
+    response = await call(hass, "get", url=far_end.url("/text"))
+
+    assert response["status"] == 200
+    assert b"HTTPACTION" in first.sent
+
+    with pytest.raises(ServiceValidationError) as raised:
+        await call(hass, "get", config_entry_id=second.entry.entry_id, url=far_end.url("/text"))
+    assert raised.value.translation_key == "modem_not_loaded"
+
+
+async def test_no_modem_or_an_unknown_entry(
+    hass: HomeAssistant, service_modem_factory: Factory, far_end: FarEnd
+) -> None:
+    """Nothing loaded, or an id that is not a modem: the call says which."""
+    only = await service_modem_factory("httpcfg")
+
+    with pytest.raises(ServiceValidationError) as unknown:
+        await call(hass, "get", config_entry_id="not-an-entry", url=far_end.url("/text"))
+    assert unknown.value.translation_key == "modem_not_found"
+
+    assert await hass.config_entries.async_unload(only.entry.entry_id)
+    with pytest.raises(ServiceValidationError) as none:
+        await call(hass, "get", url=far_end.url("/text"))
+    assert none.value.translation_key == "no_modem"
+    assert far_end.requests == []
+
+
+async def test_concurrent_posts_each_get_their_own_answer(
+    hass: HomeAssistant, service_modem: ServiceModem, far_end: FarEnd
+) -> None:
+    """Twenty automations post at once: the modem queues them and nobody gets another's reply."""
+    bodies = [f"automation-{n}-{'x' * n}" for n in range(20)]
+
+    responses = await asyncio.gather(
+        *(call(hass, "post", url=far_end.url("/echo"), payload=body) for body in bodies)
+    )
+
+    assert [response["content"] for response in responses] == bodies
+    assert sorted(r.body.decode() for r in far_end.requests) == sorted(bodies)
+    assert service_modem.entry.runtime_data.coordinator.stats.requests == 20
