@@ -55,20 +55,34 @@ async def add_modem(api: HomeAssistantApi, device: str) -> dict[str, object]:
     return result
 
 
-async def wait_for_entities(api: HomeAssistantApi, entry_id: str, deadline: float) -> list[str]:
-    """The entry's entity ids, once they exist and have left `unavailable` (or time runs out)."""
-    entity_ids: list[str] = []
+async def wait_for_entities(
+    api: HomeAssistantApi, entry_id: str, deadline: float
+) -> dict[str, str]:
+    """The entry's entities (translation key -> entity id) once one has a state, or at deadline."""
+    entities: dict[str, str] = {}
     while time.monotonic() < deadline:
         registry = await api.entity_registry()
-        entity_ids = sorted(
-            e["entity_id"] for e in registry if e.get("config_entry_id") == entry_id
-        )
-        if entity_ids:
+        entities = {
+            e.get("translation_key") or e["entity_id"]: e["entity_id"]
+            for e in registry
+            if e.get("config_entry_id") == entry_id
+        }
+        if entities:
             states = {s["entity_id"]: s["state"] for s in await api.states()}
-            if any(states.get(e) not in (None, "unavailable") for e in entity_ids):
-                return entity_ids
+            if any(states.get(e) not in (None, "unavailable") for e in entities.values()):
+                return entities
         await asyncio.sleep(0.5)
-    return entity_ids
+    return entities
+
+
+async def wait_for_state_change(
+    api: HomeAssistantApi, entity_id: str | None, old: str | None, deadline: float
+) -> None:
+    """Poll until `entity_id` leaves its `old` state (the sensors update after the reply)."""
+    while entity_id and time.monotonic() < deadline:
+        if (await api.state(entity_id))["state"] != old:
+            return
+        await asyncio.sleep(0.2)
 
 
 async def main_async(args: argparse.Namespace) -> int:
@@ -92,23 +106,26 @@ async def main_async(args: argparse.Namespace) -> int:
             entries = await api.config_entries(DOMAIN)
         entry = entries[0]
         say(f"config entry {entry['title']!r}: {entry['state']}")
-        entity_ids = await wait_for_entities(api, entry["entry_id"], deadline)
-        states = {s["entity_id"]: s for s in await api.states()}
-        for entity_id in entity_ids:
-            state = states.get(entity_id, {})
-            unit = state.get("attributes", {}).get("unit_of_measurement") or ""
-            say(f"  {entity_id} = {state.get('state')} {unit}".rstrip())
+        entities = await wait_for_entities(api, entry["entry_id"], deadline)
         if created and args.far_end:
+            status_id = entities.get("last_status_code")
+            old = (await api.state(status_id))["state"] if status_id else None
+            # A first request, so the device page shows a finished one (status, size, bytes).
             reply = await api.call_service(
                 DOMAIN,
                 "post",
                 {"url": f"{args.far_end}/echo/hello", "json": {"hello": "from the modem"}},
             )
             response = reply.get("service_response", {})
-            say(
-                "demo modem_http.post -> "
-                + json.dumps({k: response.get(k) for k in ("status", "bytes", "json")})[:400]
-            )
+            shown = {key: response.get(key) for key in ("status", "bytes", "elapsed")}
+            say(f"demo modem_http.post to {args.far_end}/echo/hello -> {json.dumps(shown)}")
+            await wait_for_state_change(api, status_id, old, time.monotonic() + 10)
+        states = {s["entity_id"]: s for s in await api.states()}
+        for entity_id in sorted(entities.values()):
+            state = states.get(entity_id, {})
+            unit = state.get("attributes", {}).get("unit_of_measurement") or ""
+            say(f"  {entity_id} = {state.get('state')} {unit}".rstrip())
+        say(f"open {args.url} and log in as {DEV_USERNAME!r} / {DEV_PASSWORD!r}")
     return 0
 
 
