@@ -231,6 +231,8 @@ from collections.abc import Awaitable  # noqa: E402
 from dataclasses import dataclass, field  # noqa: E402
 
 from aiohttp import web  # noqa: E402
+from homeassistant.exceptions import HomeAssistantError  # noqa: E402
+from homeassistant.helpers.translation import async_get_translations  # noqa: E402
 from multidict import CIMultiDictProxy  # noqa: E402
 
 from modem_emulator.basic import profile  # noqa: E402
@@ -420,6 +422,30 @@ async def service_modem_factory(
             assert await hass.config_entries.async_unload(served.entry.entry_id)
             await hass.async_block_till_done()
         await served.link.close()
+
+
+async def call_service(hass: HomeAssistant, service: str, **data: Any) -> dict[str, Any]:
+    """Call a modem_http service the way an automation with `response_variable` does.
+
+    A failure must read as a full English sentence: the translations are loaded first, and an
+    error whose message is missing or lacks a placeholder fails the test on the spot.
+    """
+    await async_get_translations(hass, "en", "exceptions", [DOMAIN])
+    try:
+        response = await hass.services.async_call(
+            DOMAIN, service, data, blocking=True, return_response=True
+        )
+    except HomeAssistantError as err:
+        if err.translation_domain == DOMAIN:
+            _check_message(str(err), err.translation_key)
+        raise
+    assert response is not None
+    return dict(response)
+
+
+def _check_message(message: str, key: str | None) -> None:
+    assert message != key, f"no message for {key}"
+    assert "{" not in message, f"placeholder missing in {message!r}"
 
 
 @pytest.fixture(params=SERVICE_DIALECTS)

@@ -19,13 +19,12 @@ from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 from pytest_homeassistant_custom_component.common import async_capture_events
 
 from custom_components.modem_http.const import (
-    DOMAIN,
     EVENT_DOWNLOAD_COMPLETED,
     EVENT_DOWNLOAD_FAILED,
 )
 from modem_emulator.commands import AtRequest
 
-from .conftest import FarEnd, ServiceModem
+from .conftest import FarEnd, ServiceModem, call_service
 
 pytestmark = pytest.mark.usefixtures("socket_enabled")
 
@@ -33,13 +32,7 @@ SNAPSHOT = bytes(range(256)) * 8 + b"\r\nOK\r\n\x00tail"
 """Binary, with what looks like a modem final result inside: it must travel untouched."""
 
 
-async def call(hass: HomeAssistant, service: str, **data: Any) -> dict[str, Any]:
-    """Call a service the way an automation with `response_variable` does."""
-    response = await hass.services.async_call(
-        DOMAIN, service, data, blocking=True, return_response=True
-    )
-    assert response is not None
-    return dict(response)
+call = call_service
 
 
 @pytest.fixture

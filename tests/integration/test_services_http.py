@@ -18,18 +18,12 @@ from homeassistant.helpers.translation import async_get_translations
 
 from custom_components.modem_http.const import DOMAIN
 
-from .conftest import FarEnd, ServiceModem
+from .conftest import FarEnd, ServiceModem, call_service
 
 pytestmark = pytest.mark.usefixtures("socket_enabled")
 
 
-async def call(hass: HomeAssistant, service: str, **data: Any) -> dict[str, Any]:
-    """Call a service the way an automation with `response_variable` does."""
-    response = await hass.services.async_call(
-        DOMAIN, service, data, blocking=True, return_response=True
-    )
-    assert response is not None
-    return dict(response)
+call = call_service
 
 
 # ------------------------------------------------------------------ successes

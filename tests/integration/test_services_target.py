@@ -8,28 +8,19 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable
-from typing import Any
 
 import pytest
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import ServiceValidationError
 
-from custom_components.modem_http.const import DOMAIN
-
-from .conftest import FarEnd, ServiceModem
+from .conftest import FarEnd, ServiceModem, call_service
 
 pytestmark = pytest.mark.usefixtures("socket_enabled")
 
 Factory = Callable[..., Awaitable[ServiceModem]]
 
 
-async def call(hass: HomeAssistant, service: str, **data: Any) -> dict[str, Any]:
-    """Call a service the way an automation with `response_variable` does."""
-    response = await hass.services.async_call(
-        DOMAIN, service, data, blocking=True, return_response=True
-    )
-    assert response is not None
-    return dict(response)
+call = call_service
 
 
 async def test_two_modems_each_call_goes_to_the_one_named(
