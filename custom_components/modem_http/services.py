@@ -26,9 +26,21 @@ from homeassistant.helpers.service import async_register_admin_service
 
 from .atmodem import Modem
 from .const import DOMAIN
+from .file_transfer import read_allowed_file
 from .services_common import (
+    ATTR_CONFIG_ENTRY_ID,
+    ATTR_CONTENT_TYPE,
+    ATTR_HEADERS,
+    ATTR_JSON,
+    ATTR_METHOD,
     ATTR_MODEM_FILE,
+    ATTR_OVERWRITE,
+    ATTR_PATH,
+    ATTR_PAYLOAD,
+    ATTR_RANGE_END,
+    ATTR_RANGE_START,
     ATTR_TIMEOUT,
+    ATTR_URL,
     checked_headers,
     checked_modem_file,
     checked_url,
@@ -46,17 +58,6 @@ SERVICE_REQUEST: Final = "request"
 SERVICE_POST_FILE: Final = "post_file"
 SERVICE_DOWNLOAD: Final = "download"
 
-ATTR_CONFIG_ENTRY_ID: Final = "config_entry_id"
-ATTR_URL: Final = "url"
-ATTR_METHOD: Final = "method"
-ATTR_HEADERS: Final = "headers"
-ATTR_PAYLOAD: Final = "payload"
-ATTR_JSON: Final = "json"
-ATTR_CONTENT_TYPE: Final = "content_type"
-ATTR_RANGE_START: Final = "range_start"
-ATTR_RANGE_END: Final = "range_end"
-ATTR_PATH: Final = "path"
-ATTR_OVERWRITE: Final = "overwrite"
 
 _TIMEOUT = vol.All(vol.Coerce(float), vol.Range(min=1, max=600))
 _BYTE = vol.All(vol.Coerce(int), vol.Range(min=0))
@@ -229,9 +230,6 @@ async def _async_post_file(hass: HomeAssistant, call: ServiceCall) -> ServiceRes
             entry, "POST", 0, timeout, lambda: modem.post_modem_file(url, name, timeout=timeout)
         )
         return http_response_data(response)
-
-    # Imported here to keep the module import light; it is only needed for local files.
-    from .file_transfer import read_allowed_file  # noqa: PLC0415
 
     body = await hass.async_add_executor_job(
         read_allowed_file, hass, data[ATTR_PATH], modem.max_body

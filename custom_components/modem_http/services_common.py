@@ -24,8 +24,19 @@ from .services_errors import (
     validation_error,
 )
 
+ATTR_CONFIG_ENTRY_ID: Final = "config_entry_id"
+ATTR_URL: Final = "url"
+ATTR_METHOD: Final = "method"
+ATTR_HEADERS: Final = "headers"
+ATTR_PAYLOAD: Final = "payload"
+ATTR_JSON: Final = "json"
+ATTR_CONTENT_TYPE: Final = "content_type"
 ATTR_TIMEOUT: Final = "timeout"
+ATTR_RANGE_START: Final = "range_start"
+ATTR_RANGE_END: Final = "range_end"
+ATTR_PATH: Final = "path"
 ATTR_MODEM_FILE: Final = "modem_file"
+ATTR_OVERWRITE: Final = "overwrite"
 
 MAX_MODEM_FILE_NAME: Final = 255
 """The drivers apply their own (smaller) limits; this only keeps nonsense out early."""

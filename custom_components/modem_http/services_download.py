@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Mapping
-from typing import Any, Final
+from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 from homeassistant.core import HomeAssistant, ServiceResponse
@@ -20,18 +20,17 @@ from .const import EVENT_DOWNLOAD_COMPLETED, EVENT_DOWNLOAD_FAILED
 from .file_transfer import TempFileSink, prepare_download_target
 from .models import ModemHttpConfigEntry
 from .services_common import (
+    ATTR_HEADERS,
     ATTR_MODEM_FILE,
+    ATTR_OVERWRITE,
+    ATTR_PATH,
+    ATTR_URL,
     checked_headers,
     checked_modem_file,
     checked_url,
     perform,
 )
 from .services_errors import error_slug, modem_failure, validation_error
-
-ATTR_URL: Final = "url"
-ATTR_PATH: Final = "path"
-ATTR_HEADERS: Final = "headers"
-ATTR_OVERWRITE: Final = "overwrite"
 
 
 def redact_url(url: str) -> str:
