@@ -75,6 +75,17 @@ async def wait_for_entities(
     return entities
 
 
+async def wait_for_entry(api: HomeAssistantApi, deadline: float) -> dict[str, object]:
+    """The modem's config entry once its setup has finished (loaded, or failed and retrying)."""
+    entry: dict[str, object] = {}
+    while time.monotonic() < deadline:
+        entry = (await api.config_entries(DOMAIN))[0]
+        if entry["state"] not in ("not_loaded", "setup_in_progress"):
+            return entry
+        await asyncio.sleep(0.25)
+    return entry
+
+
 async def wait_for_state_change(
     api: HomeAssistantApi, entity_id: str | None, old: str | None, deadline: float
 ) -> None:
@@ -104,9 +115,9 @@ async def main_async(args: argparse.Namespace) -> int:
             result = await add_modem(api, args.device)
             say(f"added modem {result['title']!r} on {args.device} through the config flow")
             entries = await api.config_entries(DOMAIN)
-        entry = entries[0]
+        entry = await wait_for_entry(api, deadline)
         say(f"config entry {entry['title']!r}: {entry['state']}")
-        entities = await wait_for_entities(api, entry["entry_id"], deadline)
+        entities = await wait_for_entities(api, str(entry["entry_id"]), deadline)
         if created and args.far_end:
             status_id = entities.get("last_status_code")
             old = (await api.state(status_id))["state"] if status_id else None

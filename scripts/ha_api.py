@@ -166,6 +166,19 @@ class HomeAssistantApi:
         ) as response:
             self.token = (await self._json(response))["access_token"]
 
+    async def confirm_http_config(self) -> bool:
+        """Press "Confirm" on "new HTTP server configuration"; False when nothing was pending.
+
+        Since 2026.x Home Assistant moves an `http:` YAML block into storage on first start as a
+        *pending* configuration, and reverts (restarting itself) unless it is confirmed within
+        minutes. Instances started with a port of our choosing confirm it at once.
+        """
+        config = await self.ws_command({"type": "http/config"})
+        if not config.get("pending"):
+            return False
+        await self.ws_command({"type": "http/config/promote"})
+        return True
+
     # --- config entries and flows ----------------------------------------------------------
 
     async def config_entries(self, domain: str) -> list[dict[str, Any]]:

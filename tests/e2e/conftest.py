@@ -120,6 +120,9 @@ async def _first_day(stack: E2EStack, deadline: float) -> None:
         await api.wait_until_up(deadline)
         await api.onboard()
         stack.token = api.token or ""
+        # Our `http:` port is migrated into storage as a pending configuration; confirm it as
+        # the UI's dialog would, or Home Assistant reverts to port 8123 a few minutes later.
+        await api.confirm_http_config()
         stack.flow_form = await api.start_flow(DOMAIN)
         stack.flow_result = await api.flow_step(
             stack.flow_form["flow_id"],
