@@ -159,6 +159,12 @@ async def _to_local_file(
             received=lambda response: sink.size or len(response.body),
         )
         size = await _keep(sink, response, overwrite)
+    except OSError as err:
+        # The local disk failed us (full, removed, read-only): not the modem's fault.
+        await asyncio.shield(sink.discard())
+        raise modem_failure(
+            "file_write_failed", path=path, error=err.strerror or type(err).__name__
+        ) from err
     except BaseException:
         await asyncio.shield(sink.discard())
         raise

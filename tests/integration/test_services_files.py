@@ -9,6 +9,7 @@ before the modem hears anything.
 from __future__ import annotations
 
 import base64
+import shutil
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -266,6 +267,33 @@ async def test_interrupted_download_leaves_nothing_under_the_target_name(
     assert not target.exists()
     assert leftovers(allowed) == []
     assert [event.data["filename"] for event in failed] == [str(target)]
+
+
+async def test_download_to_a_folder_that_vanishes_reports_the_disk(
+    hass: HomeAssistant, service_modem: ServiceModem, far_end: FarEnd, allowed: Path
+) -> None:
+    """The USB stick is pulled while the body is read: a clear disk error, no stray file."""
+    stick = allowed / "usb"
+    stick.mkdir()
+    modem = service_modem.link.modem
+    read = modem.handler_for("+HTTPREAD")
+    assert read is not None
+
+    async def read_while_stick_is_pulled(emulated: Any, request: AtRequest) -> Any:
+        if stick.exists():
+            shutil.rmtree(stick)
+        return await read(emulated, request)
+
+    modem.register("+HTTPREAD", read_while_stick_is_pulled)
+
+    with pytest.raises(HomeAssistantError) as raised:
+        await call(hass, "download", url=far_end.url("/text"), path=str(stick / "page.txt"))
+
+    assert raised.value.translation_key == "file_write_failed"
+    assert not stick.exists()
+    assert leftovers(allowed) == []
+    # The modem itself is fine: the next request works.
+    assert (await call(hass, "get", url=far_end.url("/text")))["status"] == 200
 
 
 async def test_download_of_an_error_page_saves_nothing(
