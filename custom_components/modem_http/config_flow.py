@@ -46,7 +46,6 @@ from .atmodem import DeviceInfo as ModemIdentity
 from .atmodem import (
     ModemDisconnectedError,
     ModemError,
-    ModemTimeoutError,
     NoHttpCommandsError,
     open_modem,
 )
@@ -78,7 +77,7 @@ class ProbeError(Exception):
     """The probe failed; `reason` is the translation key of the form error or abort."""
 
     def __init__(self, reason: str) -> None:
-        """Reason is one of cannot_connect, no_modem, no_http_commands, unknown."""
+        """Reason is one of cannot_connect, no_modem, no_http_commands."""
         super().__init__(reason)
         self.reason = reason
 
@@ -108,8 +107,6 @@ async def async_probe_modem(device: str, baudrate: int, dialect: str) -> ProbeRe
         raise ProbeError("no_modem") from err
     try:
         identity = await modem.device_info()
-    except ModemTimeoutError as err:
-        raise ProbeError("no_modem") from err
     except ModemError as err:
         _LOGGER.debug("%s answered AT but not its identity: %s", redact_url(device), err)
         raise ProbeError("no_modem") from err

@@ -20,6 +20,7 @@ from custom_components.modem_http.const import (
     CONF_TIMEOUT,
     DOMAIN,
 )
+from modem_emulator.commands import CmeError
 
 from .conftest import (
     QUECTEL_IMEI,
@@ -120,6 +121,24 @@ async def test_modem_without_http_commands(
 
     assert result["type"] is FlowResultType.FORM
     assert result["errors"] == {"base": "no_http_commands"}
+
+
+@pytest.mark.usefixtures("mock_setup_entry")
+async def test_modem_that_will_not_give_its_imei(
+    hass: HomeAssistant, modem_link: ModemLink
+) -> None:
+    """AT+CGSN fails (firmware still busy after boot): without an IMEI nothing is saved."""
+
+    async def busy(modem: Any, request: Any) -> None:
+        raise CmeError(14)  # SIM busy
+
+    modem_link.modem.register("+CGSN", busy)
+    flow_id = await start_user_flow(hass)
+
+    result = await hass.config_entries.flow.async_configure(flow_id, user_input(modem_link.url))
+
+    assert result["type"] is FlowResultType.FORM
+    assert result["errors"] == {"base": "no_modem"}
 
 
 @pytest.mark.usefixtures("mock_setup_entry")

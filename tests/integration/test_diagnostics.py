@@ -1,0 +1,74 @@
+"""Diagnostics a user attaches to a bug report: useful, without the modem's or SIM's identity."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Any
+
+from homeassistant.components.diagnostics import REDACTED
+from homeassistant.core import HomeAssistant
+from pytest_homeassistant_custom_component.components.diagnostics import (
+    get_diagnostics_for_config_entry,
+)
+from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
+
+from custom_components.modem_http.const import CONF_DEVICE, CONF_SCAN_INTERVAL
+from custom_components.modem_http.models import RequestRecord
+
+from .conftest import SIMCOM_IMEI, ModemLink, entry_for
+
+
+async def test_diagnostics_show_the_modem_without_its_identity(
+    hass: HomeAssistant,
+    hass_client: ClientSessionGenerator,
+    loaded_entry: Any,
+    modem_link: ModemLink,
+) -> None:
+    """Dialect, status and the last request are there; IMEI and ICCID are not."""
+    loaded_entry.runtime_data.coordinator.async_record_request(
+        RequestRecord("POST", 500, 12, 34, 0.5)
+    )
+
+    diagnostics = await get_diagnostics_for_config_entry(hass, hass_client, loaded_entry)
+
+    assert diagnostics["entry"]["unique_id"] == REDACTED
+    assert diagnostics["entry"]["data"][CONF_DEVICE] == modem_link.url
+    assert diagnostics["device"]["imei"] == REDACTED
+    assert diagnostics["device"]["iccid"] == REDACTED
+    assert diagnostics["device"]["manufacturer"] == "SIMCOM INCORPORATED"
+    assert diagnostics["device"]["dialect"] == "simcom"
+    assert diagnostics["connection"]["connected"] is True
+    assert diagnostics["status"]["rssi_dbm"] == -73
+    assert diagnostics["status"]["registration"] == "home"
+    assert diagnostics["requests"]["last"]["status"] == 500
+    assert diagnostics["requests"]["bytes_received"] == 34
+    text = json.dumps(diagnostics)
+    assert SIMCOM_IMEI not in text
+    assert modem_link.modem.identity.iccid not in text
+
+
+async def test_diagnostics_hide_credentials_in_the_port_url(
+    hass: HomeAssistant,
+    hass_client: ClientSessionGenerator,
+    link_factory: Callable[..., Any],
+) -> None:
+    """A ser2net URL with user and password keeps its host but loses the secret."""
+    link: ModemLink = await link_factory()
+    device = link.url.replace("socket://", "socket://admin:hunter2@")
+    entry = entry_for(link.url, **{CONF_SCAN_INTERVAL: 120})
+    entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+    # The running modem uses the plain URL; diagnostics read what the entry stores.
+    hass.config_entries.async_update_entry(entry, data={**entry.data, CONF_DEVICE: device})
+
+    diagnostics = await get_diagnostics_for_config_entry(hass, hass_client, entry)
+
+    text = json.dumps(diagnostics)
+    assert "hunter2" not in text
+    assert "admin" not in text
+    assert f"127.0.0.1:{link.port}" in diagnostics["entry"]["data"][CONF_DEVICE]
+    assert diagnostics["entry"]["options"] == {CONF_SCAN_INTERVAL: 120}
+    assert diagnostics["requests"]["last"] is None
+    assert await hass.config_entries.async_unload(entry.entry_id)

@@ -1,0 +1,176 @@
+"""What the sensors show: the modem's radio status and what the requests did."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from homeassistant.components.sensor import ATTR_OPTIONS, ATTR_STATE_CLASS, SensorStateClass
+from homeassistant.config_entries import ConfigEntryState
+from homeassistant.const import (
+    ATTR_DEVICE_CLASS,
+    ATTR_UNIT_OF_MEASUREMENT,
+    STATE_UNKNOWN,
+)
+from homeassistant.core import HomeAssistant, State
+from homeassistant.helpers import entity_registry as er
+from pytest_homeassistant_custom_component.common import mock_restore_cache_with_extra_data
+
+from custom_components.modem_http.models import RequestRecord
+
+from .conftest import SIMCOM_IMEI, ModemLink, entity_id, entry_for
+
+
+def state(hass: HomeAssistant, key: str) -> State:
+    found = hass.states.get(entity_id(hass, "sensor", key))
+    assert found is not None
+    return found
+
+
+async def test_radio_status_after_setup(hass: HomeAssistant, loaded_entry: Any) -> None:
+    """Signal, registration and operator come from the first poll; no request made yet."""
+    signal = state(hass, "signal_strength")
+    assert signal.state == "-73"  # +CSQ: 20 -> -113 + 2 * 20
+    assert signal.attributes[ATTR_UNIT_OF_MEASUREMENT] == "dBm"
+    assert signal.attributes[ATTR_DEVICE_CLASS] == "signal_strength"
+
+    registration = state(hass, "network_registration")
+    assert registration.state == "home"
+    assert registration.attributes[ATTR_OPTIONS] == [
+        "not_registered",
+        "home",
+        "searching",
+        "denied",
+        "unknown",
+        "roaming",
+    ]
+    assert state(hass, "operator").state == "Operator"
+
+    for key in ("last_status_code", "last_response_size", "last_request_duration", "last_error"):
+        assert state(hass, key).state == STATE_UNKNOWN
+    assert state(hass, "bytes_sent").state == "0"
+    assert state(hass, "bytes_received").state == "0"
+
+
+async def test_entities_are_named_and_categorised(hass: HomeAssistant, loaded_entry: Any) -> None:
+    """Translated names; diagnostics tucked away in the diagnostic category."""
+    registry = er.async_get(hass)
+    signal = registry.async_get(entity_id(hass, "sensor", "signal_strength"))
+    assert signal is not None
+    assert signal.entity_category is not None
+    assert signal.translation_key == "signal_strength"
+    assert signal.unique_id == f"{SIMCOM_IMEI}_signal_strength"
+    assert state(hass, "last_status_code").name.endswith("Last HTTP status")
+
+
+async def test_requests_update_the_request_sensors(hass: HomeAssistant, loaded_entry: Any) -> None:
+    """A POST then a GET that the modem's HTTP stack failed with error 713."""
+    coordinator = loaded_entry.runtime_data.coordinator
+
+    coordinator.async_record_request(RequestRecord("POST", 201, 300, 42, 1.23456))
+    await hass.async_block_till_done()
+    assert state(hass, "last_status_code").state == "201"
+    size = state(hass, "last_response_size")
+    assert size.state == "42"
+    assert size.attributes[ATTR_UNIT_OF_MEASUREMENT] == "B"
+    assert size.attributes[ATTR_DEVICE_CLASS] == "data_size"
+    assert state(hass, "last_request_duration").state == "1.235"
+    assert state(hass, "last_error").state == STATE_UNKNOWN
+    assert state(hass, "bytes_sent").state == "300"
+    assert state(hass, "bytes_received").state == "42"
+
+    coordinator.async_record_request(
+        RequestRecord("GET", None, 120, 0, 30.0, error="modem_http_error_713")
+    )
+    await hass.async_block_till_done()
+    assert state(hass, "last_status_code").state == STATE_UNKNOWN
+    assert state(hass, "last_error").state == "modem_http_error_713"
+    assert state(hass, "bytes_sent").state == "420"
+    assert state(hass, "bytes_received").state == "42"
+
+    # A later success keeps the last error visible (the binary sensor says it is over).
+    coordinator.async_record_request(RequestRecord("GET", 200, 100, 1000, 0.5))
+    await hass.async_block_till_done()
+    assert state(hass, "last_error").state == "modem_http_error_713"
+    assert state(hass, "bytes_received").state == "1042"
+
+
+async def test_byte_totals_are_total_increasing(hass: HomeAssistant, loaded_entry: Any) -> None:
+    """Energy-style statistics need the state class to sum bytes over days."""
+    for key in ("bytes_sent", "bytes_received"):
+        total = state(hass, key)
+        assert total.attributes[ATTR_STATE_CLASS] == SensorStateClass.TOTAL_INCREASING
+        assert total.attributes[ATTR_UNIT_OF_MEASUREMENT] == "B"
+
+
+async def test_byte_totals_survive_a_restart(hass: HomeAssistant, modem_link: ModemLink) -> None:
+    """After a restart the totals go on from where they were, never backwards."""
+    entry = entry_for(modem_link.url)
+    entry.add_to_hass(hass)
+    sent_id = "sensor.simcom_incorporated_simcom_sim7600e_h_bytes_sent"
+    received_id = "sensor.simcom_incorporated_simcom_sim7600e_h_bytes_received"
+    mock_restore_cache_with_extra_data(
+        hass,
+        (
+            (State(sent_id, "5000"), {"native_value": 5000, "native_unit_of_measurement": "B"}),
+            (
+                State(received_id, "70000"),
+                {"native_value": 70000, "native_unit_of_measurement": "B"},
+            ),
+        ),
+    )
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+    assert entity_id(hass, "sensor", "bytes_sent") == sent_id
+
+    assert hass.states.get(sent_id).state == "5000"
+    assert hass.states.get(received_id).state == "70000"
+
+    entry.runtime_data.coordinator.async_record_request(RequestRecord("POST", 200, 10, 20, 0.1))
+    await hass.async_block_till_done()
+    assert hass.states.get(sent_id).state == "5010"
+    assert hass.states.get(received_id).state == "70020"
+
+    # A reload (options change, reconfigure) restores from the state it left.
+    assert await hass.config_entries.async_reload(entry.entry_id)
+    await hass.async_block_till_done()
+    assert entry.state is ConfigEntryState.LOADED
+    assert hass.states.get(sent_id).state == "5010"
+    assert hass.states.get(received_id).state == "70020"
+    assert await hass.config_entries.async_unload(entry.entry_id)
+
+
+async def test_unreadable_restored_total_starts_from_zero(
+    hass: HomeAssistant, modem_link: ModemLink
+) -> None:
+    """A corrupt stored value is ignored rather than crashing the sensor."""
+    entry = entry_for(modem_link.url)
+    entry.add_to_hass(hass)
+    sent_id = "sensor.simcom_incorporated_simcom_sim7600e_h_bytes_sent"
+    received_id = "sensor.simcom_incorporated_simcom_sim7600e_h_bytes_received"
+    mock_restore_cache_with_extra_data(
+        hass,
+        (
+            (State(sent_id, "x"), {"native_value": "lots", "native_unit_of_measurement": "B"}),
+            (State(received_id, "x"), {"native_value": None, "native_unit_of_measurement": "B"}),
+        ),
+    )
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+
+    assert hass.states.get(sent_id).state == "0"
+    assert hass.states.get(received_id).state == "0"
+    assert await hass.config_entries.async_unload(entry.entry_id)
+
+
+async def test_roaming_and_lost_signal(
+    hass: HomeAssistant, loaded_entry: Any, modem_link: ModemLink
+) -> None:
+    """The modem roams with no usable signal: +CSQ 99 is unknown, not a number."""
+    modem_link.modem.network.registration = 5
+    modem_link.modem.network.rssi = 99
+
+    await loaded_entry.runtime_data.coordinator.async_refresh()
+    await hass.async_block_till_done()
+
+    assert state(hass, "network_registration").state == "roaming"
+    assert state(hass, "signal_strength").state == STATE_UNKNOWN

@@ -1,0 +1,96 @@
+"""The English translation file, strings.json and the code agree.
+
+Custom integrations ship translations/en.json; strings.json is the source edited by hand and copied
+by scripts/translations. Every key the code refers to must exist, or users see raw keys.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from custom_components.modem_http import binary_sensor, sensor
+from custom_components.modem_http.atmodem import Registration
+from custom_components.modem_http.const import DIALECT_OPTIONS, ISSUE_MODEM_UNREACHABLE
+
+PACKAGE = Path(__file__).parents[2] / "custom_components" / "modem_http"
+
+
+def load(name: str) -> dict[str, Any]:
+    data: dict[str, Any] = json.loads((PACKAGE / name).read_text(encoding="utf-8"))
+    return data
+
+
+@pytest.fixture(scope="module")
+def strings() -> dict[str, Any]:
+    return load("strings.json")
+
+
+def test_english_translation_equals_strings_json(strings: dict[str, Any]) -> None:
+    """scripts/translations was run after the last edit of strings.json."""
+    assert load("translations/en.json") == strings
+
+
+def test_no_key_references(strings: dict[str, Any]) -> None:
+    """Custom integrations do not resolve [%key:...%] references; they would show verbatim."""
+    assert "[%key:" not in json.dumps(strings)
+
+
+def test_every_entity_has_a_name_and_an_icon(strings: dict[str, Any]) -> None:
+    """Each entity has a translated name; those without a device class icon have their own."""
+    icons = load("icons.json")["entity"]
+    platforms: dict[str, list[Any]] = {
+        "sensor": [*sensor.SENSORS, *sensor.TOTALS],
+        "binary_sensor": list(binary_sensor.BINARY_SENSORS),
+    }
+    for platform, descriptions in platforms.items():
+        keys = {d.translation_key for d in descriptions}
+        assert keys == set(strings["entity"][platform]), platform
+        assert set(icons[platform]) <= keys, platform
+        for description in descriptions:
+            assert strings["entity"][platform][description.translation_key]["name"]
+            if description.device_class in (None, "data_size", "duration", "enum"):
+                assert description.translation_key in icons[platform], description.key
+
+
+def test_registration_states_are_translated(strings: dict[str, Any]) -> None:
+    """The ENUM sensor's options all have a label."""
+    states = strings["entity"]["sensor"]["network_registration"]["state"]
+    assert set(states) == {state.value for state in Registration}
+
+
+def test_config_flow_texts(strings: dict[str, Any]) -> None:
+    """Every error and abort reason the flow can produce has a message."""
+    config = strings["config"]
+    for reason in ("cannot_connect", "no_modem", "no_http_commands"):
+        assert config["error"][reason]
+        assert config["abort"][reason]
+    for reason in ("already_configured", "reconfigure_successful", "wrong_device"):
+        assert config["abort"][reason]
+    for step in ("user", "reconfigure"):
+        fields = config["step"][step]
+        assert set(fields["data"]) == {"device", "baudrate", "dialect"}
+        assert set(fields["data_description"]) == set(fields["data"])
+    assert set(strings["selector"]["dialect"]["options"]) == set(DIALECT_OPTIONS)
+    assert set(strings["options"]["step"]["init"]["data"]) == {"scan_interval", "timeout"}
+
+
+def test_placeholders_match(strings: dict[str, Any]) -> None:
+    """The issue and setup messages use exactly the placeholders the code fills in."""
+    issue = strings["issues"][ISSUE_MODEM_UNREACHABLE]
+    used = set(re.findall(r"{(\w+)}", issue["title"] + issue["description"]))
+    assert used == {"title", "device", "minutes"}
+    exceptions = strings["exceptions"]
+    expected = {
+        "setup_cannot_open_port": {"device", "error"},
+        "setup_modem_not_answering": {"device", "error"},
+        "setup_no_http_commands": {"device"},
+        "setup_wrong_modem": {"device"},
+        "modem_not_responding": {"error"},
+    }
+    for key, placeholders in expected.items():
+        assert set(re.findall(r"{(\w+)}", exceptions[key]["message"])) == placeholders, key
