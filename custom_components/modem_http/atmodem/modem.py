@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import replace
 
 from .dialects import HttpDriver, HttpRequest, create_driver, detect_dialect
 from .dialects.base import BodySink
 from .engine import AtEngine, ConnectionState, StateListener
-from .errors import ModemError, ModemTimeoutError, RequestRejected
+from .errors import ModemDisconnectedError, ModemError, ModemTimeoutError, RequestRejected
 from .response import HttpResponse
 from .status import DeviceInfo, ModemStatus, read_device_info, read_status
 from .transport import TransportOpener, open_serial_transport
@@ -32,6 +32,11 @@ class Modem:
         self._driver = driver
         self._http_lock = asyncio.Lock()
         self._setup_generation = -1
+        # Reconnects and restarts seen. The engine re-initialises lazily, at its next command, so
+        # its generation alone would let a request start on driver state the modem has lost.
+        self._restarts = 0
+        self._setup_restarts = -1
+        engine.add_listener(self._on_connection_state)
 
     @property
     def dialect(self) -> str:
@@ -62,10 +67,26 @@ class Modem:
         """Be told when the port connects, disconnects or the modem restarts."""
         return self.engine.add_listener(listener)
 
-    async def _ensure_setup(self) -> None:
-        if self._setup_generation != self.engine.generation or self._setup_generation < 0:
+    def _on_connection_state(self, state: ConnectionState) -> None:
+        if state is not ConnectionState.DISCONNECTED:
+            self._restarts += 1
+
+    async def _transaction(self, run: Callable[[], Awaitable[HttpResponse]]) -> HttpResponse:
+        """Set the driver up when the modem may have lost its state; run one HTTP transaction.
+
+        A restart or reconnect between two of the transaction's commands does not fail a command,
+        but the modem then forgot what the driver configured (body or raw mode, header output), so
+        whatever the transaction produced is refused rather than handed over mangled.
+        """
+        restarts = self._restarts
+        if self._setup_restarts != restarts or self._setup_generation != self.engine.generation:
             await self._driver.setup(self.engine)
             self._setup_generation = self.engine.generation
+            self._setup_restarts = restarts
+        response = await run()
+        if self._restarts != restarts:
+            raise ModemDisconnectedError("the modem restarted or reconnected during the request")
+        return response
 
     async def http_request(
         self,
@@ -108,10 +129,17 @@ class Modem:
         if validate is not None:
             validate(request)
         started = time.monotonic()
-        async with asyncio.timeout(timeout + 5.0):
-            async with self._http_lock:
-                await self._ensure_setup()
-                response = await self._driver.request(self.engine, request)
+        try:
+            async with asyncio.timeout(timeout + 5.0):
+                async with self._http_lock:
+                    response = await self._transaction(
+                        lambda: self._driver.request(self.engine, request)
+                    )
+        except TimeoutError as err:
+            if isinstance(err, ModemError):
+                raise
+            # Queued behind other requests, or the driver's cleanup overran: still a typed error.
+            raise ModemTimeoutError(f"no result within {timeout:g} s (+5 s to clean up)") from err
         return _with_elapsed(response, time.monotonic() - started)
 
     async def post_modem_file(
@@ -120,9 +148,8 @@ class Modem:
         """POST a file already in the modem's file system."""
         started = time.monotonic()
         async with self._http_lock:
-            await self._ensure_setup()
-            response = await self._driver.post_modem_file(
-                self.engine, url, file_name, timeout=timeout
+            response = await self._transaction(
+                lambda: self._driver.post_modem_file(self.engine, url, file_name, timeout=timeout)
             )
         return _with_elapsed(response, time.monotonic() - started)
 
@@ -132,9 +159,10 @@ class Modem:
         """GET url into the modem's file system."""
         started = time.monotonic()
         async with self._http_lock:
-            await self._ensure_setup()
-            response = await self._driver.download_to_modem_file(
-                self.engine, url, file_name, timeout=timeout
+            response = await self._transaction(
+                lambda: self._driver.download_to_modem_file(
+                    self.engine, url, file_name, timeout=timeout
+                )
             )
         return _with_elapsed(response, time.monotonic() - started)
 

@@ -1,0 +1,1 @@
+"""Soak: many concurrent requests through emulated modems while faults are injected at random."""
