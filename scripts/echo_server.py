@@ -7,7 +7,8 @@ modem at this server instead. It is deliberately boring:
 - any method on `/echo...` answers with JSON describing the request it received
   (method, path, query, headers, body as text and its length);
 - `GET /files/<name>?size=N` returns N deterministic bytes (default 65536) so downloads can be
-  checked byte for byte (`expected_file_bytes` gives the same bytes to the tests);
+  checked byte for byte (`expected_file_bytes` gives the same bytes to the tests); it honours a
+  single `Range: bytes=a-b` with a 206, for the services' byte ranges;
 - `POST /upload` answers with the size and SHA-256 of what it received;
 - `GET /` answers with a short text.
 
@@ -20,12 +21,14 @@ import argparse
 import asyncio
 import contextlib
 import hashlib
+import re
 import signal
 
 from aiohttp import web
 
 DEFAULT_FILE_SIZE = 65536
 MAX_FILE_SIZE = 16 * 1024 * 1024
+_RANGE = re.compile(r"bytes=(\d+)-(\d*)")
 
 
 def expected_file_bytes(name: str, size: int = DEFAULT_FILE_SIZE) -> bytes:
@@ -56,10 +59,19 @@ async def _file(request: web.Request) -> web.Response:
         raise web.HTTPBadRequest(text="size must be an integer") from None
     if not 0 <= size <= MAX_FILE_SIZE:
         raise web.HTTPBadRequest(text=f"size must be 0..{MAX_FILE_SIZE}")
-    return web.Response(
-        body=expected_file_bytes(request.match_info["name"], size),
-        content_type="application/octet-stream",
-    )
+    body = expected_file_bytes(request.match_info["name"], size)
+    if match := _RANGE.fullmatch(request.headers.get("Range", "")):
+        first = int(match.group(1))
+        last = min(int(match.group(2) or size - 1), size - 1)
+        if first > last:
+            raise web.HTTPRequestRangeNotSatisfiable(headers={"Content-Range": f"bytes */{size}"})
+        return web.Response(
+            status=206,
+            body=body[first : last + 1],
+            content_type="application/octet-stream",
+            headers={"Content-Range": f"bytes {first}-{last}/{size}"},
+        )
+    return web.Response(body=body, content_type="application/octet-stream")
 
 
 async def _upload(request: web.Request) -> web.Response:

@@ -9,6 +9,7 @@ test still sets up what it checks itself, so any one of them can be run alone.
 
 from __future__ import annotations
 
+import base64
 import json
 import re
 from pathlib import Path
@@ -130,6 +131,25 @@ async def test_download_through_the_modem_writes_the_file(
     assert Path(response["path"]) == target
     assert target.read_bytes() == expected_file_bytes("blob.bin", 20000)
     assert [p.name for p in target.parent.iterdir()] == ["blob.bin"]  # no temporary left over
+
+
+async def test_get_with_a_byte_range_returns_just_those_bytes(
+    e2e_stack: E2EStack, api: HomeAssistantApi
+) -> None:
+    """modem_http.get with range_start/range_end: the far end's 206 and only the asked bytes."""
+    reply = await api.call_service(
+        DOMAIN,
+        "get",
+        {
+            "url": f"{e2e_stack.far_end_url}/files/part.bin?size=5000",
+            "range_start": 100,
+            "range_end": 163,
+        },
+    )
+    response = reply["service_response"]
+    assert response["status"] == 206
+    assert response["content_encoding"] == "base64"  # binary bodies come back as base64
+    assert base64.b64decode(response["content"]) == expected_file_bytes("part.bin", 5000)[100:164]
 
 
 async def test_restart_keeps_the_byte_counters(e2e_stack: E2EStack, api: HomeAssistantApi) -> None:
