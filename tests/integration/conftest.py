@@ -39,21 +39,7 @@ def make_modem(identity: str = "simcom", dialect: str | None = "simcom") -> Emul
     """A healthy emulated modem; dialect None leaves it without any HTTP commands."""
     if dialect is None:
         return EmulatedModem(identity=identity)
-    try:
-        return create_modem(dialect, identity=identity)
-    except Exception:  # TEMPORARY until modem_emulator.simcom lands
-        modem = EmulatedModem(identity=identity)
-        from modem_emulator.commands import AtRequest, PlainError
-
-        name = {"simcom": "+HTTPACTION", "quectel": "+QHTTPCFG", "httpcfg": "+HTTPCFG"}[dialect]
-
-        async def test_form(m: EmulatedModem, req: AtRequest) -> None:
-            if req.kind != "test":
-                raise PlainError
-            m.send_line(f"{name}: (0-4),(1-600)")
-
-        modem.register(name, test_form)
-        return modem
+    return create_modem(dialect, identity=identity)
 
 
 class ModemLink:

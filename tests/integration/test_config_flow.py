@@ -75,6 +75,22 @@ async def test_user_adds_modem_by_url(hass: HomeAssistant, modem_link: ModemLink
     assert result["result"].unique_id == SIMCOM_IMEI
 
 
+@pytest.mark.usefixtures("mock_setup_entry")
+async def test_user_adds_a_quectel_detected_automatically(
+    hass: HomeAssistant, link_factory: Callable[..., Any]
+) -> None:
+    """An EC25 answers AT+QHTTPCFG=?; the user left the family on automatic."""
+    link: ModemLink = await link_factory(identity="quectel", dialect="quectel")
+    flow_id = await start_user_flow(hass)
+
+    result = await hass.config_entries.flow.async_configure(flow_id, user_input(link.url))
+
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert result["title"] == "Quectel EC25"
+    assert result["result"].unique_id == QUECTEL_IMEI
+    assert result["data"][CONF_DIALECT] == "auto"
+
+
 async def test_port_that_cannot_be_opened(
     hass: HomeAssistant,
     closed_port_url: str,
