@@ -14,6 +14,7 @@ from .errors import ModemDisconnectedError, ModemError, ModemTimeoutError, Reque
 from .response import HttpResponse
 from .status import DeviceInfo, ModemStatus, read_device_info, read_status
 from .transport import TransportOpener, open_serial_transport
+from .validation import check_text, check_url
 
 _METHODS = frozenset({"GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"})
 
@@ -146,6 +147,7 @@ class Modem:
         self, url: str, file_name: str, *, timeout: float = 60.0
     ) -> HttpResponse:
         """POST a file already in the modem's file system."""
+        _check_file_transfer(url, file_name)
         started = time.monotonic()
         async with self._http_lock:
             response = await self._transaction(
@@ -157,6 +159,7 @@ class Modem:
         self, url: str, file_name: str, *, timeout: float = 60.0
     ) -> HttpResponse:
         """GET url into the modem's file system."""
+        _check_file_transfer(url, file_name)
         started = time.monotonic()
         async with self._http_lock:
             response = await self._transaction(
@@ -177,6 +180,20 @@ class Modem:
     async def close(self) -> None:
         """Close the serial port."""
         await self.engine.close()
+
+
+def _check_file_transfer(url: str, file_name: str) -> None:
+    """Refuse what no dialect can send before the lock, so not even set-up commands go out.
+
+    The driver's own checks (its lengths, storage prefixes) still follow; these are the rules every
+    dialect shares: a safe http(s) URL and a plain file name, at most 80 characters (the longest
+    any dialect takes), without a folder.
+    """
+    check_url(url, max_length=4000)
+    check_text("file_name", file_name, max_length=80, allow_empty=False)
+    bare = file_name.rpartition(":")[2]
+    if "/" in bare or "\\" in bare or bare in ("", ".", ".."):
+        raise RequestRejected("file_name", "must be a plain file name without a path")
 
 
 def _with_elapsed(response: HttpResponse, elapsed: float) -> HttpResponse:
