@@ -88,6 +88,7 @@ class ModemCoordinator(DataUpdateCoordinator[ModemData]):
         self.identity = identity
         self._stats = RequestStats()
         self._unreachable_timer: CALLBACK_TYPE | None = None
+        self._connection_lost = False
         self._remove_listener = modem.add_listener(self._on_connection_state)
 
     @property
@@ -162,7 +163,8 @@ class ModemCoordinator(DataUpdateCoordinator[ModemData]):
     def _on_connection_state(self, state: ConnectionState) -> None:
         """The serial port went away or came back; entities follow at once."""
         if state is ConnectionState.DISCONNECTED:
-            if self.last_update_success:
+            if not self._connection_lost:
+                self._connection_lost = True
                 _LOGGER.warning(
                     "Lost the serial connection to the modem at %s",
                     redact_url(self.config_entry.data[CONF_DEVICE]),
@@ -170,6 +172,15 @@ class ModemCoordinator(DataUpdateCoordinator[ModemData]):
             self._start_unreachable_timer()
             self.async_update_listeners()
             return
+        if state is ConnectionState.CONNECTED and self._connection_lost:
+            self._connection_lost = False
+            _LOGGER.info(
+                "Serial connection to the modem at %s is back",
+                redact_url(self.config_entry.data[CONF_DEVICE]),
+            )
+            # A poll that finds nothing new would not notify the entities; they must still
+            # leave the unavailable state the disconnect put them in.
+            self.async_update_listeners()
         # Connected again, or the modem restarted: poll now so entities recover without waiting
         # a whole interval.
         self.config_entry.async_create_background_task(

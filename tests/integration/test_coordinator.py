@@ -168,3 +168,18 @@ async def test_failed_request_does_not_bring_an_unreachable_modem_back(
     assert hass.states.get(signal).state == STATE_UNAVAILABLE
     assert coordinator.data.requests.last_error == "modem_timeout"
     assert not coordinator.last_update_success
+
+
+async def test_brief_drop_between_polls(
+    hass: HomeAssistant, loaded_entry: Any, modem_link: ModemLink
+) -> None:
+    """The USB link blips and reconnects before any poll fails: entities come straight back."""
+    signal = entity_id(hass, "sensor", "signal_strength")
+    connected = entity_id(hass, "binary_sensor", "modem_connected")
+
+    modem_link.modem.faults.drop_connection()
+    await wait_for(lambda: hass.states.get(connected).state == STATE_OFF)
+    assert hass.states.get(signal).state == STATE_UNAVAILABLE
+
+    await wait_for(lambda: hass.states.get(connected).state == STATE_ON)
+    await wait_for(lambda: hass.states.get(signal).state == "-73")
