@@ -144,13 +144,18 @@ def _connection_data(user_input: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
-def _same_port(first: str, second: str) -> bool:
-    """Two spellings of one device (`/dev/serial/by-id/...` and `/dev/ttyUSB2`) are one port."""
-    if first == second:
+def _same_port(device: str, others: list[str]) -> bool:
+    """Whether `device` is one of `others`, under any spelling.
+
+    `/dev/serial/by-id/...` and `/dev/ttyUSB2` can name one port; resolving the links reads the
+    file system, so this runs in the executor.
+    """
+    if device in others:
         return True
-    if "://" in first or "://" in second:
+    if "://" in device:
         return False
-    return os.path.realpath(first) == os.path.realpath(second)
+    real = os.path.realpath(device)
+    return any("://" not in other and os.path.realpath(other) == real for other in others)
 
 
 class ModemHttpConfigFlow(ConfigFlow, domain=DOMAIN):
@@ -176,7 +181,7 @@ class ModemHttpConfigFlow(ConfigFlow, domain=DOMAIN):
         errors: dict[str, str] = {}
         if user_input is not None:
             data = _connection_data(user_input)
-            self._abort_if_port_in_use(data[CONF_DEVICE])
+            await self._async_abort_if_port_in_use(data[CONF_DEVICE])
             try:
                 result = await async_probe_modem(
                     data[CONF_DEVICE], data[CONF_BAUDRATE], data[CONF_DIALECT]
@@ -201,7 +206,7 @@ class ModemHttpConfigFlow(ConfigFlow, domain=DOMAIN):
         answer the probe, so the others end here quietly.
         """
         device = await self.hass.async_add_executor_job(usb.get_serial_by_id, discovery_info.device)
-        self._abort_if_port_in_use(device)
+        await self._async_abort_if_port_in_use(device)
         try:
             result = await async_probe_modem(device, DEFAULT_BAUDRATE, DIALECT_AUTO)
         except ProbeError as err:
@@ -245,7 +250,7 @@ class ModemHttpConfigFlow(ConfigFlow, domain=DOMAIN):
         errors: dict[str, str] = {}
         if user_input is not None:
             data = _connection_data(user_input)
-            self._abort_if_port_in_use(data[CONF_DEVICE])
+            await self._async_abort_if_port_in_use(data[CONF_DEVICE])
             try:
                 async with self._async_port_released(entry, data[CONF_DEVICE]):
                     result = await async_probe_modem(
@@ -267,13 +272,17 @@ class ModemHttpConfigFlow(ConfigFlow, domain=DOMAIN):
             errors=errors,
         )
 
-    def _abort_if_port_in_use(self, device: str) -> None:
+    async def _async_abort_if_port_in_use(self, device: str) -> None:
         """Abort before opening a port another entry uses (it would steal that entry's replies)."""
-        for entry in self._async_current_entries(include_ignore=False):
-            if self.source == SOURCE_RECONFIGURE and entry.entry_id == self._reconfigure_entry_id:
-                continue
-            if _same_port(entry.data.get(CONF_DEVICE, ""), device):
-                raise AbortFlow("already_configured")
+        in_use = [
+            entry.data.get(CONF_DEVICE, "")
+            for entry in self._async_current_entries(include_ignore=False)
+            if not (
+                self.source == SOURCE_RECONFIGURE and entry.entry_id == self._reconfigure_entry_id
+            )
+        ]
+        if await self.hass.async_add_executor_job(_same_port, device, in_use):
+            raise AbortFlow("already_configured")
 
     @contextlib.asynccontextmanager
     async def _async_port_released(self, entry: ConfigEntry, device: str) -> AsyncIterator[None]:
@@ -281,8 +290,10 @@ class ModemHttpConfigFlow(ConfigFlow, domain=DOMAIN):
 
         On success the caller's update-and-reload brings the entry back on its new settings.
         """
-        release = entry.state is ConfigEntryState.LOADED and _same_port(
-            entry.data.get(CONF_DEVICE, ""), device
+        release = entry.state is ConfigEntryState.LOADED and (
+            await self.hass.async_add_executor_job(
+                _same_port, device, [entry.data.get(CONF_DEVICE, "")]
+            )
         )
         if release:
             await self.hass.config_entries.async_unload(entry.entry_id)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 from unittest.mock import AsyncMock
 
@@ -264,6 +265,23 @@ async def test_usb_discovery_of_the_port_in_use(
     result = await hass.config_entries.flow.async_init(
         DOMAIN, context={"source": SOURCE_USB}, data=usb_info(pty_link.path)
     )
+
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "already_configured"
+    assert pty_link.modem.last_line is None
+
+
+@pytest.mark.usefixtures("mock_setup_entry")
+async def test_port_in_use_under_another_name(
+    hass: HomeAssistant, pty_link: PtyModemLink, tmp_path: Path
+) -> None:
+    """The entry uses /dev/ttyUSB2, the user picks its /dev/serial/by-id link: same port."""
+    by_id = tmp_path / "usb-SimTech__Incorporated-if02-port0"
+    by_id.symlink_to(pty_link.path)
+    entry_for(pty_link.path).add_to_hass(hass)
+    flow_id = await start_user_flow(hass)
+
+    result = await hass.config_entries.flow.async_configure(flow_id, user_input(str(by_id)))
 
     assert result["type"] is FlowResultType.ABORT
     assert result["reason"] == "already_configured"
