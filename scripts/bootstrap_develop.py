@@ -109,6 +109,7 @@ async def main_async(args: argparse.Namespace) -> int:
             return 0
         if fresh:
             say(f"onboarded: log in as user {DEV_USERNAME!r}, password {DEV_PASSWORD!r}")
+            await api.remove_onboarding_extras()
         entries = await api.config_entries(DOMAIN)
         created = not entries
         if created:

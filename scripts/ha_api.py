@@ -19,6 +19,8 @@ import aiohttp
 DEV_NAME = "Developer"
 DEV_USERNAME = "dev"
 DEV_PASSWORD = "dev-password"  # noqa: S105 - a documented throwaway login for a local dev instance
+ONBOARDING_EXTRAS = frozenset({"google_translate", "met", "radio_browser", "shopping_list"})
+"""Integrations onboarding adds on its own: internet services that only fail without internet."""
 
 
 class HomeAssistantApiError(Exception):
@@ -180,6 +182,29 @@ class HomeAssistantApi:
         return True
 
     # --- config entries and flows ----------------------------------------------------------
+
+    async def remove_onboarding_extras(self, settle: float = 2.0, limit: float = 30.0) -> int:
+        """Delete the entries onboarding adds in the background (weather, radio, TTS).
+
+        A development instance often has no internet, where they only show up as failed cards.
+        They appear a moment after onboarding, so keep looking until none has shown up for
+        `settle` seconds (at most `limit`). Returns how many were removed.
+        """
+        removed = 0
+        deadline = time.monotonic() + limit
+        quiet_since = time.monotonic()
+        while time.monotonic() < deadline and time.monotonic() - quiet_since < settle:
+            entries = await self.get("/api/config/config_entries/entry")
+            for entry in entries:
+                if entry["domain"] in ONBOARDING_EXTRAS:
+                    async with self.session.delete(
+                        f"{self.base_url}/api/config/config_entries/entry/{entry['entry_id']}",
+                        headers=self._headers(),
+                    ):
+                        removed += 1
+                    quiet_since = time.monotonic()
+            await asyncio.sleep(0.25)
+        return removed
 
     async def config_entries(self, domain: str) -> list[dict[str, Any]]:
         """The integration's config entries, as the integrations page lists them."""

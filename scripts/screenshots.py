@@ -54,7 +54,6 @@ CHROMIUM_FLAGS = [
 ]
 VIEWPORT = {"width": 1280, "height": 1000}
 UI_TIMEOUT_MS = 60_000
-ONBOARDING_EXTRAS = {"google_translate", "met", "radio_browser", "shopping_list"}
 
 
 def say(message: str) -> None:
@@ -140,30 +139,6 @@ async def browser_tokens(api: HomeAssistantApi) -> dict[str, Any]:
     return tokens
 
 
-async def remove_onboarding_extras(api: HomeAssistantApi) -> None:
-    """Remove the internet services onboarding adds in the background (weather, radio, TTS).
-
-    Without the internet they only show up as failed cards in the pictures. They appear a moment
-    after onboarding, so poll until a few looks in a row find none.
-    """
-    quiet_rounds = 0
-    deadline = time.monotonic() + 30
-    while quiet_rounds < 4 and time.monotonic() < deadline:
-        extras = [
-            entry
-            for entry in await api.get("/api/config/config_entries/entry")
-            if entry["domain"] in ONBOARDING_EXTRAS
-        ]
-        quiet_rounds = 0 if extras else quiet_rounds + 1
-        for entry in extras:
-            async with api.session.delete(
-                f"{api.base_url}/api/config/config_entries/entry/{entry['entry_id']}",
-                headers={"Authorization": f"Bearer {api.token}"},
-            ):
-                pass
-        await asyncio.sleep(0.5)
-
-
 async def drive_ui(base_url: str, modem_url: str, far_end: str, out: Path) -> None:
     """Onboard over the API, then click through the UI and take the pictures."""
     from playwright.async_api import async_playwright  # noqa: PLC0415 - optional tool
@@ -173,7 +148,7 @@ async def drive_ui(base_url: str, modem_url: str, far_end: str, out: Path) -> No
         await api.wait_until_up(time.monotonic() + 120)
         await api.onboard()
         await api.confirm_http_config()
-        await remove_onboarding_extras(api)
+        await api.remove_onboarding_extras()
         tokens = await browser_tokens(api)
 
         async with async_playwright() as playwright:
