@@ -43,12 +43,12 @@ async def test_adding_the_modem_through_the_config_flow(
     entries = await api.config_entries(DOMAIN)
     assert [(e["entry_id"], e["state"]) for e in entries] == [(e2e_stack.entry_id, "loaded")]
 
-    # The same modem cannot be added twice: the flow sees its IMEI and stops.
+    # The same modem cannot be added twice: its port is taken, and the flow says so.
     again = await api.start_flow(DOMAIN)
     second = await api.flow_step(
         again["flow_id"], {"device": e2e_stack.modem_url, "baudrate": "115200", "dialect": "auto"}
     )
-    assert second["type"] == "abort"
+    assert (second["type"], second["reason"]) == ("abort", "already_configured")
 
 
 async def test_the_modem_device_shows_its_status_over_rest_and_websocket(
