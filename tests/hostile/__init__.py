@@ -1,1 +1,1 @@
-"""Hostile input at every entry point: the line and URC parsers, the request API, the file services."""
+"""Hostile input at every entry point: line and URC parsers, the request API, file services."""

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable, Sequence
+from itertools import pairwise
 from typing import Any
 
 from custom_components.modem_http.atmodem import AtEngine
@@ -91,7 +92,7 @@ def split(data: bytes, cuts: Sequence[int]) -> list[bytes]:
     """`data` cut at the given offsets (any order, duplicates and out-of-range ones ignored)."""
     points = sorted({cut for cut in cuts if 0 < cut < len(data)})
     edges = [0, *points, len(data)]
-    return [data[a:b] for a, b in zip(edges, edges[1:], strict=False) if b > a]
+    return [data[a:b] for a, b in pairwise(edges) if b > a]
 
 
 def announced(prefix: str) -> Callable[[str], DataSpec]:

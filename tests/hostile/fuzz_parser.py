@@ -28,7 +28,6 @@ from pathlib import Path
 if __name__ == "__main__":  # pragma: no cover - standalone run from the repository root
     sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from custom_components.modem_http.atmodem import Urc
 from custom_components.modem_http.atmodem.framing import MAX_LINE_BYTES, AtStreamParser, DataSpec
 from tests.hostile.engine_harness import announced, open_engine, split
 
@@ -52,7 +51,7 @@ TOKENS = (
     b"+CREG: 1",
     b"\x1a",
 )
-URCS = (b"+CREG: 1", b"RING", b'+CMTI: "SM",3', b"+CSQ: 20,99", b"+QIURC: \"recv\",0")
+URCS = (b"+CREG: 1", b"RING", b'+CMTI: "SM",3', b"+CSQ: 20,99", b'+QIURC: "recv",0')
 NOISE = (b"\x00\x00", b"\xff\xfe", b"~~~", b"debug: 7e", b"O", b"ERR", b"+CM")
 
 
@@ -135,11 +134,10 @@ def _merged(events: list[tuple[str, bytes]]) -> list[tuple[str, bytes]]:
     """
     merged: list[tuple[str, bytes]] = []
     for kind, value in events:
-        if kind == "line":
-            value = value.strip()
-            if not value:
-                continue
-        merged.append((kind, value))
+        shown = value.strip() if kind == "line" else value
+        if kind == "line" and not shown:
+            continue
+        merged.append((kind, shown))
     return merged
 
 

@@ -99,7 +99,9 @@ ATTEMPTS: dict[str, Attempt] = {
     "post file name": lambda m, bad: m.post_modem_file(URL, f"log{bad}.txt", timeout=5),
     "post file url": lambda m, bad: m.post_modem_file(f"{URL}{bad}", "log.txt", timeout=5),
     "download file name": lambda m, bad: m.download_to_modem_file(URL, f"fw{bad}.bin", timeout=5),
-    "download file url": lambda m, bad: m.download_to_modem_file(f"{URL}{bad}", "fw.bin", timeout=5),
+    "download file url": lambda m, bad: m.download_to_modem_file(
+        f"{URL}{bad}", "fw.bin", timeout=5
+    ),
 }
 
 
@@ -131,9 +133,12 @@ async def test_injection_in_any_field_is_refused_with_nothing_sent(
         ("empty url", lambda m: m.http_request("GET", "", timeout=5)),
         ("method", lambda m: m.http_request("GET\r\nAT", URL, timeout=5)),
         ("timeout", lambda m: m.http_request("GET", URL, timeout=0)),
-        ("content-length", lambda m: m.http_request(
-            "POST", URL, body=b"x", headers={"Content-Length": "99"}, timeout=5
-        )),
+        (
+            "content-length",
+            lambda m: m.http_request(
+                "POST", URL, body=b"x", headers={"Content-Length": "99"}, timeout=5
+            ),
+        ),
         ("traversal", lambda m: m.post_modem_file(URL, "../../etc/passwd", timeout=5)),
         ("dot-dot", lambda m: m.download_to_modem_file(URL, "..", timeout=5)),
         ("folder", lambda m: m.download_to_modem_file(URL, "a/b.bin", timeout=5)),
@@ -164,7 +169,9 @@ async def rig(request: pytest.FixtureRequest) -> AsyncIterator[Listening]:
 
 
 @given(bad=texts, where=st.sampled_from(sorted(ATTEMPTS)))
-@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 async def test_generated_injections_in_every_field_are_refused(
     rig: Listening, bad: str, where: str
 ) -> None:

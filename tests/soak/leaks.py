@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import asyncio
-import os
 import threading
 from dataclasses import dataclass
+from pathlib import Path
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,11 +43,11 @@ class Resources:
 
 
 def _fds() -> list[str]:
-    return os.listdir("/proc/self/fd")
+    return [entry.name for entry in Path("/proc/self/fd").iterdir()]
 
 
 def _describe(fd: str) -> str:
     try:
-        return f"{fd} -> {os.readlink(f'/proc/self/fd/{fd}')}"
+        return f"{fd} -> {Path('/proc/self/fd', fd).readlink()}"
     except OSError:
         return fd

@@ -92,7 +92,9 @@ class Ledger:
                 f"none may end after timeout + {self.grace:g} s"
             )
         lines += ["", "modem usable afterwards (one clean request):"]
-        lines += [f"  {dialect:<8} {result}" for dialect, result in sorted(self.final_checks.items())]
+        lines += [
+            f"  {dialect:<8} {result}" for dialect, result in sorted(self.final_checks.items())
+        ]
         lines += ["", "leaks (tasks, threads, file descriptors):"]
         if self.leaks:
             lines += [f"  {resource}: {what}" for resource, what in sorted(self.leaks.items())]

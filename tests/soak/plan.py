@@ -43,7 +43,7 @@ _FAULT_WEIGHTS: Final = {
 URCS: Final = (
     "+CREG: 1",
     "+CGREG: 5",
-    "+CEREG: 1,\"1A2B\",\"01C3D4E5\",7",
+    '+CEREG: 1,"1A2B","01C3D4E5",7',
     "+CSQ: 23,99",
     "RING",
     '+CMTI: "SM",3',
@@ -138,7 +138,7 @@ def make_plan(dialect: str, seed: int, count: int, *, fault_rate: float = 0.2) -
         headers: tuple[tuple[str, str], ...] = ()
         if rng.random() < 0.3:
             headers = (("X-Request-Token", token), ("Accept", "application/octet-stream"))
-        timeout = round(rng.uniform(2.5, 4.0), 2)
+        timeout = round(rng.uniform(2.0, 3.0), 2)
         fault = _fault(rng, timeout) if rng.random() < fault_rate else None
         plan.requests.append(RequestSpec(index, token, method, body, headers, timeout, fault))
     return plan
@@ -168,7 +168,10 @@ def _fault(rng: random.Random, timeout: float) -> FaultSpec:
     match kind:
         case "split_output":
             return FaultSpec(
-                kind, duration=rng.uniform(0.3, 1.5), amount=rng.randint(1, 48), seed=rng.randint(0, 2**31)
+                kind,
+                duration=rng.uniform(0.3, 1.5),
+                amount=rng.randint(1, 48),
+                seed=rng.randint(0, 2**31),
             )
         case "delay_replies":
             # The commands of one request take from 60 % to 130 % of its timeout.
@@ -190,7 +193,7 @@ def _fault(rng: random.Random, timeout: float) -> FaultSpec:
         case "drop_connection":
             return FaultSpec(kind, delay=rng.uniform(0.0, 0.6))
         case "stop_answering":
-            return FaultSpec(kind, duration=rng.uniform(0.3, min(3.5, timeout)))
+            return FaultSpec(kind, duration=rng.uniform(0.3, min(2.5, timeout)))
         case _:
             return FaultSpec(kind)
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from dataclasses import dataclass
+from typing import Any
 
 from custom_components.modem_http.atmodem import HttpResponse, Modem, ModemError, open_modem
 from modem_emulator.core import EmulatedModem
@@ -22,7 +23,7 @@ from .injector import FaultInjector
 from .ledger import Ledger, Outcome
 from .plan import RequestSpec, SoakPlan
 
-FAST_BOOT = {"boot_delay": 0.05, "boot_step": 0.005}
+FAST_BOOT: dict[str, Any] = {"boot_delay": 0.05, "boot_step": 0.005}
 MODEM_GRACE = 5.0
 """Modem.http_request bounds a request at its timeout + 5 s (HTTPTERM/HTTPSTOP after a failure)."""
 SLACK = 1.5

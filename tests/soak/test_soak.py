@@ -61,9 +61,7 @@ async def test_soak_every_request_ends_with_its_own_answer_or_a_typed_error(
         async with asyncio.TaskGroup() as group:
             for under_test in modems:
                 plan = plans[under_test.dialect]
-                group.create_task(
-                    run_plan(under_test, plan, base_url, ledger, CALLERS_PER_MODEM)
-                )
+                group.create_task(run_plan(under_test, plan, base_url, ledger, CALLERS_PER_MODEM))
         for under_test in modems:
             under_test.injector.calm()
             ledger.faults.update(under_test.injector.counts)
@@ -93,4 +91,6 @@ async def test_soak_every_request_ends_with_its_own_answer_or_a_typed_error(
     assert set(ledger.faults) == set(FAULT_KINDS), report
     assert all(result.startswith("ok") for result in ledger.final_checks.values()), report
     assert ledger.leaks == {}, report
-    assert sum(1 for o in ledger.outcomes if o.kind == "success") > len(ledger.outcomes) // 2, report
+    assert sum(1 for o in ledger.outcomes if o.kind == "success") > len(ledger.outcomes) // 2, (
+        report
+    )
