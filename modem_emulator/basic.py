@@ -106,17 +106,23 @@ PROFILES: Final[dict[str, Identity]] = {
 
 @dataclass
 class PdpContext:
-    """One AT+CGDCONT entry and whether AT+CGACT has it up."""
+    """One AT+CGDCONT entry, its credentials (AT+CGAUTH / AT+QICSGP) and whether it is up."""
 
     cid: int
     pdp_type: str = "IP"
     apn: str = ""
     address: str = "0.0.0.0"
     active: bool = False
+    username: str = ""
+    password: str = ""
+    auth: int = 0
+    """0 none, 1 PAP, 2 CHAP (3 PAP or CHAP on Quectel)."""
 
 
 def _default_contexts() -> dict[int, PdpContext]:
-    return {1: PdpContext(1, "IP", "internet", "10.64.0.2", active=True)}
+    # A fresh module has its first context defined (operator profile) but not active: hosts must
+    # bring the bearer up themselves, as on real modules after power-on.
+    return {1: PdpContext(1, "IP", "internet", "10.64.0.2", active=False)}
 
 
 @dataclass
@@ -139,6 +145,14 @@ class NetworkState:
     cfun: int = 1
     sim_inserted: bool = True
     contexts: dict[int, PdpContext] = field(default_factory=_default_contexts)
+    working_apns: set[str] | None = None
+    """APNs the network accepts (None: any); activating another fails like an unknown APN."""
+    default_apn: str = "internet"
+    """What the network assigns when a context asks for no APN (empty)."""
+    credentials: dict[str, tuple[str, str]] = field(default_factory=dict)
+    """APN -> (user, password) the network insists on; a mismatch fails authentication."""
+    cgerep: int = 0
+    """AT+CGEREP mode: +CGEV URCs are printed when 1 or 2."""
 
     @property
     def registered(self) -> bool:
@@ -151,12 +165,18 @@ class NetworkState:
             (ctx for ctx in sorted(self.contexts.values(), key=lambda c: c.cid) if ctx.active), None
         )
 
+    def context_active(self, cid: int) -> bool:
+        """Whether context `cid` is defined and up."""
+        ctx = self.contexts.get(cid)
+        return ctx is not None and ctx.active
+
     def after_reset(self) -> None:
-        """A reboot forgets URC modes and PDP activations; the default bearer returns on attach."""
+        """A reboot forgets URC modes and PDP activations: the host brings the bearer up again."""
         self.creg_n = self.cgreg_n = self.cereg_n = 0
+        self.cgerep = 0
         self.cfun = 1
         for ctx in self.contexts.values():
-            ctx.active = ctx.cid == 1 and self.attached and self.registered
+            ctx.active = False
 
 
 def profile(name: str, **changes: str | tuple[str, ...]) -> Identity:
@@ -185,6 +205,9 @@ def install(modem: EmulatedModem) -> None:
         modem.register(name, handler)
     for name, prefix in modem.identity.iccid_commands:
         modem.register(name, _iccid_handler(prefix))
+    from modem_emulator import bearer  # noqa: PLC0415 - bearer imports this module
+
+    bearer.install(modem)
 
 
 # --- V.250 basic commands -------------------------------------------------------------------------

@@ -22,8 +22,12 @@ Formats and choices, with their sources:
 - `rspout/auto` 1: no public log shows its output; the emulator prints what HTTPREAD would print,
   right after the result URC, and HTTPREAD then answers `+CME ERROR: 705` (nothing left to read,
   as the manual says HTTPREAD fails in that mode).
-- HTTPS: `sslctxid` selects a CA bundle in the modem file system when one is configured for it
-  (`ca_files`), otherwise the server is not verified (the modules' default `seclevel` 0).
+- HTTPS: `sslctxid` names the SSL context (`AT+QSSLCFG` / `AT+SSLCFG`, `modem_emulator.tls`):
+  no verification unless its `seclevel` asks for it, then against the CA file it names; a failed
+  handshake is reported like a failed connection (716). `ca_files` presets contexts to verify
+  against a file, as if the host had configured them.
+- Bearer: requests need PDP context `contextid` (1 on the seed module, which cannot change it)
+  active; otherwise the request command answers `+CME ERROR: 709` ("network deactivated").
 """
 
 from __future__ import annotations
@@ -35,7 +39,7 @@ from dataclasses import dataclass, field
 from typing import Any, Final
 from urllib.parse import urlsplit
 
-from modem_emulator import far_end
+from modem_emulator import far_end, tls
 from modem_emulator.commands import (
     NO_FINAL,
     AtRequest,
@@ -105,7 +109,7 @@ class HttpcfgOptions:
     """Parameters stuck at a value: setting another one answers ERROR (a stubborn firmware)."""
     urc_delay: float = 0.05
     ca_files: dict[int, str] = field(default_factory=dict)
-    """sslctxid -> CA bundle path in the modem fs (`UFS:ca.pem`); no entry: no verification."""
+    """sslctxid -> CA file (`UFS:ca.pem`): that SSL context starts out verifying against it."""
     errors_as_final: bool = False
     """Report connection failures as the request command's `+CME ERROR` (EG800K does for DNS)."""
     stop_supported: bool | None = None
@@ -161,6 +165,10 @@ def install(modem: EmulatedModem, prefix: str = "", **options: Any) -> HttpcfgSt
     state = HttpcfgState(opts)
     state.reset()
     modem.on_reset(state.reset)
+    ssl_state = tls.install(modem, "quectel" if prefix == "Q" else "httpcfg")
+    for ctx_id, path in opts.ca_files.items():
+        ssl_state.presets[ctx_id] = tls.SslConfig(auth=1, ca=path)
+    ssl_state.reset()
     handlers = _Handlers(modem, state)
     for name, handler in handlers.table().items():
         modem.register(f"+{prefix}HTTP{name}", handler)
@@ -401,7 +409,8 @@ class _Handlers:
             raise CmeError(ERR_EMPTY_URL)
         if not url.lower().startswith(("http://", "https://")):
             raise CmeError(ERR_URL)
-        if self.modem.network.active_context() is None or not self.modem.network.registered:
+        cid = self.state.config["contextid"]
+        if not self.modem.network.context_active(cid) or not self.modem.network.registered:
             raise CmeError(ERR_NETWORK_DEACTIVATED)
         return url
 
@@ -466,11 +475,8 @@ class _Handlers:
     def _ssl_context(self, url: str) -> ssl.SSLContext | None:
         if urlsplit(url).scheme.lower() != "https":
             return None
-        ca_path = self.opts.ca_files.get(self.state.config["sslctxid"])
-        if ca_path is None:
-            return far_end.make_ssl_context(verify=False)
-        directory, bare = self.modem.fs.split_path(ca_path)
-        return far_end.make_ssl_context(ca_pem=self.modem.fs.read(directory, bare))
+        state: tls.TlsState = self.modem.tls  # type: ignore[attr-defined]
+        return state.ssl_context(self.state.config["sslctxid"])
 
     async def _start(
         self, call: Callable[[], Awaitable[FarEndResponse]], urc: str, rsptime: int

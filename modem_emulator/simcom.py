@@ -16,9 +16,14 @@ modules decide, and each output format names its source:
 - Test forms print exactly the manual's T) lines; HTTPREADFILE's manual text says `+HTTPREADTFILE`,
   a typo that firmware does not print, so the command's own name is used.
 
-HTTPS: SSLCFG is range-checked and kept; until AT+CSSLCFG exists here, trust comes from the CA files
-in /mssl_cert/ (AT+HTTPREADFILE path 4): verify against them if any, else do not verify (the
-modules' default).
+HTTPS: `SSLCFG` names the SSL context (AT+CSSLCFG, `modem_emulator.tls`) the request uses: no
+verification unless its authmode asks for it, then against the CA file it names in /mssl_cert/
+(AT+CCERTDOWN or AT+HTTPREADFILE path 4); a failed handshake is `+HTTPACTION: <m>,715,0`.
+
+Bearer: the seed manual says AT+HTTPINIT "starts HTTP service by activating PDP context"; SIM7600
+firmware does (`httpinit_activates`, default), and HTTPINIT answers ERROR when that activation
+fails. A76xx firmware does not: HTTPINIT works without a bearer and the request then fails with
+`+HTTPACTION: <m>,714,0` (connect socket failed), as does a request whose bearer dropped.
 """
 
 from __future__ import annotations
@@ -29,6 +34,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Final, Literal
 
+from modem_emulator import bearer, tls
 from modem_emulator.commands import NO_FINAL, AtRequest, FinalSent, PayloadTimeout, PlainError
 from modem_emulator.core import EmulatedModem
 from modem_emulator.filesystem import FileSystemError
@@ -66,6 +72,10 @@ class SimcomOptions:
     """Largest `+HTTPREAD: DATA,<k>` block in "sim7600" framing."""
     peer_closed_urc: bool | None = None
     """Print `+HTTP_PEER_CLOSED` after each result URC (default: with "sim7600" framing)."""
+    httpinit_activates: bool = True
+    """HTTPINIT activates PDP context 1 itself (SIM7600); False: it needs an active one (A76xx)."""
+    no_bearer_code: int = 714
+    """What a request reports when no PDP context is active."""
 
 
 class SimcomHttpService:
@@ -78,6 +88,7 @@ class SimcomHttpService:
         self.requests: list[str] = []
         """Every HTTP-family command received, as written (for tests to check what got through)."""
         self._work: asyncio.Task[None] | None = None
+        self.tls = tls.install(modem, "simcom")
 
     def install(self) -> None:
         """Register the nine commands and forget the session when the modem reboots."""
@@ -121,8 +132,11 @@ class SimcomHttpService:
             return
         if req.kind != "exec" or self.session is not None:
             raise PlainError
-        if not modem.network.registered or modem.network.active_context() is None:
-            raise PlainError  # HTTPINIT activates the PDP context; without a network it fails
+        if not modem.network.registered:
+            raise PlainError
+        no_bearer = modem.network.active_context() is None
+        if self.options.httpinit_activates and no_bearer and bearer.activate(modem, 1) is not None:
+            raise PlainError  # HTTPINIT activates the PDP context; when that fails, ERROR
         self.session = HttpSession()
 
     async def httpterm(self, modem: EmulatedModem, req: AtRequest) -> None:
@@ -260,9 +274,11 @@ class SimcomHttpService:
                     outcome: StoredResponse | int = FILE_ERROR
                 elif not self.modem.network.registered:
                     outcome = NO_NETWORK
+                elif self.modem.network.active_context() is None:
+                    outcome = self.options.no_bearer_code
                 else:
                     outcome = await perform(
-                        session, self.modem.fs, method, body=body, raw_request=raw_request
+                        session, self.tls, method, body=body, raw_request=raw_request
                     )
             finally:
                 session.busy = False
@@ -387,6 +403,8 @@ def install(
     action_delay: float = 0.05,
     read_block: int = 1024,
     peer_closed_urc: bool | None = None,
+    httpinit_activates: bool = True,
+    no_bearer_code: int = 714,
 ) -> SimcomHttpService:
     """Give `modem` SIMCom's HTTP commands; returns the service (its session, its request log)."""
     if framing not in ("sim7600", "legacy"):
@@ -394,7 +412,10 @@ def install(
     if not math.isfinite(action_delay) or action_delay < 0:
         raise ValueError("action_delay must be a non-negative number of seconds")
     service = SimcomHttpService(
-        modem, SimcomOptions(framing, action_delay, read_block, peer_closed_urc)
+        modem,
+        SimcomOptions(
+            framing, action_delay, read_block, peer_closed_urc, httpinit_activates, no_bearer_code
+        ),
     )
     service.install()
     return service

@@ -6,7 +6,6 @@ defaults, the headers the module adds, how a far-end failure becomes a 7xx code 
 
 from __future__ import annotations
 
-import ssl
 from dataclasses import dataclass, field
 from typing import Final
 
@@ -21,10 +20,9 @@ from modem_emulator.far_end import (
     ReadTimeout,
     ResponseError,
     TlsFailure,
-    make_ssl_context,
     perform_request,
 )
-from modem_emulator.filesystem import ModemFileSystem
+from modem_emulator.tls import TlsState
 
 METHODS: Final[dict[int, str]] = {0: "GET", 1: "POST", 2: "HEAD", 3: "DELETE"}
 CA_DIRECTORY: Final = 4
@@ -144,27 +142,9 @@ class HttpSession:
     busy: bool = False
 
 
-def ssl_context(fs: ModemFileSystem) -> ssl.SSLContext:
-    """HTTPS trust: the CA files in /mssl_cert/ when there are any, else no verification.
-
-    This stands in for AT+CSSLCFG until the emulator has it: SIMCom modules do not authenticate
-    the server by default, and a CA downloaded with AT+HTTPREADFILE=<name>,4 is what the manual
-    offers for verification.
-    """
-    names = fs.list(CA_DIRECTORY)
-    if not names:
-        return make_ssl_context(verify=False)
-    pem = b"\n".join(fs.read(CA_DIRECTORY, name) for name in names)
-    try:
-        return make_ssl_context(verify=True, ca_pem=pem)
-    except ssl.SSLError, ValueError, UnicodeDecodeError:
-        # A file that is not a PEM certificate anchors nothing: every handshake fails.
-        return ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
-
-
 async def perform(
     session: HttpSession,
-    fs: ModemFileSystem,
+    tls: TlsState,
     method: str,
     *,
     body: bytes | None = None,
@@ -173,7 +153,8 @@ async def perform(
     """Make the request the session's parameters describe; a 7xx number when it fails."""
     parameters = session.parameters
     assert parameters.url is not None
-    context = ssl_context(fs) if parameters.url.lower().startswith("https:") else None
+    https = parameters.url.lower().startswith("https:")
+    context = tls.ssl_context(parameters.ssl_cfg) if https else None
     try:
         response = await perform_request(
             method,

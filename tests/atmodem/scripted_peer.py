@@ -22,11 +22,24 @@ def ok(*lines: str) -> list[Step]:
     return [b"".join(f"\r\n{line}\r\n".encode() for line in lines) + b"\r\nOK\r\n"]
 
 
+_HEALTHY_BEARER: dict[str, list[Step]] = {
+    # A registered module whose PDP context 1 is already active: the library's bearer check
+    # reads these and sends nothing else (formats from SIM7600 and EC25 logs).
+    "AT+CEREG?": ok("+CEREG: 0,1"),
+    "AT+CREG?": ok("+CREG: 0,1"),
+    "AT+CGEREP=2": ok(),
+    "AT+CGDCONT?": ok('+CGDCONT: 1,"IP","internet","0.0.0.0",0,0'),
+    "AT+CGACT?": ok("+CGACT: 1,1"),
+    "AT+QIACT?": ok('+QIACT: 1,1,1,"10.64.0.2"'),
+    'AT+HTTPCFG="CONTEXTID",1': ok(),
+}
+
+
 def basic_responder(command: str) -> Sequence[Step] | None:
-    """Answer the engine's own start-up commands."""
+    """Answer the engine's own start-up commands and the bearer check of a healthy module."""
     if command.upper() in ("AT", "ATE0", "AT+CMEE=1", "AT+CMEE=2"):
         return ok()
-    return None
+    return _HEALTHY_BEARER.get(command.upper())
 
 
 @dataclass

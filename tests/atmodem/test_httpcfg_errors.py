@@ -10,6 +10,7 @@ from custom_components.modem_http.atmodem import (
     ModemTimeoutError,
     RequestRejected,
 )
+from custom_components.modem_http.atmodem.bearer import NoDataConnectionError
 
 from .httpcfg_fixtures import DIALECTS, make_rig, pattern
 
@@ -69,12 +70,17 @@ async def test_server_that_never_answers_gives_timeout_and_stop(
 @pytest.mark.parametrize("dialect", DIALECTS)
 async def test_no_bearer_is_network_deactivated(dialect: str, aiohttp_server) -> None:
     async with make_rig(dialect, aiohttp_server) as rig:
+        await rig.modem.http_request("GET", f"{rig.base}/bytes/10", timeout=10)
+        # The bearer drops silently and the network will not give it back.
         rig.emulator.network.contexts[1].active = False
+        rig.emulator.network.working_apns = set()
 
-        with pytest.raises(ModemHttpError) as caught:
+        with pytest.raises(NoDataConnectionError) as caught:
             await rig.modem.http_request("GET", f"{rig.base}/bytes/10", timeout=10)
 
-        assert caught.value.code == 709
+        # The modem said 709 (network deactivated); re-activation was tried and refused.
+        assert isinstance(caught.value.__cause__, AtCommandError)
+        assert "refused to activate PDP context 1" in str(caught.value)
 
 
 @pytest.mark.parametrize("dialect", DIALECTS)

@@ -17,6 +17,7 @@ from aiohttp import web
 from aiohttp.test_utils import TestServer
 
 from custom_components.modem_http.atmodem import Modem, ModemHttpError, RequestRejected
+from custom_components.modem_http.atmodem.tls import TlsSettings, TlsVerify
 from modem_emulator.far_end import TestPki
 
 from .simcom_fixtures import SimcomRig, start_rig
@@ -135,14 +136,15 @@ async def test_a_certificate_the_modem_does_not_trust_is_715(
     server_pki, other_pki = TestPki("127.0.0.1"), TestPki("127.0.0.1")
     secure: TestServer = await aiohttp_server(hello_app(), ssl=server_pki.server_ssl_context())
     rig.modem.fs.write(4, "ca.pem", other_pki.ca_pem)
+    modem.set_tls(TlsSettings(verify=TlsVerify.SERVER, ca_file="ca.pem"))
 
     with pytest.raises(ModemHttpError) as caught:
         await modem.http_request("GET", f"https://127.0.0.1:{secure.port}/", timeout=10)
 
     assert caught.value.code == 715
 
-    # Without any CA on the modem it does not verify, as SIMCom modules do by default.
-    rig.modem.fs.delete(4, "ca.pem")
+    # Without verification in its SSL context it does not verify, as SIMCom modules by default.
+    modem.set_tls(TlsSettings(verify=TlsVerify.NONE))
     response = await modem.http_request("GET", f"https://127.0.0.1:{secure.port}/", timeout=10)
     assert response.body == b"hello"
 

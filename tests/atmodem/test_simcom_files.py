@@ -100,7 +100,7 @@ async def test_a_file_holding_a_whole_request_is_sent_as_written(
     assert (method, headers["X-From-File"], body) == ("PUT", "1", b"hello")
 
 
-async def test_a_ca_downloaded_to_path_4_makes_https_verify(
+async def test_a_ca_downloaded_to_path_4_verifies_https_once_the_ssl_context_names_it(
     aiohttp_server: Any, modem: Modem, rig: SimcomRig, far_end: TestServer
 ) -> None:
     pki = TestPki("127.0.0.1")
@@ -128,6 +128,8 @@ async def test_a_ca_downloaded_to_path_4_makes_https_verify(
         assert (await done.wait(10)).line == "+HTTPREADFILE: 0"
     await engine.command("AT+HTTPTERM")
     assert rig.modem.fs.list(4) == ["ca.pem"]
+    await engine.command('AT+CSSLCFG="authmode",0,1')
+    await engine.command('AT+CSSLCFG="cacert",0,"ca.pem"')
 
     response = await modem.http_request("GET", f"https://127.0.0.1:{secure.port}/", timeout=10)
 

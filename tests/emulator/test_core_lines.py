@@ -154,7 +154,8 @@ async def test_pdp_contexts_are_stored(client: AtClient, modem: EmulatedModem) -
         b'+CGDCONT: 2,"IPV4V6","apn.example","0.0.0.0",0,0\r\n\r\nOK\r\n'
     )
     await client.command("AT+CGACT=1,2")
-    assert await client.command("AT+CGACT?") == b"\r\n+CGACT: 1,1\r\n+CGACT: 2,1\r\n\r\nOK\r\n"
+    # A fresh module has context 1 defined but not active: the host activates what it needs.
+    assert await client.command("AT+CGACT?") == b"\r\n+CGACT: 1,0\r\n+CGACT: 2,1\r\n\r\nOK\r\n"
     assert modem.network.contexts[2].active
     assert modem.network.contexts[2].apn == "apn.example"
 

@@ -3,6 +3,7 @@
 No Home Assistant imports below this package: it is usable (and tested) on its own.
 """
 
+from .bearer import AuthType, BearerSettings, NoDataConnectionError
 from .dialects import DIALECTS, NoHttpCommandsError
 from .engine import AtEngine, AtReply, ConnectionState, Prompt, Urc
 from .errors import (
@@ -16,12 +17,15 @@ from .errors import (
 from .modem import Modem, open_modem
 from .response import HttpResponse
 from .status import DeviceInfo, ModemStatus, Registration
+from .tls import TlsSettings, TlsVerify, TlsVersion
 
 __all__ = [
     "DIALECTS",
     "AtCommandError",
     "AtEngine",
     "AtReply",
+    "AuthType",
+    "BearerSettings",
     "ConnectionState",
     "DeviceInfo",
     "HttpResponse",
@@ -31,10 +35,14 @@ __all__ = [
     "ModemHttpError",
     "ModemStatus",
     "ModemTimeoutError",
+    "NoDataConnectionError",
     "NoHttpCommandsError",
     "Prompt",
     "Registration",
     "RequestRejected",
+    "TlsSettings",
+    "TlsVerify",
+    "TlsVersion",
     "Urc",
     "open_modem",
 ]

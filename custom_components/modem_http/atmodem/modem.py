@@ -7,19 +7,23 @@ import time
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import replace
 
+from .bearer import BearerSettings
+from .control import ModemControl
 from .dialects import HttpDriver, HttpRequest, create_driver, detect_dialect
 from .dialects.base import BodySink
 from .engine import AtEngine, ConnectionState, StateListener
 from .errors import ModemDisconnectedError, ModemError, ModemTimeoutError, RequestRejected
+from .link import BRING_UP_TIMEOUT, DataLink
 from .response import HttpResponse
 from .status import DeviceInfo, ModemStatus, read_device_info, read_status
+from .tls import TlsSettings
 from .transport import TransportOpener, open_serial_transport
 from .validation import check_text, check_url
 
 _METHODS = frozenset({"GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"})
 
 
-class Modem:
+class Modem(ModemControl):
     """One modem: an AT engine plus the HTTP driver of the dialect it speaks.
 
     HTTP transactions span several commands and URCs, so they are serialised by their own lock on
@@ -27,10 +31,18 @@ class Modem:
     as they do on real modules while a request is in flight.
     """
 
-    def __init__(self, engine: AtEngine, driver: HttpDriver) -> None:
+    def __init__(
+        self,
+        engine: AtEngine,
+        driver: HttpDriver,
+        *,
+        bearer: BearerSettings | None = None,
+        tls: TlsSettings | None = None,
+    ) -> None:
         """Use open_modem() rather than this."""
         self.engine = engine
         self._driver = driver
+        self.link = DataLink(engine, driver.name, driver, bearer, tls)
         self._http_lock = asyncio.Lock()
         self._setup_generation = -1
         # Reconnects and restarts seen. The engine re-initialises lazily, at its next command, so
@@ -71,6 +83,7 @@ class Modem:
     def _on_connection_state(self, state: ConnectionState) -> None:
         if state is not ConnectionState.DISCONNECTED:
             self._restarts += 1
+        self.link.forget()
 
     async def _transaction(self, run: Callable[[], Awaitable[HttpResponse]]) -> HttpResponse:
         """Set the driver up when the modem may have lost its state; run one HTTP transaction.
@@ -84,7 +97,7 @@ class Modem:
             await self._driver.setup(self.engine)
             self._setup_generation = self.engine.generation
             self._setup_restarts = restarts
-        response = await run()
+        response = await self.link.run(run, BRING_UP_TIMEOUT)
         if self._restarts != restarts:
             raise ModemDisconnectedError("the modem restarted or reconnected during the request")
         return response
@@ -148,6 +161,7 @@ class Modem:
     ) -> HttpResponse:
         """POST a file already in the modem's file system."""
         _check_file_transfer(url, file_name)
+        self._validate_file(url, file_name)
         started = time.monotonic()
         async with self._http_lock:
             response = await self._transaction(
@@ -160,6 +174,7 @@ class Modem:
     ) -> HttpResponse:
         """GET url into the modem's file system."""
         _check_file_transfer(url, file_name)
+        self._validate_file(url, file_name)
         started = time.monotonic()
         async with self._http_lock:
             response = await self._transaction(
@@ -169,13 +184,20 @@ class Modem:
             )
         return _with_elapsed(response, time.monotonic() - started)
 
+    def _validate_file(self, url: str, file_name: str) -> None:
+        """Bad input is refused before the bearer check (or anything else) reaches the modem."""
+        validate = getattr(self._driver, "validate_file", None)
+        if validate is not None:
+            validate(url, file_name)
+
     async def device_info(self, timeout: float = 5.0) -> DeviceInfo:
         """Manufacturer, model, firmware revision, IMEI and ICCID."""
         return await read_device_info(self.engine, timeout)
 
     async def status(self, timeout: float = 5.0) -> ModemStatus:
-        """Signal, registration, operator and packet attach."""
-        return await read_status(self.engine, timeout)
+        """Signal, registration, operator, packet attach and whether the data context is up."""
+        status = await read_status(self.engine, timeout)
+        return replace(status, data_active=await self.data_active(timeout))
 
     async def close(self) -> None:
         """Close the serial port."""
@@ -210,11 +232,17 @@ async def open_modem(
     write_chunk_size: int = 1024,
     write_chunk_delay: float = 0.0,
     reconnect: bool = True,
+    bearer: BearerSettings | None = None,
+    tls: TlsSettings | None = None,
 ) -> Modem:
     """Open the port, initialise the modem, pick (or detect) its dialect.
 
     Raises ModemDisconnectedError when the port cannot be opened, ModemTimeoutError when nothing
     answers, NoHttpCommandsError when no HTTP family answers (dialect="auto").
+
+    `bearer` says how to bring the data connection up (None: the network's default APN); it is
+    brought up by the first request, not here. `tls` configures the SSL context HTTPS uses (None:
+    leave the modem's SSL configuration as it is).
     """
     engine = AtEngine(
         url,
@@ -237,7 +265,7 @@ async def open_modem(
     except BaseException:
         await engine.close()
         raise
-    return Modem(engine, driver)
+    return Modem(engine, driver, bearer=bearer, tls=tls)
 
 
 __all__ = ["ConnectionState", "Modem", "open_modem"]

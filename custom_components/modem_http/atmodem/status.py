@@ -65,6 +65,8 @@ class ModemStatus:
     registration: Registration
     operator: str | None
     packet_attached: bool | None
+    data_active: bool | None = None
+    """The HTTP stack's PDP context is active (None: not read)."""
 
 
 def csq_to_dbm(rssi: int) -> int | None:

@@ -156,6 +156,11 @@ class HttpcfgDriver:
         """Refuse what cannot be sent (RequestRejected) without a byte going to the modem."""
         plan_request(request, content_type_supported=False)
 
+    def validate_file(self, url: str, file_name: str) -> None:
+        """Refuse a bad URL or module file name before anything is sent (file transfers)."""
+        check_request_url(url)
+        check_modem_file_name(file_name)
+
     async def request(self, engine: AtEngine, request: HttpRequest) -> HttpResponse:
         """One request: configure, URL, send, result URC, read."""
         plan = plan_request(request, content_type_supported="contenttype" not in self._refused)

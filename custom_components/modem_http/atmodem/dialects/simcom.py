@@ -117,6 +117,11 @@ class SimcomDriver:
         """Refuse bad input (RequestRejected) before the Modem runs anything on the line."""
         self.plan(request)
 
+    def validate_file(self, url: str, file_name: str) -> None:
+        """Refuse a bad URL or modem file name before anything is sent (file transfers)."""
+        self._url_parameters(url, 60.0)
+        check_file_name("file_name", file_name, max_length=MAX_FILE_NAME)
+
     def plan(self, request: HttpRequest) -> SimcomPlan:
         """Check every field against the manual and build the HTTPPARA list (or RequestRejected)."""
         method = request.method.upper()
@@ -200,9 +205,18 @@ class SimcomDriver:
         )
 
     async def download_to_modem_file(
-        self, engine: AtEngine, url: str, file_name: str, *, timeout: float
+        self,
+        engine: AtEngine,
+        url: str,
+        file_name: str,
+        *,
+        timeout: float,
+        path: int = FILE_PATH_CACHE,
     ) -> HttpResponse:
-        """GET url and let the modem store the body in /cache (AT+HTTPREADFILE)."""
+        """GET url and let the modem store the body in /cache (AT+HTTPREADFILE).
+
+        `path` 4 stores it in /mssl_cert/ instead, where SSL contexts find CA files.
+        """
         parameters = self._url_parameters(url, timeout)
         check_file_name("file_name", file_name, max_length=MAX_FILE_NAME)
         deadline = _Deadline(timeout)
@@ -211,7 +225,7 @@ class SimcomDriver:
                 await engine.command(command, timeout=deadline.step(_COMMAND_TIMEOUT))
             status, length = await _action(engine, METHOD_CODES["GET"], "GET", deadline)
             head = await read_head(engine, deadline)
-            command = f'AT+HTTPREADFILE="{file_name}",{FILE_PATH_CACHE}'
+            command = f'AT+HTTPREADFILE="{file_name}",{check_range("path", path, 1, 4)}'
             try:
                 urc_line = await _command_with_urc(engine, command, "+HTTPREADFILE:", deadline)
             except AtCommandError as err:
