@@ -82,6 +82,7 @@ class Recorder:
     _block: bytearray = field(default_factory=bytearray)
 
     def data_after(self, line: bytes) -> DataSpec:
+        line = line.strip()  # as the engine decodes lines before it asks its data_after
         if line.startswith(self.data_after_prefix):
             value = line[len(self.data_after_prefix) :].strip()
             return int(value) if value.isdigit() and len(value) < 4 else None
