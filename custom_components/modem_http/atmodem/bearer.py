@@ -61,6 +61,10 @@ _CGEV_DEACT: Final = re.compile(
 _QIURC_DEACT: Final = re.compile(r'\+QIURC: "pdpdeact",\s*(\d+)')
 
 
+_BOOT_CHATTER: Final = ("SMS DONE", "PB DONE", "+QIND:", "+QUSIM:", "*ATREADY:")
+"""What SIMCom (SMS DONE, PB DONE, A76xx *ATREADY) and Quectel (+QIND, +QUSIM) print at boot."""
+
+
 class AuthType(IntEnum):
     """Authentication the network wants for the APN (`<auth_type>` of AT+CGAUTH / AT+QICSGP)."""
 
@@ -134,6 +138,9 @@ class Bearer:
             # Registration changes (+CREG: 1 with AT+CREG=1) must not land in another
             # command's reply; they say nothing definite about the bearer itself.
             *(engine.on_urc(prefix, _ignore) for prefix in ("+CREG:", "+CGREG:", "+CEREG:")),
+            # Boot chatter after RDY, which would otherwise be taken for the first line of
+            # whatever command runs next (AT+CGMI answering "SMS DONE").
+            *(engine.on_urc(prefix, _ignore) for prefix in _BOOT_CHATTER),
         ]
 
     def detach(self) -> None:

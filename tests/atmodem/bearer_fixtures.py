@@ -1,0 +1,126 @@
+"""A rig for the bearer and TLS stories: an emulated module on a real TCP port, a real far end.
+
+Every family starts the way a module comes out of power-on: registered, PDP context 1 defined but
+not active. SIMCom is served as an A76xx (its HTTPINIT does not activate the context by itself),
+so a request only works when the library brought the bearer up.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator, Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from aiohttp import web
+
+from custom_components.modem_http.atmodem import BearerSettings, Modem, TlsSettings, open_modem
+from modem_emulator import EmulatedModem, ModemServer
+from modem_emulator import httpcfg as httpcfg_emulator
+from modem_emulator import simcom as simcom_emulator
+
+FAST_BOOT: dict[str, Any] = {"boot_delay": 0.05, "boot_step": 0.005}
+FAMILIES = ("simcom", "httpcfg", "quectel")
+ACTIVATION = {"simcom": "AT+CGACT=1,1", "httpcfg": "AT+CGACT=1,1", "quectel": "AT+QIACT=1"}
+"""The command that brings context 1 up, per family."""
+NO_BEARER_CODE = {"simcom": 714, "httpcfg": 709, "quectel": 709}
+
+type ServerFactory = Callable[..., Awaitable[Any]]
+
+
+def emulated(family: str) -> EmulatedModem:
+    """A freshly booted module of `family` (SIMCom as A76xx: HTTPINIT needs an active context)."""
+    if family == "simcom":
+        modem = EmulatedModem(identity="simcom", **FAST_BOOT)
+        simcom_emulator.install(modem, httpinit_activates=False)
+    else:
+        modem = EmulatedModem(identity="quectel", **FAST_BOOT)
+        httpcfg_emulator.install(modem, prefix="Q" if family == "quectel" else "")
+    modem.dialect = family
+    return modem
+
+
+@dataclass
+class FarEnd:
+    """The server the modem reaches; `/slow` waits for `release`."""
+
+    release: asyncio.Event = field(default_factory=asyncio.Event)
+    arrived: asyncio.Event = field(default_factory=asyncio.Event)
+    hits: int = 0
+
+    def app(self) -> web.Application:
+        """Routes: / (hello), /slow (held until released)."""
+
+        async def hello(_request: web.Request) -> web.Response:
+            self.hits += 1
+            return web.Response(text="hello")
+
+        async def slow(_request: web.Request) -> web.Response:
+            self.hits += 1
+            self.arrived.set()
+            await self.release.wait()
+            return web.Response(text="late hello")
+
+        app = web.Application()
+        app.router.add_get("/", hello)
+        app.router.add_get("/slow", slow)
+        return app
+
+
+@dataclass
+class Rig:
+    """Module, library and far end wired together; `sent` is every byte the host wrote."""
+
+    family: str
+    emulator: EmulatedModem
+    modem: Modem
+    base: str
+    far: FarEnd
+    sent: bytearray
+
+    def commands(self) -> list[str]:
+        """The command lines the host sent, in order (payload bytes may show up too)."""
+        return [line for line in self.sent.decode("latin-1").split("\r") if line.strip()]
+
+    def count(self, command: str) -> int:
+        """How often exactly `command` was sent."""
+        return self.commands().count(command)
+
+
+@contextlib.asynccontextmanager
+async def bearer_rig(
+    family: str,
+    aiohttp_server: ServerFactory,
+    *,
+    bearer: BearerSettings | None = None,
+    tls: TlsSettings | None = None,
+    ssl: Any = None,
+    far_app: web.Application | None = None,
+    prepare: Callable[[EmulatedModem], None] | None = None,
+) -> AsyncIterator[Rig]:
+    """Far end (HTTPS when `ssl` is given), emulated module, and open_modem over TCP."""
+    far = FarEnd()
+    server = await aiohttp_server(far_app or far.app(), host="127.0.0.1", ssl=ssl)
+    scheme = "https" if ssl is not None else "http"
+    emulator = emulated(family)
+    if prepare is not None:
+        prepare(emulator)
+    sent = bytearray()
+    feed = emulator.feed
+
+    def recording_feed(data: bytes) -> None:
+        sent.extend(data)
+        feed(data)
+
+    emulator.feed = recording_feed  # type: ignore[method-assign]
+    async with ModemServer(emulator) as modem_server:
+        await modem_server.start_tcp()
+        modem = await open_modem(
+            modem_server.url, dialect=family, reconnect=False, bearer=bearer, tls=tls
+        )
+        try:
+            yield Rig(family, emulator, modem, f"{scheme}://127.0.0.1:{server.port}", far, sent)
+        finally:
+            far.release.set()
+            await modem.close()

@@ -1,0 +1,105 @@
+"""URCs while a request is in flight: it completes or fails typed, and the next one works.
+
+Two moments are covered: while the library waits for the request's result URC (the modem is busy
+on the network), and inside the reply of the next command (the `urc_in_reply` fault puts the line
+between a command's information lines, or right before its final result).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+
+import pytest
+
+from custom_components.modem_http.atmodem import ModemError
+from modem_emulator.bearer import drop_bearer
+
+from .bearer_fixtures import FAMILIES, Rig, bearer_rig
+
+pytestmark = pytest.mark.usefixtures("socket_enabled")
+
+URCS = (
+    "+CGEV: NW PDN DEACT 1",
+    "+CGEV: ME PDN DEACT 1",
+    '+QIURC: "pdpdeact",1',
+    "RDY",
+    "+CPIN: READY",
+    "+CREG: 1",
+    '+CEREG: 1,"1A2B","01C2D3E4",7',
+    "+CREG: 2",
+    "SMS DONE",
+)
+
+
+def _announce(rig: Rig, urc: str) -> None:
+    """Print the URC; a deactivation also really takes the context down."""
+    if "DEACT" in urc or "pdpdeact" in urc:
+        rig.emulator.network.contexts[1].active = False
+    rig.emulator.send_urc(urc)
+
+
+async def _next_request_works(rig: Rig) -> None:
+    response = await rig.modem.http_request("GET", f"{rig.base}/", timeout=10)
+    assert response.body == b"hello"
+
+
+@pytest.mark.parametrize("urc", URCS)
+@pytest.mark.parametrize("family", FAMILIES)
+async def test_urc_while_the_request_waits_for_the_network(family, urc, aiohttp_server) -> None:
+    async with bearer_rig(family, aiohttp_server) as rig:
+        await _next_request_works(rig)
+        request = asyncio.create_task(rig.modem.http_request("GET", f"{rig.base}/slow", timeout=8))
+        await asyncio.wait_for(rig.far.arrived.wait(), 5)
+
+        _announce(rig, urc)
+        rig.far.release.set()
+
+        with contextlib.suppress(ModemError):
+            response = await request
+            assert response.body == b"late hello"
+        await _next_request_works(rig)
+
+
+@pytest.mark.parametrize("urc", URCS)
+@pytest.mark.parametrize("family", FAMILIES)
+async def test_urc_inside_a_command_reply(family, urc, aiohttp_server) -> None:
+    async with bearer_rig(family, aiohttp_server) as rig:
+        await _next_request_works(rig)
+        if "DEACT" in urc or "pdpdeact" in urc:
+            drop_bearer(rig.emulator)  # the state change; the URC itself comes in the reply
+        rig.emulator.faults.urc_in_reply(urc)
+
+        with contextlib.suppress(ModemError):
+            response = await rig.modem.http_request("GET", f"{rig.base}/", timeout=8)
+            assert response.body == b"hello"
+        await _next_request_works(rig)
+
+
+async def test_a_dropped_bearer_during_a_request_is_brought_back_for_the_next(
+    aiohttp_server,
+) -> None:
+    async with bearer_rig("quectel", aiohttp_server) as rig:
+        await _next_request_works(rig)
+        request = asyncio.create_task(rig.modem.http_request("GET", f"{rig.base}/slow", timeout=8))
+        await asyncio.wait_for(rig.far.arrived.wait(), 5)
+
+        drop_bearer(rig.emulator)  # prints +QIURC: "pdpdeact",1
+        async with asyncio.timeout(2):  # the library hears it at once, mid-request
+            while rig.modem.link.bearer.up:
+                await asyncio.sleep(0.01)
+        rig.far.release.set()
+        assert (await request).body == b"late hello"  # the response was already on its way
+
+        await _next_request_works(rig)
+        assert rig.count("AT+QIACT=1") == 2
+
+
+@pytest.mark.parametrize("chatter", ["SMS DONE", "PB DONE", "+QIND: SMS DONE", "+QUSIM: 1"])
+async def test_boot_chatter_is_not_taken_for_an_answer(chatter, aiohttp_server) -> None:
+    async with bearer_rig("quectel", aiohttp_server) as rig:
+        rig.emulator.faults.garbage_line(chatter)  # printed right before the reply
+
+        info = await rig.modem.device_info()
+
+        assert info.manufacturer == "Quectel"

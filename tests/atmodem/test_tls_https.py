@@ -1,0 +1,248 @@
+"""HTTPS stories: verification with the CA on the modem, without it, mutual TLS, CA from a URL."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import ssl
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from aiohttp import web
+
+from custom_components.modem_http.atmodem import (
+    ModemHttpError,
+    RequestRejected,
+    TlsSettings,
+    TlsVerify,
+    TlsVersion,
+)
+from custom_components.modem_http.atmodem.tls import UnsupportedOperation, checksum, tls_commands
+from modem_emulator.far_end import TestPki
+
+from .bearer_fixtures import bearer_rig
+
+pytestmark = pytest.mark.usefixtures("socket_enabled")
+
+UPLOAD_FAMILIES = ("simcom", "quectel")
+HANDSHAKE_FAILED = {"simcom": 715, "quectel": 716, "httpcfg": 716}
+"""SIMCom reports a failed handshake as 715; the AT+HTTPCFG families as a failed connect."""
+VERIFY = TlsSettings(verify=TlsVerify.SERVER, ca_file="ca.pem")
+
+
+@contextlib.contextmanager
+def handshake_aborts_expected() -> Iterator[None]:
+    """The far end logs the handshakes the module aborts: that is the point of these tests."""
+    loop = asyncio.get_running_loop()
+    previous = loop.get_exception_handler()
+
+    def handler(loop: asyncio.AbstractEventLoop, context: dict[str, Any]) -> None:
+        if isinstance(context.get("exception"), ConnectionResetError | ssl.SSLError):
+            return
+        if previous is not None:
+            previous(loop, context)
+        else:
+            loop.default_exception_handler(context)
+
+    loop.set_exception_handler(handler)
+    try:
+        yield
+    finally:
+        loop.set_exception_handler(previous)
+
+
+@pytest.mark.parametrize("family", UPLOAD_FAMILIES)
+async def test_https_verified_with_the_uploaded_ca(family, aiohttp_server) -> None:
+    pki = TestPki("127.0.0.1")
+    async with bearer_rig(family, aiohttp_server, tls=VERIFY, ssl=pki.server_ssl_context()) as rig:
+        stored = await rig.modem.install_ca("ca.pem", pki.ca_pem)
+
+        response = await rig.modem.http_request("GET", f"{rig.base}/", timeout=10)
+
+        assert response.body == b"hello"
+        assert stored == ("ca.pem" if family == "simcom" else "UFS:ca.pem")
+        config = rig.emulator.tls.config(0 if family == "simcom" else 1)  # type: ignore[attr-defined]
+        assert (config.auth, config.ca) == (1, stored)
+
+
+@pytest.mark.parametrize("family", UPLOAD_FAMILIES)
+async def test_https_verification_without_the_ca_fails_the_handshake(
+    family, aiohttp_server
+) -> None:
+    pki = TestPki("127.0.0.1")
+    with handshake_aborts_expected():
+        async with bearer_rig(
+            family, aiohttp_server, tls=VERIFY, ssl=pki.server_ssl_context()
+        ) as rig:
+            with pytest.raises(ModemHttpError) as caught:
+                await rig.modem.http_request("GET", f"{rig.base}/", timeout=10)
+
+            assert caught.value.code == HANDSHAKE_FAILED[family]
+
+
+@pytest.mark.parametrize("family", UPLOAD_FAMILIES)
+async def test_a_ca_of_another_authority_fails_and_a_rotated_one_works(
+    family, aiohttp_server
+) -> None:
+    pki, stranger = TestPki("127.0.0.1"), TestPki("127.0.0.1")
+    with handshake_aborts_expected():
+        async with bearer_rig(
+            family, aiohttp_server, tls=VERIFY, ssl=pki.server_ssl_context()
+        ) as rig:
+            await rig.modem.install_ca("ca.pem", stranger.ca_pem)
+            with pytest.raises(ModemHttpError):
+                await rig.modem.http_request("GET", f"{rig.base}/", timeout=10)
+
+            await rig.modem.install_ca("ca.pem", pki.ca_pem)  # rotation: same name, new CA
+
+            response = await rig.modem.http_request("GET", f"{rig.base}/", timeout=10)
+            assert response.body == b"hello"
+
+
+@pytest.mark.parametrize("family", UPLOAD_FAMILIES)
+async def test_mutual_tls_presents_the_client_certificate(family, aiohttp_server) -> None:
+    pki = TestPki("127.0.0.1")
+    cert, key = pki.issue_client_cert("modem.example")
+    mutual = TlsSettings(
+        verify=TlsVerify.MUTUAL,
+        ca_file="ca.pem",
+        client_cert_file="client.pem",
+        client_key_file="client.key",
+    )
+
+    async def whoami(request: web.Request) -> web.Response:
+        peer = request.transport.get_extra_info("peercert") if request.transport else None
+        names = [value for _kind, value in (peer or {}).get("subjectAltName", ())]
+        return web.Response(text=",".join(names) or "nobody")
+
+    app = web.Application()
+    app.router.add_get("/", whoami)
+    server_context = pki.server_ssl_context(require_client_cert=True)
+    with handshake_aborts_expected():
+        async with bearer_rig(
+            family, aiohttp_server, tls=VERIFY, ssl=server_context, far_app=app
+        ) as rig:
+            await rig.modem.install_ca("ca.pem", pki.ca_pem)
+            await rig.modem.install_ca("client.pem", cert)
+            await rig.modem.install_ca("client.key", key)
+            with pytest.raises(ModemHttpError):  # server-only verification: no certificate
+                await rig.modem.http_request("GET", f"{rig.base}/", timeout=10)
+
+            rig.modem.set_tls(mutual)
+            response = await rig.modem.http_request("GET", f"{rig.base}/", timeout=10)
+
+            assert response.body == b"modem.example"
+
+
+async def test_simcom_downloads_a_ca_into_the_certificate_folder(aiohttp_server) -> None:
+    pki = TestPki("127.0.0.1")
+
+    async def serve_ca(_request: web.Request) -> web.Response:
+        return web.Response(body=pki.ca_pem, content_type="application/x-pem-file")
+
+    ca_app = web.Application()
+    ca_app.router.add_get("/ca.pem", serve_ca)
+    ca_server = await aiohttp_server(ca_app, host="127.0.0.1")
+    async with bearer_rig(
+        "simcom", aiohttp_server, tls=VERIFY, ssl=pki.server_ssl_context()
+    ) as rig:
+        await rig.modem.download_ca(f"http://127.0.0.1:{ca_server.port}/ca.pem", "ca.pem")
+
+        response = await rig.modem.http_request("GET", f"{rig.base}/", timeout=10)
+
+        assert 'AT+HTTPREADFILE="ca.pem",4' in rig.commands()
+        assert rig.emulator.fs.read(4, "ca.pem") == pki.ca_pem
+        assert response.body == b"hello"
+
+
+async def test_the_httpcfg_family_cannot_upload_but_can_download(aiohttp_server) -> None:
+    pki = TestPki("127.0.0.1")
+
+    async def serve_ca(_request: web.Request) -> web.Response:
+        return web.Response(body=pki.ca_pem)
+
+    ca_app = web.Application()
+    ca_app.router.add_get("/ca.pem", serve_ca)
+    ca_server = await aiohttp_server(ca_app, host="127.0.0.1")
+    async with bearer_rig(
+        "httpcfg", aiohttp_server, tls=VERIFY, ssl=pki.server_ssl_context()
+    ) as rig:
+        with pytest.raises(UnsupportedOperation):
+            await rig.modem.install_ca("ca.pem", pki.ca_pem)
+
+        await rig.modem.download_ca(f"http://127.0.0.1:{ca_server.port}/ca.pem", "ca.pem")
+        response = await rig.modem.http_request("GET", f"{rig.base}/", timeout=10)
+
+        assert 'AT+SSLCFG="cacert",2,"UFS:ca.pem"' in rig.commands()
+        assert response.body == b"hello"
+
+
+async def test_quectel_upload_is_checked_against_the_modems_checksum(aiohttp_server) -> None:
+    data = b"-----BEGIN CERTIFICATE-----\nabc\n-----END CERTIFICATE-----\n"
+    async with bearer_rig("quectel", aiohttp_server) as rig:
+        await rig.modem.install_ca("ca.pem", data)
+
+        assert f'AT+QFUPL="UFS:ca.pem",{len(data)},30' in rig.commands()
+        assert rig.emulator.fs.read("UFS:", "ca.pem") == data
+    assert checksum(b"\x12\x34\x56") == f"{0x1234 ^ 0x5600:x}"
+
+
+async def test_tls_1_0_only_is_refused_by_a_modern_server(aiohttp_server) -> None:
+    pki = TestPki("127.0.0.1")
+    old = TlsSettings(version=TlsVersion.TLS1_0)
+    with handshake_aborts_expected():
+        async with bearer_rig(
+            "simcom", aiohttp_server, tls=old, ssl=pki.server_ssl_context()
+        ) as rig:
+            with pytest.raises(ModemHttpError) as caught:
+                await rig.modem.http_request("GET", f"{rig.base}/", timeout=10)
+            assert caught.value.code == 715
+
+            rig.modem.set_tls(TlsSettings(version=TlsVersion.TLS1_2))
+            response = await rig.modem.http_request("GET", f"{rig.base}/", timeout=10)
+            assert response.body == b"hello"
+
+
+def test_the_ssl_context_is_configured_in_each_familys_words() -> None:
+    settings = TlsSettings(
+        verify=TlsVerify.MUTUAL,
+        ca_file="ca.pem",
+        client_cert_file="c.pem",
+        client_key_file="c.key",
+        version=TlsVersion.TLS1_2,
+        sni=True,
+    )
+
+    assert tls_commands("simcom", settings, 0) == [
+        'AT+CSSLCFG="sslversion",0,3',
+        'AT+CSSLCFG="authmode",0,2',
+        'AT+CSSLCFG="cacert",0,"ca.pem"',
+        'AT+CSSLCFG="clientcert",0,"c.pem"',
+        'AT+CSSLCFG="clientkey",0,"c.key"',
+        'AT+CSSLCFG="enableSNI",0,1',
+    ]
+    assert tls_commands("quectel", settings, 1) == [
+        'AT+QSSLCFG="sslversion",1,3',
+        'AT+QSSLCFG="seclevel",1,2',
+        'AT+QSSLCFG="cacert",1,"UFS:ca.pem"',
+        'AT+QSSLCFG="clientcert",1,"UFS:c.pem"',
+        'AT+QSSLCFG="clientkey",1,"UFS:c.key"',
+        'AT+QSSLCFG="sni",1,1',
+    ]
+
+
+@pytest.mark.parametrize(
+    ("field", "settings"),
+    [
+        ("ca_file", {"verify": "server"}),
+        ("client_cert_file", {"verify": "mutual", "ca_file": "ca.pem"}),
+        ("ca_file", {"verify": "server", "ca_file": 'ca".pem'}),
+        ("ca_file", {"verify": "server", "ca_file": "../ca.pem"}),
+    ],
+)
+def test_incomplete_or_unsafe_tls_settings_are_refused(field, settings) -> None:
+    with pytest.raises(RequestRejected) as caught:
+        TlsSettings(**settings)
+
+    assert caught.value.field == field
