@@ -208,7 +208,9 @@ async def test_a_download_cut_anywhere_leaves_no_partial_file(
         before = coordinator.stats
         started = asyncio.get_running_loop().time()
         try:
-            await call_service(hass, "download", url=far_end.url("/big"), path=str(target))
+            await call_service(
+                hass, "download", url=far_end.url("/big"), path=str(target), timeout=8
+            )
         except HomeAssistantError as err:
             took = asyncio.get_running_loop().time() - started
             outcomes.append(f"{command}#{call}: {err.translation_key} ({took:.1f} s)")
