@@ -26,6 +26,8 @@ from .atmodem import (
 from .atmodem.dialects import httpcfg as _httpcfg  # noqa: F401
 from .atmodem.dialects import simcom as _simcom  # noqa: F401
 from .atmodem.transport import redact_url
+from .bearer_issue import async_connect
+from .bearer_options import async_setup_certificates, bearer_settings, tls_settings
 from .const import (
     CONF_BAUDRATE,
     CONF_DEVICE,
@@ -37,10 +39,11 @@ from .const import (
 from .coordinator import ModemCoordinator
 from .models import ModemHttpConfigEntry, ModemHttpData
 from .services import async_setup_services
+from .services_admin import async_setup_admin_services
 
 __all__ = ["DOMAIN", "async_setup", "async_setup_entry", "async_unload_entry"]
 
-PLATFORMS: list[Platform] = [Platform.BINARY_SENSOR, Platform.SENSOR]
+PLATFORMS: list[Platform] = [Platform.BINARY_SENSOR, Platform.BUTTON, Platform.SENSOR]
 
 CONFIG_SCHEMA = cv.config_entry_only_config_schema(DOMAIN)
 
@@ -48,6 +51,7 @@ CONFIG_SCHEMA = cv.config_entry_only_config_schema(DOMAIN)
 async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
     """Register the services once; they find their modem by config entry at call time."""
     async_setup_services(hass)
+    async_setup_admin_services(hass)
     return True
 
 
@@ -65,6 +69,8 @@ async def async_setup_entry(hass: HomeAssistant, entry: ModemHttpConfigEntry) ->
                 translation_placeholders={"device": redact_url(device), "error": str(err)},
             ) from err
         _check_same_modem(entry, identity.imei)
+        await async_setup_certificates(hass, entry.options, modem)
+        await async_connect(hass, entry, modem)
         coordinator = ModemCoordinator(hass, entry, modem, identity)
         await coordinator.async_config_entry_first_refresh()
     except BaseException:
@@ -97,6 +103,8 @@ async def _async_open(device: str, entry: ModemHttpConfigEntry) -> Modem:
             device,
             entry.data.get(CONF_BAUDRATE, DEFAULT_BAUDRATE),
             entry.data.get(CONF_DIALECT, DIALECT_AUTO),
+            bearer=bearer_settings(entry.options),
+            tls=tls_settings(entry.options),
         )
     except NoHttpCommandsError as err:
         raise ConfigEntryNotReady(

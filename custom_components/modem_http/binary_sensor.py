@@ -45,6 +45,16 @@ def _last_request_failed(coordinator: ModemCoordinator) -> bool | None:
     return None if last is None else last.error is not None
 
 
+def _data_attached(coordinator: ModemCoordinator) -> bool | None:
+    """The HTTP stack's PDP context is active (attach alone does not carry data)."""
+    status = coordinator.data.status
+    if status is None:
+        return None
+    if status.data_active is not None:
+        return status.data_active and status.packet_attached is not False
+    return status.packet_attached
+
+
 BINARY_SENSORS: tuple[ModemBinarySensorEntityDescription, ...] = (
     ModemBinarySensorEntityDescription(
         key="modem_connected",
@@ -58,9 +68,7 @@ BINARY_SENSORS: tuple[ModemBinarySensorEntityDescription, ...] = (
         key="data_attached",
         translation_key="data_attached",
         device_class=BinarySensorDeviceClass.CONNECTIVITY,
-        value_fn=lambda coordinator: (
-            coordinator.data.status.packet_attached if coordinator.data.status else None
-        ),
+        value_fn=_data_attached,
     ),
     ModemBinarySensorEntityDescription(
         key="last_request",

@@ -50,6 +50,7 @@ from .atmodem import (
     open_modem,
 )
 from .atmodem.transport import redact_url
+from .bearer_options import options_from_input, options_schema_fields, validate_options
 from .const import (
     BAUDRATES,
     CONF_BAUDRATE,
@@ -310,14 +311,20 @@ class ModemHttpOptionsFlow(OptionsFlowWithReload):
 
     async def async_step_init(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
         """One form; saving reloads the entry so the new interval applies at once."""
+        errors: dict[str, str] = {}
         if user_input is not None:
-            return self.async_create_entry(
-                data={
-                    CONF_SCAN_INTERVAL: int(user_input[CONF_SCAN_INTERVAL]),
-                    CONF_TIMEOUT: int(user_input[CONF_TIMEOUT]),
-                }
-            )
-        options = self.config_entry.options
+            # Data connection and TLS fields: bearer_options.py.
+            connection = options_from_input(user_input)
+            errors = validate_options(self.hass, connection)
+            if not errors:
+                return self.async_create_entry(
+                    data={
+                        CONF_SCAN_INTERVAL: int(user_input[CONF_SCAN_INTERVAL]),
+                        CONF_TIMEOUT: int(user_input[CONF_TIMEOUT]),
+                        **connection,
+                    }
+                )
+        options = {**self.config_entry.options, **(user_input or {})}
         schema = vol.Schema(
             {
                 vol.Required(
@@ -345,4 +352,5 @@ class ModemHttpOptionsFlow(OptionsFlowWithReload):
                 ),
             }
         )
-        return self.async_show_form(step_id="init", data_schema=schema)
+        schema = schema.extend(options_schema_fields(options))
+        return self.async_show_form(step_id="init", data_schema=schema, errors=errors)

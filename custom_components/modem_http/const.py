@@ -41,3 +41,28 @@ STATUS_TIMEOUT: Final = 5.0
 UNREACHABLE_ISSUE_AFTER: Final = 15 * 60
 """Seconds a modem may stay unreachable before a repair issue tells the user."""
 ISSUE_MODEM_UNREACHABLE: Final = "modem_unreachable"
+
+# --- Data bearer, TLS and modem control (issue 7) ---
+
+CONF_APN: Final = "apn"
+CONF_APN_USERNAME: Final = "apn_username"
+CONF_APN_PASSWORD: Final = "apn_password"  # noqa: S105 - an option key, not a secret
+CONF_APN_AUTH: Final = "apn_auth"
+"""none, pap or chap."""
+CONF_PDP_CONTEXT: Final = "pdp_context"
+CONF_TLS_VERIFY: Final = "tls_verify"
+"""none, server or mutual."""
+CONF_CA_PATH: Final = "ca_path"
+CONF_CLIENT_CERT_PATH: Final = "client_cert_path"
+CONF_CLIENT_KEY_PATH: Final = "client_key_path"
+
+APN_AUTH_OPTIONS: Final = ["none", "pap", "chap"]
+TLS_VERIFY_OPTIONS: Final = ["none", "server", "mutual"]
+DEFAULT_PDP_CONTEXT: Final = 1
+
+MODEM_CA_FILE: Final = "modem_http_ca.pem"
+MODEM_CLIENT_CERT_FILE: Final = "modem_http_client.pem"
+MODEM_CLIENT_KEY_FILE: Final = "modem_http_client.key"
+"""Names of the certificate files the integration keeps on the modem."""
+
+ISSUE_NO_DATA_CONNECTION: Final = "no_data_connection"

@@ -412,7 +412,11 @@ async def test_options_change_poll_interval_and_timeout(
     await hass.async_block_till_done()
 
     assert result["type"] is FlowResultType.CREATE_ENTRY
-    assert loaded_entry.options == {CONF_SCAN_INTERVAL: 300, CONF_TIMEOUT: 120}
+    assert {k: loaded_entry.options[k] for k in (CONF_SCAN_INTERVAL, CONF_TIMEOUT)} == {
+        CONF_SCAN_INTERVAL: 300,
+        CONF_TIMEOUT: 120,
+    }
+    assert loaded_entry.options["apn"] == ""  # the network's default APN unless set
     assert loaded_entry.state is ConfigEntryState.LOADED
     coordinator = loaded_entry.runtime_data.coordinator
     assert coordinator.update_interval is not None

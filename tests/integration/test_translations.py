@@ -15,6 +15,7 @@ import pytest
 
 from custom_components.modem_http import binary_sensor, sensor
 from custom_components.modem_http.atmodem import Registration
+from custom_components.modem_http.bearer_options import OPTION_KEYS
 from custom_components.modem_http.const import DIALECT_OPTIONS, ISSUE_MODEM_UNREACHABLE
 
 PACKAGE = Path(__file__).parents[2] / "custom_components" / "modem_http"
@@ -76,7 +77,10 @@ def test_config_flow_texts(strings: dict[str, Any]) -> None:
         assert set(fields["data"]) == {"device", "baudrate", "dialect"}
         assert set(fields["data_description"]) == set(fields["data"])
     assert set(strings["selector"]["dialect"]["options"]) == set(DIALECT_OPTIONS)
-    assert set(strings["options"]["step"]["init"]["data"]) == {"scan_interval", "timeout"}
+    options = strings["options"]["step"]["init"]
+    # The data connection and TLS fields come from bearer_options.py.
+    assert set(options["data"]) == {"scan_interval", "timeout", *OPTION_KEYS}
+    assert set(options["data_description"]) == set(options["data"])
 
 
 def test_placeholders_match(strings: dict[str, Any]) -> None:

@@ -209,6 +209,14 @@ class ModemControl:
             self.link.forget()
             await self.link.prepare(max(1.0, deadline - loop.time()))
 
+    async def connect(self, timeout: float = 30.0) -> None:
+        """Bring the data connection (and the SSL context) up now rather than at the first request.
+
+        Raises NoDataConnectionError with the cause; data connection listeners hear the outcome.
+        """
+        async with self._http_lock:
+            await self.link.run(_nothing, timeout)
+
     def set_tls(self, tls: TlsSettings | None) -> None:
         """Use other TLS settings from the next HTTPS request on."""
         self.link.set_tls(tls)
@@ -251,6 +259,10 @@ class ModemControl:
         if not 200 <= response.status < 300:
             raise ModemError(f"the CA download answered HTTP {response.status}")
         return response
+
+
+async def _nothing() -> None:
+    """A transaction of no commands: only the preparation runs."""
 
 
 CERT_FOLDER: Final = 4
