@@ -389,3 +389,21 @@ async def test_commands_fail_fast_after_close(engine: AtEngine) -> None:
 async def test_command_text_cannot_smuggle_a_second_command(engine: AtEngine) -> None:
     with pytest.raises(ValueError, match="must not contain"):
         await engine.command('AT+HTTPPARA="URL","x"\rAT+CFUN=0')
+
+
+async def test_one_boot_is_one_restart_even_though_it_prints_rdy_and_cpin_ready(
+    engine: AtEngine, script: tuple[Script, ScriptedPeer]
+) -> None:
+    """SIM7600 boots with RDY, then +CPIN: READY a moment later; a command in between survives."""
+    table, peer = script
+    states: list[ConnectionState] = []
+    engine.add_listener(states.append)
+    peer.push(b"\r\nRDY\r\n")
+    await asyncio.sleep(0.05)
+    table.replies["AT+ECHO=4"] = [0.5, b"\r\n+ECHO: 4\r\n\r\nOK\r\n"]
+    peer.later(0.2, b"\r\n+CPIN: READY\r\n\r\nSMS DONE\r\n")
+
+    reply = await engine.command("AT+ECHO=4", timeout=3)
+
+    assert reply.lines == ["+ECHO: 4"]
+    assert states.count(ConnectionState.RESET) == 1

@@ -45,6 +45,20 @@ _CMS_PREFIX: Final = "+CMS ERROR:"
 # prints RDY, +CFUN: 1, +CPIN: READY, +QUSIM: 1, +QIND: SMS DONE.
 _RESET_LINES: Final = ("RDY",)
 _RESET_WHEN_UNASKED: Final = ("+CPIN: READY",)
+# Lines firmware only ever prints unasked (boot progress, bearer and SIM events): never part of a
+# reply, even when nobody listens for them.
+_ALWAYS_UNSOLICITED: Final = (
+    "SMS DONE",
+    "PB DONE",
+    "+QIND:",
+    "+QUSIM:",
+    "+CGEV:",
+    "+QIURC:",
+    "+HTTP_PEER_CLOSED",
+    "+HTTP_NONET_EVENT",
+)
+_BOOT_WINDOW: Final = 15.0
+"""Seconds after RDY during which +CPIN: READY belongs to the same boot."""
 _UNSAFE_COMMAND: Final = re.compile("[\r\n\x1a\x1b]")
 
 
@@ -214,6 +228,7 @@ class AtEngine(asyncio.Protocol):
         self._closing = False
         self._reconnect_task: asyncio.Task[None] | None = None
         self._last_rx = time.monotonic()
+        self._last_boot = -_BOOT_WINDOW
         self._decoded_raw: bytes | None = None
         self._decoded_text = ""
         self.generation = 0
@@ -374,7 +389,9 @@ class AtEngine(asyncio.Protocol):
         if pending is not None:
             if self._is_echo(text, pending):
                 return
-            if not self._is_own_line(text, pending) and self._dispatch_urc(Urc(text)):
+            if not self._is_own_line(text, pending) and (
+                self._dispatch_urc(Urc(text)) or text.startswith(_ALWAYS_UNSOLICITED)
+            ):
                 return
             self._on_reply_line(text, pending)
             return
@@ -472,6 +489,13 @@ class AtEngine(asyncio.Protocol):
             self._parser.expect_prompt = False
 
     def _on_modem_reset(self, text: str) -> None:
+        now = time.monotonic()
+        if text != "RDY" and now - self._last_boot < _BOOT_WINDOW:
+            # The rest of a boot already reported by RDY (+CPIN: READY follows it): one restart,
+            # not two, so a command sent in between is not failed for nothing.
+            self._dispatch_urc(Urc(text))
+            return
+        self._last_boot = now
         _LOGGER.warning("modem restarted (%s)", text)
         self._needs_init = True
         self._fail_pending(ModemDisconnectedError(f"modem restarted ({text})"))
@@ -575,6 +599,12 @@ class AtEngine(asyncio.Protocol):
             self._parser.reset()
             try:
                 await self._execute("AT", deadline=min(deadline, loop.time() + 0.5), resync=True)
+            except ModemDisconnectedError:
+                # A restart while we resynchronise is what we are recovering from anyway; only a
+                # closed port ends the attempt.
+                if not self.connected or loop.time() >= deadline or attempts >= 10:
+                    raise
+                continue
             except ModemTimeoutError, AtCommandError:
                 if loop.time() >= deadline or attempts >= 10:
                     raise ModemTimeoutError("modem does not answer AT") from None
