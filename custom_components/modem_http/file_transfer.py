@@ -25,6 +25,8 @@ from homeassistant.util import raise_if_invalid_filename
 from .services_errors import validation_error
 
 _WRITE_CHUNK = 64 * 1024
+_MAX_NAME_BYTES = 255 - len(".") - len(".01234567.part")
+"""NAME_MAX less what the hidden temporary name adds around the target's name."""
 _OPEN_READ = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
 _OPEN_TEMP = (
     os.O_WRONLY
@@ -40,6 +42,8 @@ def read_allowed_file(hass: HomeAssistant, path: str, max_size: int) -> bytes:
 
     Blocking: run in the executor. Relative paths are relative to the configuration directory.
     """
+    if "\x00" in path:
+        raise validation_error("invalid_file_name", path=path.replace("\x00", "\\x00"))
     real = os.path.realpath(hass.config.path(path))
     if not hass.config.is_allowed_path(real):
         raise validation_error("path_not_allowed", path=path)
@@ -68,8 +72,12 @@ def prepare_download_target(hass: HomeAssistant, path: str, overwrite: bool) -> 
     Blocking: run in the executor. `path` names the file (not a directory); its directory must
     exist and be allow-listed; relative paths are relative to the configuration directory.
     """
+    if "\x00" in path:
+        raise validation_error("invalid_file_name", path=path.replace("\x00", "\\x00"))
     full = Path(hass.config.path(path))
     name = full.name
+    if len(os.fsencode(name)) > _MAX_NAME_BYTES:
+        raise validation_error("invalid_file_name", path=path)
     try:
         raise_if_invalid_filename(name)
     except ValueError as err:

@@ -42,12 +42,10 @@ def allowed(hass: HomeAssistant, tmp_path: Path) -> Path:
     return folder
 
 
-KNOWN_UNTRANSLATED = {
-    "nul-byte": "file_transfer.py hands the path to os.path.realpath/lstat: ValueError",
-    "overlong": "download: the temporary file name exceeds NAME_MAX; OSError escapes untranslated",
-}
-"""Paths refused safely (nothing read, sent or written) but with a raw error, not a translated
-ServiceValidationError; in the integration's file_transfer.py, which is not this suite's to edit."""
+KNOWN_UNTRANSLATED: dict[str, str] = {}
+"""Paths refused safely but with a raw error instead of a translated ServiceValidationError (none
+left: the NUL byte and the overlong name are now refused as invalid_file_name)."""
+
 
 HOSTILE_PATHS: dict[str, Callable[[Path], str]] = {
     "relative-escape": lambda allowed: "../../../../../../etc/passwd",
