@@ -24,6 +24,9 @@ from .models import ModemHttpConfigEntry
 # A restart holds the modem; a second press waits for the first.
 PARALLEL_UPDATES = 1
 
+RESTART_TIMEOUT = 90.0
+"""Seconds a module may take to reboot, register and get its data connection back."""
+
 RESTART = ButtonEntityDescription(
     key="restart",
     device_class=ButtonDeviceClass.RESTART,
@@ -53,7 +56,7 @@ class ModemRestartButton(ModemEntity, ButtonEntity):
     async def async_press(self) -> None:
         """AT+CFUN=1,1, wait for the modem, bring its data connection back, poll it."""
         try:
-            await self.coordinator.modem.restart()
+            await self.coordinator.modem.restart(RESTART_TIMEOUT)
         except ModemError as err:
             raise HomeAssistantError(
                 translation_domain=DOMAIN,
@@ -61,4 +64,5 @@ class ModemRestartButton(ModemEntity, ButtonEntity):
                 translation_placeholders={"error": str(err) or type(err).__name__},
             ) from err
         finally:
-            await self.coordinator.async_request_refresh()
+            # Now, not debounced: the entities should show the modem as it came back.
+            await self.coordinator.async_refresh()

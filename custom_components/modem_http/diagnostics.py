@@ -27,6 +27,8 @@ TO_REDACT = {
     "Proxy-Authorization",
     "password",
     "username",
+    "apn_password",
+    "apn_username",
 }
 
 

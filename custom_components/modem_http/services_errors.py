@@ -17,6 +17,7 @@ from .atmodem import (
     ModemError,
     ModemHttpError,
     ModemTimeoutError,
+    NoDataConnectionError,
     RequestRejected,
 )
 from .const import DOMAIN
@@ -61,6 +62,8 @@ def to_service_error(err: BaseException, *, timeout: float) -> HomeAssistantErro
     """Map an error raised while the modem worked on a request to what the caller sees."""
     if isinstance(err, RequestRejected):
         return rejected_to_validation_error(err)
+    if isinstance(err, NoDataConnectionError):
+        return modem_failure("no_data_connection", cause=err.cause)
     if isinstance(err, ModemHttpError):
         return modem_failure("modem_http_error", code=err.code, message=err.message)
     if isinstance(err, ModemDisconnectedError):
@@ -78,6 +81,8 @@ def error_slug(err: BaseException) -> str:
     """The short, stable error name kept in RequestRecord.error for the sensors."""
     if isinstance(err, RequestRejected):
         return "request_rejected"
+    if isinstance(err, NoDataConnectionError):
+        return "no_data_connection"
     if isinstance(err, ModemHttpError):
         return f"modem_http_error_{err.code}"
     if isinstance(err, ModemDisconnectedError):
