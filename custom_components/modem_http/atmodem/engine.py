@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import logging
 import re
 import time
@@ -171,6 +172,7 @@ class UrcWaiter:
         self.close()
 
 
+@functools.lru_cache(maxsize=512)
 def command_prefix(command: str) -> str | None:
     """The response prefix of an extended command: `AT+CSQ` -> `+CSQ:`, `AT+QHTTPGET=1` -> ...
 
@@ -218,6 +220,8 @@ class AtEngine(asyncio.Protocol):
         self._lock = asyncio.Lock()
         self._pending: _Pending | None = None
         self._routes: list[_UrcRoute] = []
+        self._data_routes = 0
+        """How many routes announce data; lets the parser skip the lookup for most lines."""
         self._urc_in_data: tuple[str, list[bytes]] | None = None
         self._listeners: list[StateListener] = []
         self._connected = asyncio.Event()
@@ -353,8 +357,10 @@ class AtEngine(asyncio.Protocol):
         return self._decoded_text
 
     def _data_after(self, raw_line: bytes) -> DataSpec:
-        line = self._decode(raw_line)
         pending = self._pending
+        if (pending is None or pending.data_after is None) and not self._data_routes:
+            return None
+        line = self._decode(raw_line)
         if pending is not None and pending.data_after is not None:
             spec = pending.data_after(line)
             if spec:
@@ -390,12 +396,12 @@ class AtEngine(asyncio.Protocol):
             if self._is_echo(text, pending):
                 return
             if not self._is_own_line(text, pending) and (
-                self._dispatch_urc(Urc(text)) or text.startswith(_ALWAYS_UNSOLICITED)
+                self._dispatch_urc(text) or text.startswith(_ALWAYS_UNSOLICITED)
             ):
                 return
             self._on_reply_line(text, pending)
             return
-        if not self._dispatch_urc(Urc(text)):
+        if not self._dispatch_urc(text):
             _LOGGER.debug("dropped stale line %r", text)
 
     def on_data(self, data: bytes, *, final: bool) -> None:
@@ -405,7 +411,7 @@ class AtEngine(asyncio.Protocol):
             parts.append(data)
             if final:
                 self._urc_in_data = None
-                self._dispatch_urc(Urc(line, b"".join(parts)))
+                self._dispatch_urc(line, b"".join(parts))
             return
         pending = self._pending
         if pending is not None:
@@ -426,11 +432,15 @@ class AtEngine(asyncio.Protocol):
     def _is_own_line(text: str, pending: _Pending) -> bool:
         return pending.own_prefix is not None and text.upper().startswith(pending.own_prefix)
 
-    def _dispatch_urc(self, urc: Urc) -> bool:
+    def _dispatch_urc(self, line: str, data: bytes | None = None) -> bool:
+        # Most lines are replies, not URCs: build the Urc only once a route matches.
+        urc: Urc | None = None
         handled = False
         for route in list(self._routes):
-            if urc.line.startswith(route.prefix):
+            if line.startswith(route.prefix):
                 handled = True
+                if urc is None:
+                    urc = Urc(line, data)
                 try:
                     route.handler(urc)
                 except Exception:
@@ -493,13 +503,13 @@ class AtEngine(asyncio.Protocol):
         if text != "RDY" and now - self._last_boot < _BOOT_WINDOW:
             # The rest of a boot already reported by RDY (+CPIN: READY follows it): one restart,
             # not two, so a command sent in between is not failed for nothing.
-            self._dispatch_urc(Urc(text))
+            self._dispatch_urc(text)
             return
         self._last_boot = now
         _LOGGER.warning("modem restarted (%s)", text)
         self._needs_init = True
         self._fail_pending(ModemDisconnectedError(f"modem restarted ({text})"))
-        self._dispatch_urc(Urc(text))
+        self._dispatch_urc(text)
         self._notify(ConnectionState.RESET)
 
     def _fail_pending(self, error: ModemError) -> None:
@@ -518,10 +528,14 @@ class AtEngine(asyncio.Protocol):
         """
         route = _UrcRoute(prefix, handler, data_after)
         self._routes.append(route)
+        if data_after is not None:
+            self._data_routes += 1
 
         def remove() -> None:
             with contextlib.suppress(ValueError):
                 self._routes.remove(route)
+                if data_after is not None:
+                    self._data_routes -= 1
 
         return remove
 
@@ -555,8 +569,19 @@ class AtEngine(asyncio.Protocol):
         """
         if _UNSAFE_COMMAND.search(command):
             raise ValueError("command text must not contain CR, LF, Ctrl-Z or ESC")
-        deadline = asyncio.get_running_loop().time() + timeout
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
         async with self._lock:
+            transport = self._transport
+            if (
+                payload is None
+                and transport is not None
+                and not self._needs_resync
+                and not self._needs_init
+            ):
+                # Fast path (status polls, HTTP steps): one coroutine between caller and reply.
+                pending = self._start(command, data_after, complete, None, None, loop)
+                return await self._await_reply(transport, pending, deadline, resync=False)
             await self._wait_connected(command, deadline)
             if self._needs_resync:
                 await self._resync(deadline)
@@ -636,18 +661,11 @@ class AtEngine(asyncio.Protocol):
         transport = self._transport
         if transport is None:
             raise ModemDisconnectedError(f"{command}: modem is not connected")
-        loop = asyncio.get_running_loop()
-        pending = _Pending(
-            reply=AtReply(command),
-            own_prefix=command_prefix(command),
-            data_after=data_after,
-            complete=complete,
-            prompt=prompt if payload is not None else None,
-            future=loop.create_future(),
-            prompt_seen=asyncio.Event() if payload is not None else None,
+        pending = self._start(
+            command, data_after, complete, prompt, payload, asyncio.get_running_loop()
         )
-        self._pending = pending
-        self._parser.expect_prompt = pending.prompt is Prompt.GREATER_THAN
+        if payload is None:
+            return await self._await_reply(transport, pending, deadline, resync=resync)
         try:
             async with asyncio.timeout_at(deadline):
                 transport.write(command.encode("ascii") + b"\r")
@@ -674,6 +692,69 @@ class AtEngine(asyncio.Protocol):
             else:
                 pending.future.cancel()
 
+    def _start(
+        self,
+        command: str,
+        data_after: DataAfter | None,
+        complete: Completion | None,
+        prompt: Prompt | None,
+        payload: bytes | None,
+        loop: asyncio.AbstractEventLoop,
+    ) -> _Pending:
+        """Make `command` the one in flight: from now on lines are routed to it."""
+        pending = _Pending(
+            reply=AtReply(command),
+            own_prefix=command_prefix(command),
+            data_after=data_after,
+            complete=complete,
+            prompt=prompt if payload is not None else None,
+            future=loop.create_future(),
+            prompt_seen=asyncio.Event() if payload is not None else None,
+        )
+        self._pending = pending
+        self._parser.expect_prompt = pending.prompt is Prompt.GREATER_THAN
+        return pending
+
+    async def _await_reply(
+        self,
+        transport: asyncio.WriteTransport,
+        pending: _Pending,
+        deadline: float,
+        *,
+        resync: bool,
+    ) -> AtReply:
+        """The common case (no payload): one timer handle instead of a timeout context.
+
+        This is the hot path of every status poll; a plain call_at that settles the future keeps
+        the engine's round trip close to a bare serial write/read loop.
+        """
+        command = pending.reply.command
+        handle = asyncio.get_running_loop().call_at(deadline, self._expire, pending)
+        try:
+            transport.write(command.encode("ascii") + b"\r")
+            return await pending.future
+        except _Expired:
+            if not resync:
+                self._needs_resync = True
+            raise ModemTimeoutError(f"{command}: no reply within the timeout") from None
+        except asyncio.CancelledError:
+            self._needs_resync = True
+            raise
+        finally:
+            handle.cancel()
+            if self._pending is pending:
+                self._pending = None
+                self._parser.expect_prompt = False
+            if not pending.future.done():
+                pending.future.cancel()
+
+    def _expire(self, pending: _Pending) -> None:
+        if not pending.future.done():
+            pending.future.set_exception(_Expired())
+        if self._pending is pending:
+            self._pending = None
+            self._parser.expect_prompt = False
+
     async def _write_payload(self, payload: bytes) -> None:
         view = memoryview(payload)
         size = self.write_chunk_size
@@ -685,6 +766,10 @@ class AtEngine(asyncio.Protocol):
             transport.write(bytes(view[start : start + size]))
             if self.write_chunk_delay > 0 and start + size < len(view):
                 await asyncio.sleep(self.write_chunk_delay)
+
+
+class _Expired(Exception):
+    """Internal: a command's deadline passed (turned into ModemTimeoutError by its caller)."""
 
 
 def _error_for(command: str, final: str) -> AtCommandError:

@@ -10,6 +10,7 @@ The parser is synchronous and does no I/O, so it can be fed a stream split at ev
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Protocol
@@ -17,6 +18,9 @@ from typing import Protocol
 # A line longer than this without any CR or LF is garbage (or a lost terminator): emit it as a line
 # rather than buffer without bound.
 MAX_LINE_BYTES = 8192
+
+_EOL = re.compile(rb"[\r\n]")
+_NOT_EOL = re.compile(rb"[^\r\n]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -150,28 +154,29 @@ class AtStreamParser:
         return True
 
     def _drain_line(self, buf: bytearray) -> bool:
-        while buf and buf[0] in (0x0D, 0x0A):
-            del buf[0]
-        if not buf:
+        first = _NOT_EOL.search(buf)
+        if first is None:
+            buf.clear()
             return False
-        if self.expect_prompt and buf[0] == 0x3E:  # '>'
-            del buf[0]
+        start = first.start()
+        if self.expect_prompt and buf[start] == 0x3E:  # '>'
+            del buf[: start + 1]
             if buf[:1] == b" ":
                 del buf[0]
             self.expect_prompt = False
             self._sink.on_prompt()
             return True
-        cr = buf.find(b"\r")
-        lf = buf.find(b"\n")
-        ends = [i for i in (cr, lf) if i >= 0]
-        if not ends:
+        eol = _EOL.search(buf, start)
+        if eol is None:
+            if start:
+                del buf[:start]
             if len(buf) > MAX_LINE_BYTES:
                 line = bytes(buf)
                 buf.clear()
                 self._sink.on_line(line)
             return False
-        end = min(ends)
-        line = bytes(buf[:end])
+        end = eol.start()
+        line = bytes(buf[start:end])
         terminator = buf[end]
         del buf[: end + 1]
         spec = self._data_after(line)
