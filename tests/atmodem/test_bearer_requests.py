@@ -8,6 +8,7 @@ from custom_components.modem_http.atmodem import (
     AtCommandError,
     AuthType,
     BearerSettings,
+    ModemError,
     ModemHttpError,
     NoDataConnectionError,
     RequestRejected,
@@ -202,3 +203,30 @@ def test_bad_bearer_settings_are_refused(field, settings) -> None:
 
 def test_the_password_stays_out_of_logs() -> None:
     assert "s3cret" not in repr(BearerSettings(apn="a", username="u", password="s3cret"))
+
+
+@pytest.mark.parametrize("family", FAMILIES)
+async def test_a_streamed_body_is_never_written_twice_by_the_bearer_retry(
+    family, aiohttp_server
+) -> None:
+    """The bearer drops just as a streamed download ends: the caller gets a typed error, and the
+    part already handed to the sink is not streamed into it again by the one retry."""
+    async with bearer_rig(family, aiohttp_server) as rig:
+        await rig.modem.http_request("GET", f"{rig.base}/", timeout=10)
+        real_request = rig.modem.driver.request
+        received: list[bytes] = []
+
+        async def request_then_lose_the_bearer(engine, request):
+            await real_request(engine, request)
+            rig.emulator.network.contexts[1].active = False
+            raise ModemHttpError(NO_BEARER_CODE[family], "connection lost")
+
+        rig.modem.driver.request = request_then_lose_the_bearer  # type: ignore[method-assign]
+
+        async def sink(chunk: bytes) -> None:
+            received.append(chunk)
+
+        with pytest.raises(ModemError, match="not retried"):
+            await rig.modem.http_request("GET", f"{rig.base}/", timeout=10, body_sink=sink)
+
+        assert b"".join(received) == b"hello"

@@ -127,6 +127,14 @@ class Modem(ModemControl):
             raise RequestRejected("method", f"the {self.dialect} dialect can send {allowed}")
         if timeout <= 0:
             raise RequestRejected("timeout", "must be positive")
+        delivered = 0
+
+        async def counting_sink(chunk: bytes) -> None:
+            nonlocal delivered
+            delivered += len(chunk)
+            assert body_sink is not None
+            await body_sink(chunk)
+
         request = HttpRequest(
             method=method,
             url=url,
@@ -135,8 +143,18 @@ class Modem(ModemControl):
             timeout=timeout,
             byte_range=byte_range,
             content_type=content_type,
-            body_sink=body_sink,
+            body_sink=counting_sink if body_sink is not None else None,
         )
+
+        async def attempt() -> HttpResponse:
+            # A retry after a lost bearer must not stream the body into the sink a second time.
+            if delivered:
+                raise ModemDisconnectedError(
+                    f"the connection dropped after {delivered} bytes of the body were delivered;"
+                    " not retried, so nothing is written twice"
+                )
+            return await self._driver.request(self.engine, request)
+
         # Drivers that can check a request on its own refuse bad input before even their setup
         # commands reach the modem.
         validate = getattr(self._driver, "validate", None)
@@ -146,9 +164,7 @@ class Modem(ModemControl):
         try:
             async with asyncio.timeout(timeout + 5.0):
                 async with self._http_lock:
-                    response = await self._transaction(
-                        lambda: self._driver.request(self.engine, request)
-                    )
+                    response = await self._transaction(attempt)
         except TimeoutError as err:
             if isinstance(err, ModemError):
                 raise
