@@ -209,8 +209,10 @@ def test_the_password_stays_out_of_logs() -> None:
 async def test_a_streamed_body_is_never_written_twice_by_the_bearer_retry(
     family, aiohttp_server
 ) -> None:
-    """The bearer drops just as a streamed download ends: the caller gets a typed error, and the
-    part already handed to the sink is not streamed into it again by the one retry."""
+    """The bearer drops just as a streamed download ends.
+
+    The caller gets a typed error, and what the sink already has is not streamed again by the retry.
+    """
     async with bearer_rig(family, aiohttp_server) as rig:
         await rig.modem.http_request("GET", f"{rig.base}/", timeout=10)
         real_request = rig.modem.driver.request
