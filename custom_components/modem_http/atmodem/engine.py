@@ -664,33 +664,7 @@ class AtEngine(asyncio.Protocol):
         pending = self._start(
             command, data_after, complete, prompt, payload, asyncio.get_running_loop()
         )
-        if payload is None:
-            return await self._await_reply(transport, pending, deadline, resync=resync)
-        try:
-            async with asyncio.timeout_at(deadline):
-                transport.write(command.encode("ascii") + b"\r")
-                if payload is not None:
-                    if pending.prompt_seen is not None and pending.prompt is not None:
-                        await pending.prompt_seen.wait()
-                    if not pending.future.done():
-                        await self._write_payload(payload)
-                return await pending.future
-        except TimeoutError:
-            if not resync:
-                self._needs_resync = True
-            raise ModemTimeoutError(f"{command}: no reply within the timeout") from None
-        except asyncio.CancelledError:
-            # The caller gave up; the reply may still come, so resynchronise before the next one.
-            self._needs_resync = True
-            raise
-        finally:
-            if self._pending is pending:
-                self._pending = None
-                self._parser.expect_prompt = False
-            if pending.future.done() and not pending.future.cancelled():
-                pending.future.exception()  # mark retrieved
-            else:
-                pending.future.cancel()
+        return await self._await_reply(transport, pending, deadline, resync=resync, payload=payload)
 
     def _start(
         self,
@@ -722,22 +696,29 @@ class AtEngine(asyncio.Protocol):
         deadline: float,
         *,
         resync: bool,
+        payload: bytes | None = None,
     ) -> AtReply:
-        """The common case (no payload): one timer handle instead of a timeout context.
+        """Send the command (and its payload after the prompt) and wait for the reply.
 
-        This is the hot path of every status poll; a plain call_at that settles the future keeps
-        the engine's round trip close to a bare serial write/read loop.
+        One timer handle settles the future at the deadline instead of a timeout context: this is
+        the hot path of every status poll, and it keeps the round trip close to a bare serial loop.
         """
         command = pending.reply.command
         handle = asyncio.get_running_loop().call_at(deadline, self._expire, pending)
         try:
             transport.write(command.encode("ascii") + b"\r")
+            if payload is not None:
+                if pending.prompt_seen is not None:
+                    await pending.prompt_seen.wait()
+                if not pending.future.done():
+                    await self._write_payload(payload, pending.future)
             return await pending.future
         except _Expired:
             if not resync:
                 self._needs_resync = True
             raise ModemTimeoutError(f"{command}: no reply within the timeout") from None
         except asyncio.CancelledError:
+            # The caller gave up; the reply may still come, so resynchronise before the next one.
             self._needs_resync = True
             raise
         finally:
@@ -749,17 +730,15 @@ class AtEngine(asyncio.Protocol):
                 pending.future.cancel()
 
     def _expire(self, pending: _Pending) -> None:
-        if not pending.future.done():
-            pending.future.set_exception(_Expired())
-        if self._pending is pending:
-            self._pending = None
-            self._parser.expect_prompt = False
+        self._finish(pending, _Expired())
 
-    async def _write_payload(self, payload: bytes) -> None:
+    async def _write_payload(self, payload: bytes, answered: asyncio.Future[AtReply]) -> None:
         view = memoryview(payload)
         size = self.write_chunk_size
         for start in range(0, len(view), size):
             await self._can_write.wait()
+            if answered.done():
+                return  # expired, or the modem gave up on the input: stop feeding it
             transport = self._transport
             if transport is None:
                 raise ModemDisconnectedError("connection lost while sending the payload")
@@ -768,7 +747,7 @@ class AtEngine(asyncio.Protocol):
                 await asyncio.sleep(self.write_chunk_delay)
 
 
-class _Expired(Exception):
+class _Expired(ModemError):
     """Internal: a command's deadline passed (turned into ModemTimeoutError by its caller)."""
 
 
