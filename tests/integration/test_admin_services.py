@@ -1,0 +1,62 @@
+"""The admin actions when things go wrong, and the CA the modem fetches itself."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from homeassistant.core import HomeAssistant
+from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
+
+from custom_components.modem_http.const import DOMAIN, MODEM_CA_FILE
+
+from .conftest import FarEnd, ModemLink
+
+pytestmark = pytest.mark.usefixtures("socket_enabled")
+
+
+async def admin_call(hass: HomeAssistant, service: str, **data: Any) -> Any:
+    return await hass.services.async_call(
+        DOMAIN, service, data, blocking=True, return_response=True
+    )
+
+
+async def test_send_command_to_a_modem_that_stopped_answering_is_a_timeout(
+    hass: HomeAssistant, loaded_entry: Any, modem_link: ModemLink
+) -> None:
+    modem_link.modem.faults.stop_answering()
+
+    with pytest.raises(HomeAssistantError) as caught:
+        await admin_call(hass, "send_command", command="AT+CSQ", timeout=1)
+
+    assert caught.value.translation_key == "modem_timeout"
+    modem_link.modem.faults.resume()
+    answer = await admin_call(hass, "send_command", command="AT+CSQ", timeout=5)
+    assert answer["final"] == "OK"
+
+
+async def test_install_ca_needs_a_file_or_a_url(hass: HomeAssistant, loaded_entry: Any) -> None:
+    with pytest.raises(ServiceValidationError) as caught:
+        await admin_call(hass, "install_ca")
+    assert caught.value.translation_key == "ca_source_required"
+
+
+async def test_the_modem_downloads_a_ca_into_its_certificate_folder(
+    hass: HomeAssistant, loaded_entry: Any, modem_link: ModemLink, far_end: FarEnd
+) -> None:
+    """Seed 002's AT+HTTPREADFILE=<file>,4 stores the download in /mssl_cert/."""
+    result = await admin_call(hass, "install_ca", url=far_end.url("/text"))
+
+    assert result == {"file": MODEM_CA_FILE}
+    assert modem_link.modem.fs.read(4, MODEM_CA_FILE) == b"hello from the far end"
+    assert [r.path for r in far_end.requests] == ["/text"]
+
+
+async def test_a_ca_url_the_modem_cannot_reach_is_the_modems_error(
+    hass: HomeAssistant, loaded_entry: Any, far_end: FarEnd
+) -> None:
+    with pytest.raises(HomeAssistantError) as caught:
+        await admin_call(hass, "install_ca", url=far_end.closed_url("/ca.pem"))
+
+    assert caught.value.translation_key == "modem_http_error"
+    assert caught.value.translation_placeholders["code"] == "714"
