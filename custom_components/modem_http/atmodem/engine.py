@@ -34,6 +34,7 @@ from .errors import (
     cme_code_from_text,
 )
 from .framing import AtStreamParser, DataSpec
+from .gate import FifoGate
 from .transport import TransportOpener, open_serial_transport, redact_url
 
 _LOGGER = logging.getLogger(__name__)
@@ -217,7 +218,7 @@ class AtEngine(asyncio.Protocol):
         self._resync_quiet = resync_quiet
         self._parser = AtStreamParser(self, self._data_after)
         self._transport: asyncio.WriteTransport | None = None
-        self._lock = asyncio.Lock()
+        self._gate = FifoGate()
         self._pending: _Pending | None = None
         self._routes: list[_UrcRoute] = []
         self._data_routes = 0
@@ -571,7 +572,9 @@ class AtEngine(asyncio.Protocol):
             raise ValueError("command text must not contain CR, LF, Ctrl-Z or ESC")
         loop = asyncio.get_running_loop()
         deadline = loop.time() + timeout
-        async with self._lock:
+        if not self._gate.try_acquire():
+            await self._gate.wait()
+        try:
             transport = self._transport
             if (
                 payload is None
@@ -595,6 +598,8 @@ class AtEngine(asyncio.Protocol):
                 data_after=data_after,
                 complete=complete,
             )
+        finally:
+            self._gate.release()
 
     async def _wait_connected(self, command: str, deadline: float) -> None:
         if self.connected:
