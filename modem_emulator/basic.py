@@ -205,6 +205,7 @@ def install(modem: EmulatedModem) -> None:
         modem.register(name, handler)
     for name, prefix in modem.identity.iccid_commands:
         modem.register(name, _iccid_handler(prefix))
+    # AT+CGACT and the other bearer commands live in bearer.py (APN and credential checks).
     from modem_emulator import bearer  # noqa: PLC0415 - bearer imports this module
 
     bearer.install(modem)
@@ -494,31 +495,6 @@ async def _cgdcont(modem: EmulatedModem, req: AtRequest) -> None:
         raise PlainError
 
 
-async def _cgact(modem: EmulatedModem, req: AtRequest) -> None:
-    net = modem.network
-    if req.kind == "read":
-        modem.send_lines(
-            f"+CGACT: {ctx.cid},{int(ctx.active)}"
-            for ctx in sorted(net.contexts.values(), key=lambda c: c.cid)
-        )
-    elif req.kind == "test":
-        modem.send_line("+CGACT: (0,1)")
-    elif req.kind == "set":
-        state = req.arg_int(0)
-        if state not in (0, 1):
-            raise CmeError(50)
-        cids = [req.arg_int(i) for i in range(1, len(req.args))] or list(net.contexts)
-        for cid in cids:
-            if cid not in net.contexts:
-                raise CmeError(3)
-        if state == 1 and not (net.registered and net.attached):
-            raise CmeError(30)
-        for cid in cids:
-            net.contexts[cid].active = state == 1
-    else:
-        raise PlainError
-
-
 async def _gcap(modem: EmulatedModem, req: AtRequest) -> None:
     if req.kind != "exec":
         raise PlainError
@@ -558,5 +534,4 @@ _HANDLERS: Final[dict[str, _Handler]] = {
     "+CMEE": _cmee,
     "+IPR": _ipr,
     "+CGDCONT": _cgdcont,
-    "+CGACT": _cgact,
 }
