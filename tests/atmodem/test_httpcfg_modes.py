@@ -2,18 +2,14 @@
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import re
-import ssl
-from collections.abc import Iterator
-from typing import Any
 
 import pytest
 
 from custom_components.modem_http.atmodem import AtCommandError, ModemHttpError, Urc
 from modem_emulator.far_end import TestPki
 
+from ..tls_aborts import handshake_aborts_expected
 from .httpcfg_fixtures import DIALECTS, make_rig, pattern
 
 pytestmark = pytest.mark.usefixtures("socket_enabled")
@@ -44,7 +40,7 @@ async def test_https_with_an_untrusted_server_fails_to_connect(
 ) -> None:
     server_pki, other_ca = TestPki("127.0.0.1"), TestPki("127.0.0.1")
     ca_files = {SSL_CONTEXT[dialect]: "UFS:ca.pem"}
-    with _server_side_handshake_failures_expected():
+    with handshake_aborts_expected():
         async with make_rig(dialect, aiohttp_server, tls=server_pki, ca_files=ca_files) as rig:
             rig.emulator.fs.write("UFS:", "ca.pem", other_ca.ca_pem)
 
@@ -52,27 +48,6 @@ async def test_https_with_an_untrusted_server_fails_to_connect(
                 await rig.modem.http_request("GET", f"{rig.base}/bytes/10", timeout=10)
 
             assert caught.value.code == 716
-
-
-@contextlib.contextmanager
-def _server_side_handshake_failures_expected() -> Iterator[None]:
-    """The far end logs the handshake the module aborted; that is this test's point, not a bug."""
-    loop = asyncio.get_running_loop()
-    previous = loop.get_exception_handler()
-
-    def handler(loop: asyncio.AbstractEventLoop, context: dict[str, Any]) -> None:
-        if isinstance(context.get("exception"), ConnectionResetError | ssl.SSLError):
-            return
-        if previous is not None:
-            previous(loop, context)
-        else:
-            loop.default_exception_handler(context)
-
-    loop.set_exception_handler(handler)
-    try:
-        yield
-    finally:
-        loop.set_exception_handler(previous)
 
 
 @pytest.mark.parametrize("dialect", DIALECTS)

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import asyncio
 import socket
-import ssl
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -20,6 +19,7 @@ from custom_components.modem_http.atmodem import Modem, ModemHttpError, RequestR
 from custom_components.modem_http.atmodem.tls import TlsSettings, TlsVerify
 from modem_emulator.far_end import TestPki
 
+from ..tls_aborts import handshake_aborts_expected
 from .simcom_fixtures import SimcomRig, start_rig
 
 
@@ -94,21 +94,8 @@ async def tolerate_tls_aborts() -> AsyncIterator[None]:
     asyncio reports such aborts to the loop's exception handler, which the Home Assistant test
     harness turns into a failure; only those reports are let through here.
     """
-    loop = asyncio.get_running_loop()
-    previous = loop.get_exception_handler()
-
-    def handler(loop: asyncio.AbstractEventLoop, context: dict[str, Any]) -> None:
-        aborted = isinstance(context.get("exception"), ConnectionResetError | ssl.SSLError)
-        if aborted and "incoming connection" in str(context.get("message", "")):
-            return
-        if previous is not None:
-            previous(loop, context)
-        else:
-            loop.default_exception_handler(context)
-
-    loop.set_exception_handler(handler)
-    yield
-    loop.set_exception_handler(previous)
+    with handshake_aborts_expected():
+        yield
 
 
 async def test_https_to_a_server_that_does_not_speak_tls_is_715(modem: Modem) -> None:

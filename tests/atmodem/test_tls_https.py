@@ -2,12 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
-import ssl
-from collections.abc import Iterator
-from typing import Any
-
 import pytest
 from aiohttp import web
 
@@ -21,6 +15,7 @@ from custom_components.modem_http.atmodem import (
 from custom_components.modem_http.atmodem.tls import UnsupportedOperation, checksum, tls_commands
 from modem_emulator.far_end import TestPki
 
+from ..tls_aborts import handshake_aborts_expected
 from .bearer_fixtures import bearer_rig
 
 pytestmark = pytest.mark.usefixtures("socket_enabled")
@@ -29,27 +24,6 @@ UPLOAD_FAMILIES = ("simcom", "quectel")
 HANDSHAKE_FAILED = {"simcom": 715, "quectel": 716, "httpcfg": 716}
 """SIMCom reports a failed handshake as 715; the AT+HTTPCFG families as a failed connect."""
 VERIFY = TlsSettings(verify=TlsVerify.SERVER, ca_file="ca.pem")
-
-
-@contextlib.contextmanager
-def handshake_aborts_expected() -> Iterator[None]:
-    """The far end logs the handshakes the module aborts: that is the point of these tests."""
-    loop = asyncio.get_running_loop()
-    previous = loop.get_exception_handler()
-
-    def handler(loop: asyncio.AbstractEventLoop, context: dict[str, Any]) -> None:
-        if isinstance(context.get("exception"), ConnectionResetError | ssl.SSLError):
-            return
-        if previous is not None:
-            previous(loop, context)
-        else:
-            loop.default_exception_handler(context)
-
-    loop.set_exception_handler(handler)
-    try:
-        yield
-    finally:
-        loop.set_exception_handler(previous)
 
 
 @pytest.mark.parametrize("family", UPLOAD_FAMILIES)

@@ -6,10 +6,6 @@ from a folder in allowlist_external_dirs; the data attached sensor follows the P
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
-import ssl
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -37,30 +33,10 @@ from custom_components.modem_http.const import (
 from modem_emulator.bearer import drop_bearer
 from modem_emulator.far_end import TestPki
 
+from ..tls_aborts import handshake_aborts_expected
 from .conftest import ModemLink, call_service, entity_id, entry_for
 
 pytestmark = pytest.mark.usefixtures("socket_enabled")
-
-
-@contextlib.contextmanager
-def _handshake_aborts_expected() -> Iterator[None]:
-    """The far end logs the handshake the modem aborts (untrusted CA): that is the point."""
-    loop = asyncio.get_running_loop()
-    previous = loop.get_exception_handler()
-
-    def handler(loop: asyncio.AbstractEventLoop, context: dict[str, Any]) -> None:
-        if isinstance(context.get("exception"), ConnectionResetError | ssl.SSLError):
-            return
-        if previous is not None:
-            previous(loop, context)
-        else:
-            loop.default_exception_handler(context)
-
-    loop.set_exception_handler(handler)
-    try:
-        yield
-    finally:
-        loop.set_exception_handler(previous)
 
 
 async def _set_up(hass: HomeAssistant, link: ModemLink, **options: Any) -> Any:
@@ -186,7 +162,7 @@ async def test_https_verified_with_the_ca_from_the_options(
     # The CA was copied to the modem and its SSL context verifies against it.
     assert link.modem.fs.read(4, MODEM_CA_FILE) == stranger.ca_pem
     assert link.modem.tls.config(0).auth == 1  # type: ignore[attr-defined]
-    with _handshake_aborts_expected(), pytest.raises(HomeAssistantError) as caught:
+    with handshake_aborts_expected(), pytest.raises(HomeAssistantError) as caught:
         await call_service(hass, "get", url=url)
     assert caught.value.translation_placeholders["code"] == "715"
 
