@@ -1,9 +1,11 @@
-"""SIMCom dialect benchmarks: a download through the emulator on a paced line, and client CPU.
+"""Dialect download benchmarks: a paced download and client CPU, for simcom, httpcfg and quectel.
 
-Prints `paced_download_line_rate_fraction_simcom` (body bytes per second over the 11,520 bytes/s a
-115200-baud 8N1 line carries, for a 256 KiB GET, whole request timed) and `cpu_s_per_mib_simcom`
-(client CPU seconds per MiB of body, unpaced). The emulator and the far end run together in a child
-process (`--serve`), so `time.process_time()` in this process counts the client side only.
+Prints `paced_download_line_rate_fraction_<dialect>` (body bytes per second over the 11,520 bytes/s
+a 115200-baud 8N1 line carries, for a 256 KiB GET, the whole request timed: URL, GET, result URC,
+HTTPREAD with its header block) and `cpu_s_per_mib_<dialect>` (client CPU seconds per MiB of body,
+unpaced) for each dialect. The emulator and the far end run in a child process (`--serve`),
+so `time.process_time()` here counts the client only. The two paced runs go side by side, each
+with its own child and line, so the script stays well under a minute.
 """
 
 from __future__ import annotations
@@ -21,17 +23,17 @@ from custom_components.modem_http.atmodem import open_modem
 
 BAUD = 115200
 PACED_BYTES = 256 * 1024
-CPU_BYTES = 16 * 1024 * 1024
+CPU_BYTES = 8 * 1024 * 1024
 LINE_BYTES_PER_S = BAUD / 10
+DIALECTS = ("simcom", "httpcfg", "quectel")
 
 
-async def serve(baud: int | None) -> None:
-    """Child process: far end and emulated SIM7600 in one loop, serving until stdin ends."""
+async def serve(dialect: str, baud: int | None) -> None:
+    """Child process: far end and emulated module in one loop, serving until stdin ends."""
     from aiohttp import web
 
-    from modem_emulator.core import EmulatedModem
+    from modem_emulator.dialects import create_modem
     from modem_emulator.server import ModemServer
-    from modem_emulator.simcom import install
 
     payloads = {
         "/paced": bytes(range(256)) * (PACED_BYTES // 256),
@@ -49,8 +51,7 @@ async def serve(baud: int | None) -> None:
     site = web.TCPSite(runner, "127.0.0.1", 0)
     await site.start()
     far_port = runner.addresses[0][1]
-    modem = EmulatedModem(identity="simcom")
-    install(modem)
+    modem = create_modem(dialect, boot_delay=0.01, boot_step=0.001)
     server = ModemServer(modem, baud=baud)
     await server.start_tcp()
     print(json.dumps({"modem": server.url, "far_end": f"http://127.0.0.1:{far_port}"}), flush=True)
@@ -59,11 +60,18 @@ async def serve(baud: int | None) -> None:
     await runner.cleanup()
 
 
-def start_child(baud: int | None) -> tuple[subprocess.Popen[str], dict[str, str]]:
-    args = [sys.executable, __file__, "--serve", str(baud or 0)]
+def spawn_child(dialect: str, baud: int | None) -> tuple[subprocess.Popen[str], dict[str, str]]:
+    args = [sys.executable, __file__, "--serve", dialect, str(baud or 0)]
     child = subprocess.Popen(args, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
     assert child.stdout is not None
     return child, json.loads(child.stdout.readline())
+
+
+async def start_child(
+    dialect: str, baud: int | None
+) -> tuple[subprocess.Popen[str], dict[str, str]]:
+    """Start a child without blocking the loop (the paced runs share it)."""
+    return await asyncio.get_running_loop().run_in_executor(None, spawn_child, dialect, baud)
 
 
 def stop_child(child: subprocess.Popen[str]) -> None:
@@ -76,10 +84,10 @@ def stop_child(child: subprocess.Popen[str]) -> None:
         child.wait()
 
 
-async def paced_fraction() -> float:
-    child, urls = start_child(BAUD)
+async def paced_fraction(dialect: str) -> float:
+    child, urls = await start_child(dialect, BAUD)
     try:
-        modem = await open_modem(urls["modem"], BAUD, dialect="simcom", reconnect=False)
+        modem = await open_modem(urls["modem"], BAUD, dialect=dialect, reconnect=False)
         try:
             started = time.perf_counter()
             response = await modem.http_request("GET", urls["far_end"] + "/paced", timeout=60)
@@ -92,10 +100,10 @@ async def paced_fraction() -> float:
     return PACED_BYTES / elapsed / LINE_BYTES_PER_S
 
 
-async def cpu_per_mib() -> float:
-    child, urls = start_child(None)
+async def cpu_per_mib(dialect: str) -> float:
+    child, urls = await start_child(dialect, None)
     try:
-        modem = await open_modem(urls["modem"], BAUD, dialect="simcom", reconnect=False)
+        modem = await open_modem(urls["modem"], BAUD, dialect=dialect, reconnect=False)
         try:
             received = 0
 
@@ -115,14 +123,16 @@ async def cpu_per_mib() -> float:
 
 
 async def main() -> None:
-    fraction = await paced_fraction()
-    cpu = await cpu_per_mib()
-    print(f"paced_download_line_rate_fraction_simcom: {fraction:.3f} x")
-    print(f"cpu_s_per_mib_simcom: {cpu:.4f} s")
+    fractions = await asyncio.gather(*(paced_fraction(dialect) for dialect in DIALECTS))
+    cpus = [await cpu_per_mib(dialect) for dialect in DIALECTS]
+    for dialect, fraction in zip(DIALECTS, fractions, strict=True):
+        print(f"paced_download_line_rate_fraction_{dialect}: {fraction:.3f} x")
+    for dialect, cpu in zip(DIALECTS, cpus, strict=True):
+        print(f"cpu_s_per_mib_{dialect}: {cpu:.4f} s")
 
 
 if __name__ == "__main__":
-    if len(sys.argv) == 3 and sys.argv[1] == "--serve":
-        asyncio.run(serve(int(sys.argv[2]) or None))
+    if len(sys.argv) == 4 and sys.argv[1] == "--serve":
+        asyncio.run(serve(sys.argv[2], int(sys.argv[3]) or None))
     else:
         asyncio.run(main())
