@@ -32,6 +32,7 @@ from .const import (
     CONF_BAUDRATE,
     CONF_DEVICE,
     CONF_DIALECT,
+    CONF_SCAN_INTERVAL,
     DEFAULT_BAUDRATE,
     DIALECT_AUTO,
     DOMAIN,
@@ -41,7 +42,13 @@ from .models import ModemHttpConfigEntry, ModemHttpData
 from .services import async_setup_services
 from .services_admin import async_setup_admin_services
 
-__all__ = ["DOMAIN", "async_setup", "async_setup_entry", "async_unload_entry"]
+__all__ = [
+    "DOMAIN",
+    "async_migrate_entry",
+    "async_setup",
+    "async_setup_entry",
+    "async_unload_entry",
+]
 
 PLATFORMS: list[Platform] = [Platform.BINARY_SENSOR, Platform.BUTTON, Platform.SENSOR]
 
@@ -52,6 +59,21 @@ async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
     """Register the services once; they find their modem by config entry at call time."""
     async_setup_services(hass)
     async_setup_admin_services(hass)
+    return True
+
+
+async def async_migrate_entry(hass: HomeAssistant, entry: ModemHttpConfigEntry) -> bool:
+    """Bring an entry saved by an older version up to the current one.
+
+    1.1 -> 1.2: the poll interval is fixed now, so the user-set interval option is dropped
+    rather than left in the stored options, where it would look as if it still counted.
+    """
+    if entry.version > 1:
+        # Saved by a newer version of the integration: refuse rather than guess.
+        return False
+    if entry.minor_version < 2:
+        options = {key: value for key, value in entry.options.items() if key != CONF_SCAN_INTERVAL}
+        hass.config_entries.async_update_entry(entry, options=options, minor_version=2)
     return True
 
 

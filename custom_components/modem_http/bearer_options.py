@@ -1,6 +1,6 @@
 """The entry's data connection and TLS options: form fields, checks, and what atmodem is given.
 
-The options flow shows these fields next to the poll interval and timeout. An empty APN means
+The options flow shows these fields next to the default request timeout. An empty APN means
 "the network's default", which is what most SIM cards need; TLS verification needs a CA file from
 a folder listed in `allowlist_external_dirs`, which is uploaded to the modem when the entry loads
 (and again by the `modem_http.install_ca` action when the CA is rotated).

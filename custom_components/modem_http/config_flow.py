@@ -6,7 +6,8 @@ still at the form. The IMEI is the unique ID: the same modem cannot be added twi
 ports or paths lead to it, and a reconfigure must land on the same modem.
 
 A port the running entry holds open is never opened a second time: two readers of one serial
-line would each receive half the modem's replies.
+line would each receive half the modem's replies. A modem found by USB discovery is not opened
+at all until the user confirms it: until then its ports may belong to other programs.
 """
 
 from __future__ import annotations
@@ -56,20 +57,17 @@ from .const import (
     CONF_BAUDRATE,
     CONF_DEVICE,
     CONF_DIALECT,
-    CONF_SCAN_INTERVAL,
     CONF_TIMEOUT,
     DEFAULT_BAUDRATE,
-    DEFAULT_SCAN_INTERVAL,
     DEFAULT_TIMEOUT,
     DIALECT_AUTO,
     DIALECT_OPTIONS,
     DOMAIN,
-    MAX_SCAN_INTERVAL,
     MAX_TIMEOUT,
-    MIN_SCAN_INTERVAL,
     MIN_TIMEOUT,
     PROBE_TIMEOUT,
 )
+from .usb_ports import ModemPorts, find_modem_ports, is_by_id_name, module_layout
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -159,10 +157,28 @@ def _same_port(device: str, others: list[str]) -> bool:
     return any("://" not in other and os.path.realpath(other) == real for other in others)
 
 
+def _any_same_port(devices: tuple[str, ...], others: list[str]) -> bool:
+    """Whether any of `devices` is one of `others`, under any spelling (reads the file system)."""
+    return any(_same_port(device, others) for device in devices)
+
+
+def _discovered_modem_ports(device: str, at_interface: int) -> ModemPorts | None:
+    """The ports of the modem a discovered port belongs to (reads the file system).
+
+    Discovery reports a port as its /dev/serial/by-id link where udev made one, or else as
+    /dev/ttyUSB<n>; the by-id names are what tell the modem's ports apart, so the plain name is
+    looked up there first.
+    """
+    by_id = device if is_by_id_name(device) else usb.get_serial_by_id(device)
+    return find_modem_ports(by_id, at_interface)
+
+
 class ModemHttpConfigFlow(ConfigFlow, domain=DOMAIN):
     """Add a modem from the UI or from USB discovery; move it with reconfigure."""
 
     VERSION = 1
+    MINOR_VERSION = 2
+    """1.2 dropped the poll interval option (see async_migrate_entry)."""
 
     def __init__(self) -> None:
         """Discovery keeps what it found for the confirm step."""
@@ -173,7 +189,7 @@ class ModemHttpConfigFlow(ConfigFlow, domain=DOMAIN):
     @callback
     @override
     def async_get_options_flow(config_entry: ConfigEntry) -> OptionsFlow:
-        """Poll interval and default request timeout."""
+        """Default request timeout, data connection and TLS."""
         return ModemHttpOptionsFlow()
 
     @override
@@ -201,46 +217,70 @@ class ModemHttpConfigFlow(ConfigFlow, domain=DOMAIN):
 
     @override
     async def async_step_usb(self, discovery_info: UsbServiceInfo) -> ConfigFlowResult:
-        """A SIMCom or Quectel module was plugged in: probe the port it showed up on.
+        """A supported module was plugged in: find its AT port, then ask the user first.
 
-        These modules expose several ports (diagnostics, NMEA, AT, modem); only the AT ones
-        answer the probe, so the others end here quietly.
+        Home Assistant starts one discovery per serial port, and a module has several
+        (diagnostics, GPS/NMEA, AT, PPP, audio) that other programs may hold. Nothing is sent
+        to any of them here: the module's USB identity names its AT port (usb_ports.py), all
+        ports of one physical modem share one flow (the others abort as already in progress),
+        and the modem is only opened once the user confirms.
         """
-        device = await self.hass.async_add_executor_job(usb.get_serial_by_id, discovery_info.device)
-        await self._async_abort_if_port_in_use(device)
-        try:
-            result = await async_probe_modem(device, DEFAULT_BAUDRATE, DIALECT_AUTO)
-        except ProbeError as err:
-            return self.async_abort(reason=err.reason)
-        existing = await self.async_set_unique_id(result.identity.imei)
-        if existing is not None and existing.state is not ConfigEntryState.LOADED:
-            # The known modem moved (re-plugged, renumbered): follow it to its new port. A
-            # loaded entry keeps its port: these modules have several AT ports, and discovery of
-            # a sibling port must not drag a working entry over to it.
-            self._abort_if_unique_id_configured(updates={CONF_DEVICE: device})
+        layout = module_layout(discovery_info.vid, discovery_info.pid)
+        if layout is None:
+            return self.async_abort(reason="not_supported")
+        ports = await self.hass.async_add_executor_job(
+            _discovered_modem_ports, discovery_info.device, layout.at_interface
+        )
+        if ports is None:
+            return self.async_abort(reason="usb_port_unknown")
+        await self.async_set_unique_id(ports.modem)
+        # An ignored discovery of this modem keeps it ignored.
         self._abort_if_unique_id_configured()
+        in_use = self._ports_in_use()
+        if await self.hass.async_add_executor_job(_any_same_port, ports.ports, in_use):
+            raise AbortFlow("already_configured")
+        if ports.at_port is None:
+            return self.async_abort(reason="at_port_missing")
         self._discovered = {
-            CONF_DEVICE: device,
+            CONF_DEVICE: ports.at_port,
             CONF_BAUDRATE: DEFAULT_BAUDRATE,
             CONF_DIALECT: DIALECT_AUTO,
         }
-        self._discovered_title = result.title
-        self.context["title_placeholders"] = {"name": result.title}
+        self._discovered_title = layout.name
+        self.context["title_placeholders"] = {"name": layout.name}
         return await self.async_step_usb_confirm()
 
     async def async_step_usb_confirm(
         self, user_input: dict[str, Any] | None = None
     ) -> ConfigFlowResult:
-        """Ask before adding a discovered modem."""
+        """Ask before talking to a discovered modem; on yes, probe it like the user step.
+
+        A failed probe (the port held by another program, the modem still booting) shows the
+        error on this form, and the user may try again or close it.
+        """
+        errors: dict[str, str] = {}
+        device = self._discovered[CONF_DEVICE]
         if user_input is not None:
-            return self.async_create_entry(title=self._discovered_title, data=self._discovered)
+            try:
+                result = await async_probe_modem(device, DEFAULT_BAUDRATE, DIALECT_AUTO)
+            except ProbeError as err:
+                errors["base"] = err.reason
+            else:
+                existing = await self.async_set_unique_id(
+                    result.identity.imei, raise_on_progress=False
+                )
+                if existing is not None and existing.state is not ConfigEntryState.LOADED:
+                    # A configured modem came back on another path (re-plugged, renumbered,
+                    # by-id links missing before): the entry follows it. A loaded entry keeps
+                    # its port; it works, and the user asked for nothing to move.
+                    self._abort_if_unique_id_configured(updates={CONF_DEVICE: device})
+                self._abort_if_unique_id_configured()
+                return self.async_create_entry(title=result.title, data=self._discovered)
         self._set_confirm_only()
         return self.async_show_form(
             step_id="usb_confirm",
-            description_placeholders={
-                "name": self._discovered_title,
-                "device": self._discovered[CONF_DEVICE],
-            },
+            description_placeholders={"name": self._discovered_title, "device": device},
+            errors=errors,
         )
 
     async def async_step_reconfigure(
@@ -273,15 +313,19 @@ class ModemHttpConfigFlow(ConfigFlow, domain=DOMAIN):
             errors=errors,
         )
 
-    async def _async_abort_if_port_in_use(self, device: str) -> None:
-        """Abort before opening a port another entry uses (it would steal that entry's replies)."""
-        in_use = [
+    def _ports_in_use(self) -> list[str]:
+        """The ports and URLs of the other entries (a reconfigured entry's own is free)."""
+        return [
             entry.data.get(CONF_DEVICE, "")
             for entry in self._async_current_entries(include_ignore=False)
             if not (
                 self.source == SOURCE_RECONFIGURE and entry.entry_id == self._reconfigure_entry_id
             )
         ]
+
+    async def _async_abort_if_port_in_use(self, device: str) -> None:
+        """Abort before opening a port another entry uses (it would steal that entry's replies)."""
+        in_use = self._ports_in_use()
         if await self.hass.async_add_executor_job(_same_port, device, in_use):
             raise AbortFlow("already_configured")
 
@@ -307,10 +351,14 @@ class ModemHttpConfigFlow(ConfigFlow, domain=DOMAIN):
 
 
 class ModemHttpOptionsFlow(OptionsFlowWithReload):
-    """How often to poll the modem and how long requests may take by default."""
+    """How long requests may take by default, and the data connection and TLS settings.
+
+    There is no poll interval here: the integration polls at a fixed interval (SCAN_INTERVAL),
+    as Home Assistant asks of integrations; `homeassistant.update_entity` polls on demand.
+    """
 
     async def async_step_init(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
-        """One form; saving reloads the entry so the new interval applies at once."""
+        """One form; saving reloads the entry so the new settings apply at once."""
         errors: dict[str, str] = {}
         if user_input is not None:
             # Data connection and TLS fields: bearer_options.py.
@@ -318,27 +366,11 @@ class ModemHttpOptionsFlow(OptionsFlowWithReload):
             errors = validate_options(self.hass, connection)
             if not errors:
                 return self.async_create_entry(
-                    data={
-                        CONF_SCAN_INTERVAL: int(user_input[CONF_SCAN_INTERVAL]),
-                        CONF_TIMEOUT: int(user_input[CONF_TIMEOUT]),
-                        **connection,
-                    }
+                    data={CONF_TIMEOUT: int(user_input[CONF_TIMEOUT]), **connection}
                 )
         options = {**self.config_entry.options, **(user_input or {})}
         schema = vol.Schema(
             {
-                vol.Required(
-                    CONF_SCAN_INTERVAL,
-                    default=options.get(CONF_SCAN_INTERVAL, DEFAULT_SCAN_INTERVAL),
-                ): NumberSelector(
-                    NumberSelectorConfig(
-                        min=MIN_SCAN_INTERVAL,
-                        max=MAX_SCAN_INTERVAL,
-                        step=1,
-                        mode=NumberSelectorMode.BOX,
-                        unit_of_measurement="s",
-                    )
-                ),
                 vol.Required(
                     CONF_TIMEOUT, default=options.get(CONF_TIMEOUT, DEFAULT_TIMEOUT)
                 ): NumberSelector(

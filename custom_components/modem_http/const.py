@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Final
 
 DOMAIN: Final = "modem_http"
@@ -11,6 +12,7 @@ CONF_DEVICE: Final = "device"
 CONF_BAUDRATE: Final = "baudrate"
 CONF_DIALECT: Final = "dialect"
 CONF_SCAN_INTERVAL: Final = "scan_interval"
+"""An option of config entries before version 1.2 (a user-set poll interval); migrated away."""
 CONF_TIMEOUT: Final = "timeout"
 
 DIALECT_AUTO: Final = "auto"
@@ -18,18 +20,20 @@ DIALECT_OPTIONS: Final = ["auto", "simcom", "httpcfg", "quectel"]
 BAUDRATES: Final = [9600, 19200, 38400, 57600, 115200, 230400, 460800, 921600]
 
 DEFAULT_BAUDRATE: Final = 115200
-DEFAULT_SCAN_INTERVAL: Final = 60
-"""Seconds between status polls."""
+SCAN_INTERVAL: Final = timedelta(seconds=60)
+"""Time between status polls. A poll is five or six short AT queries on the local serial line
+(nothing goes over the air), and what it reads (signal, registration, operator, attach) changes
+on a scale of minutes; the serial link's own loss is noticed at once by a connection listener, and
+request figures are pushed after every action, so polling faster buys nothing for most users.
+Those who want a fresh reading now call `homeassistant.update_entity`."""
 DEFAULT_TIMEOUT: Final = 60
 """Default HTTP request timeout in seconds."""
 
 EVENT_DOWNLOAD_COMPLETED: Final = "modem_http_download_completed"
 EVENT_DOWNLOAD_FAILED: Final = "modem_http_download_failed"
 
-# --- Config flow, coordinator and repairs (engineer A) ---
+# --- Config flow, coordinator and repairs ---
 
-MIN_SCAN_INTERVAL: Final = 10
-MAX_SCAN_INTERVAL: Final = 3600
 MIN_TIMEOUT: Final = 5
 MAX_TIMEOUT: Final = 600
 
@@ -42,7 +46,7 @@ UNREACHABLE_ISSUE_AFTER: Final = 15 * 60
 """Seconds a modem may stay unreachable before a repair issue tells the user."""
 ISSUE_MODEM_UNREACHABLE: Final = "modem_unreachable"
 
-# --- Data bearer, TLS and modem control (issue 7) ---
+# --- Data bearer, TLS and modem control ---
 
 CONF_APN: Final = "apn"
 CONF_APN_USERNAME: Final = "apn_username"

@@ -1,7 +1,7 @@
 """One coordinator per modem: status polls, request figures, and the modem's reachability.
 
 Two sources feed the entities. Status polls (signal, registration, operator, packet attach) run at
-the configured interval. Every request a service makes is recorded through
+the fixed SCAN_INTERVAL. Every request a service makes is recorded through
 `async_record_request`, which updates the request figures at once without touching the poll
 schedule: a busy modem still gets its status polled, so a dead radio is noticed even while
 requests keep coming.
@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, replace
-from datetime import timedelta
 from typing import override
 
 from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
@@ -28,10 +27,9 @@ from .atmodem import DeviceInfo as ModemIdentity
 from .atmodem.transport import redact_url
 from .const import (
     CONF_DEVICE,
-    CONF_SCAN_INTERVAL,
-    DEFAULT_SCAN_INTERVAL,
     DOMAIN,
     ISSUE_MODEM_UNREACHABLE,
+    SCAN_INTERVAL,
     STATUS_TIMEOUT,
     UNREACHABLE_ISSUE_AFTER,
 )
@@ -79,9 +77,7 @@ class ModemCoordinator(DataUpdateCoordinator[ModemData]):
             _LOGGER,
             config_entry=config_entry,
             name=f"{DOMAIN} {identity.model}",
-            update_interval=timedelta(
-                seconds=config_entry.options.get(CONF_SCAN_INTERVAL, DEFAULT_SCAN_INTERVAL)
-            ),
+            update_interval=SCAN_INTERVAL,
             always_update=False,
         )
         self.modem = modem

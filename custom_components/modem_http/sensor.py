@@ -1,4 +1,11 @@
-"""Sensors: what the last request did, byte totals, and the modem's radio status."""
+"""Sensors: what the last request did, byte totals, and the modem's radio status.
+
+Enabled by default is what a dashboard of a cellular fallback needs: can the modem reach the
+network (registration, signal), did the last request get through (status, error), and how much
+data the requests moved (byte totals, for a metered SIM). The per-request duration and size and
+the operator's name are details most users never look at, and the first two change with every
+request: they are created disabled, and one click in the entity settings turns them on.
+"""
 
 from __future__ import annotations
 
@@ -58,6 +65,7 @@ SENSORS: tuple[ModemSensorEntityDescription, ...] = (
         device_class=SensorDeviceClass.DATA_SIZE,
         native_unit_of_measurement=UnitOfInformation.BYTES,
         state_class=SensorStateClass.MEASUREMENT,
+        entity_registry_enabled_default=False,
         value_fn=lambda data: data.requests.last.bytes_received if data.requests.last else None,
     ),
     ModemSensorEntityDescription(
@@ -67,6 +75,7 @@ SENSORS: tuple[ModemSensorEntityDescription, ...] = (
         native_unit_of_measurement=UnitOfTime.SECONDS,
         state_class=SensorStateClass.MEASUREMENT,
         suggested_display_precision=2,
+        entity_registry_enabled_default=False,
         value_fn=lambda data: round(data.requests.last.duration, 3) if data.requests.last else None,
     ),
     ModemSensorEntityDescription(
@@ -94,6 +103,7 @@ SENSORS: tuple[ModemSensorEntityDescription, ...] = (
     ModemSensorEntityDescription(
         key="operator",
         translation_key="operator",
+        entity_registry_enabled_default=False,
         value_fn=lambda data: data.status.operator if data.status else None,
     ),
 )

@@ -158,10 +158,12 @@ def closed_port_url(socket_enabled: None) -> str:
 
 
 def entry_for(device: str, *, unique_id: str = SIMCOM_IMEI, **options: Any) -> MockConfigEntry:
-    """A config entry as the user flow would have made it for `device`."""
+    """A config entry as the user flow of this version would have made it for `device`."""
     return MockConfigEntry(
         domain=DOMAIN,
         title=SIMCOM_TITLE,
+        version=1,
+        minor_version=2,
         unique_id=unique_id,
         data={CONF_DEVICE: device, CONF_BAUDRATE: 115200, CONF_DIALECT: "auto"},
         options=options,
@@ -204,6 +206,21 @@ def entity_id(hass: HomeAssistant, platform: str, key: str, imei: str = SIMCOM_I
     return found
 
 
+async def enable_entities(
+    hass: HomeAssistant, entry: MockConfigEntry, platform: str, *keys: str
+) -> None:
+    """Turn on entities created disabled, as the user does in the entity settings.
+
+    Home Assistant reloads the entry by itself 30 seconds after such a change; the test does
+    it at once.
+    """
+    registry = er.async_get(hass)
+    for key in keys:
+        registry.async_update_entity(entity_id(hass, platform, key), disabled_by=None)
+    assert await hass.config_entries.async_reload(entry.entry_id)
+    await hass.async_block_till_done()
+
+
 async def wait_for(predicate: Callable[[], bool], *, timeout: float = 5.0) -> None:
     """Let real I/O (reconnects, polls over sockets) run until predicate holds."""
     async with asyncio.timeout(timeout):
@@ -211,7 +228,7 @@ async def wait_for(predicate: Callable[[], bool], *, timeout: float = 5.0) -> No
             await asyncio.sleep(0.02)
 
 
-# ---------------------------------------------------------------- services (engineer B)
+# ---------------------------------------------------------------- services
 
 from collections.abc import Awaitable  # noqa: E402
 from dataclasses import dataclass, field  # noqa: E402

@@ -24,7 +24,6 @@ from custom_components.modem_http.const import (
     CONF_APN_PASSWORD,
     CONF_APN_USERNAME,
     CONF_CA_PATH,
-    CONF_SCAN_INTERVAL,
     CONF_TIMEOUT,
     CONF_TLS_VERIFY,
     DOMAIN,
@@ -97,7 +96,6 @@ async def test_the_options_flow_sets_apn_and_credentials(
     result = await hass.config_entries.options.async_configure(
         flow["flow_id"],
         {
-            CONF_SCAN_INTERVAL: 60,
             CONF_TIMEOUT: 60,
             CONF_APN: "m2m.example",
             CONF_APN_USERNAME: "dev",
@@ -125,7 +123,7 @@ async def test_the_options_flow_refuses_what_cannot_work(
     hass: HomeAssistant, loaded_entry: Any, tmp_path: Path
 ) -> None:
     flow = await hass.config_entries.options.async_init(loaded_entry.entry_id)
-    base = {CONF_SCAN_INTERVAL: 60, CONF_TIMEOUT: 60}
+    base = {CONF_TIMEOUT: 60}
 
     result = await hass.config_entries.options.async_configure(
         flow["flow_id"], {**base, CONF_APN: 'bad"apn', CONF_TLS_VERIFY: "server"}

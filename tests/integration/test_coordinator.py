@@ -13,10 +13,11 @@ import pytest
 from homeassistant.const import STATE_OFF, STATE_ON, STATE_UNAVAILABLE
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import issue_registry as ir
+from homeassistant.setup import async_setup_component
 from homeassistant.util import dt as dt_util
 from pytest_homeassistant_custom_component.common import async_fire_time_changed
 
-from custom_components.modem_http.const import DOMAIN, UNREACHABLE_ISSUE_AFTER
+from custom_components.modem_http.const import DOMAIN, SCAN_INTERVAL, UNREACHABLE_ISSUE_AFTER
 from custom_components.modem_http.models import RequestRecord
 
 from .conftest import ModemLink, entity_id, wait_for
@@ -74,7 +75,7 @@ async def test_silent_modem_goes_unavailable_and_comes_back(
     hass: HomeAssistant, loaded_entry: Any, modem_link: ModemLink
 ) -> None:
     """The firmware hangs with the port still open; the next poll notices, a later one recovers."""
-    operator = entity_id(hass, "sensor", "operator")
+    registration = entity_id(hass, "sensor", "network_registration")
     connected = entity_id(hass, "binary_sensor", "modem_connected")
     coordinator = loaded_entry.runtime_data.coordinator
 
@@ -82,13 +83,13 @@ async def test_silent_modem_goes_unavailable_and_comes_back(
     async_fire_time_changed(hass, later(61))
     await wait_for(lambda: not coordinator.last_update_success)
     await hass.async_block_till_done()
-    assert hass.states.get(operator).state == STATE_UNAVAILABLE
+    assert hass.states.get(registration).state == STATE_UNAVAILABLE
     assert hass.states.get(connected).state == STATE_OFF
 
     modem_link.modem.faults.resume()
-    modem_link.modem.network.operator = "Roaming Partner"
+    modem_link.modem.network.registration = 5  # came back roaming
     async_fire_time_changed(hass, later(61))
-    await wait_for(lambda: hass.states.get(operator).state == "Roaming Partner")
+    await wait_for(lambda: hass.states.get(registration).state == "roaming")
     assert hass.states.get(connected).state == STATE_ON
 
 
@@ -183,3 +184,21 @@ async def test_brief_drop_between_polls(
 
     await wait_for(lambda: hass.states.get(connected).state == STATE_ON)
     await wait_for(lambda: hass.states.get(signal).state == "-73")
+
+
+async def test_status_is_polled_at_a_fixed_interval_and_on_demand(
+    hass: HomeAssistant, loaded_entry: Any, modem_link: ModemLink
+) -> None:
+    """Every minute by itself; `homeassistant.update_entity` reads the modem at once."""
+    assert await async_setup_component(hass, "homeassistant", {})
+    coordinator = loaded_entry.runtime_data.coordinator
+    signal = entity_id(hass, "sensor", "signal_strength")
+    assert coordinator.update_interval == SCAN_INTERVAL == timedelta(seconds=60)
+
+    modem_link.modem.network.rssi = 25  # the antenna was moved
+    await hass.services.async_call(
+        "homeassistant", "update_entity", {"entity_id": signal}, blocking=True
+    )
+    await hass.async_block_till_done()
+
+    assert hass.states.get(signal).state == "-63"  # +CSQ: 25 -> -113 + 2 * 25

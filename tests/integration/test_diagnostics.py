@@ -13,7 +13,7 @@ from pytest_homeassistant_custom_component.components.diagnostics import (
 )
 from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
-from custom_components.modem_http.const import CONF_DEVICE, CONF_SCAN_INTERVAL
+from custom_components.modem_http.const import CONF_DEVICE, CONF_TIMEOUT
 from custom_components.modem_http.models import RequestRecord
 
 from .conftest import SIMCOM_IMEI, ModemLink, entry_for
@@ -56,7 +56,7 @@ async def test_diagnostics_hide_credentials_in_the_port_url(
     """A ser2net URL with user and password keeps its host but loses the secret."""
     link: ModemLink = await link_factory()
     device = link.url.replace("socket://", "socket://admin:hunter2@")
-    entry = entry_for(link.url, **{CONF_SCAN_INTERVAL: 120})
+    entry = entry_for(link.url, **{CONF_TIMEOUT: 120})
     entry.add_to_hass(hass)
     assert await hass.config_entries.async_setup(entry.entry_id)
     await hass.async_block_till_done()
@@ -69,6 +69,6 @@ async def test_diagnostics_hide_credentials_in_the_port_url(
     assert "hunter2" not in text
     assert "admin" not in text
     assert f"127.0.0.1:{link.port}" in diagnostics["entry"]["data"][CONF_DEVICE]
-    assert diagnostics["entry"]["options"] == {CONF_SCAN_INTERVAL: 120}
+    assert diagnostics["entry"]["options"] == {CONF_TIMEOUT: 120}
     assert diagnostics["requests"]["last"] is None
     assert await hass.config_entries.async_unload(entry.entry_id)

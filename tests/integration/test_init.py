@@ -10,9 +10,17 @@ from homeassistant.config_entries import ConfigEntryState
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import device_registry as dr
 from homeassistant.util import dt as dt_util
-from pytest_homeassistant_custom_component.common import async_fire_time_changed
+from pytest_homeassistant_custom_component.common import MockConfigEntry, async_fire_time_changed
 
-from custom_components.modem_http.const import DOMAIN
+from custom_components.modem_http.const import (
+    CONF_BAUDRATE,
+    CONF_DEVICE,
+    CONF_DIALECT,
+    CONF_SCAN_INTERVAL,
+    CONF_TIMEOUT,
+    DOMAIN,
+    SCAN_INTERVAL,
+)
 
 from .conftest import QUECTEL_IMEI, SIMCOM_IMEI, SIMCOM_TITLE, ModemLink, entry_for, wait_for
 
@@ -165,3 +173,51 @@ async def test_another_modem_on_the_port_is_an_error(
     assert entry.reason is not None
     assert "Another modem" in entry.reason
     assert modem_link.modem.last_line is not None
+
+
+async def test_an_entry_with_the_old_poll_interval_option_is_migrated(
+    hass: HomeAssistant, modem_link: ModemLink
+) -> None:
+    """An entry saved before the poll interval became fixed loses that option and keeps the rest."""
+    entry = MockConfigEntry(
+        domain=DOMAIN,
+        title=SIMCOM_TITLE,
+        unique_id=SIMCOM_IMEI,
+        version=1,
+        minor_version=1,
+        data={CONF_DEVICE: modem_link.url, CONF_BAUDRATE: 115200, CONF_DIALECT: "auto"},
+        options={CONF_SCAN_INTERVAL: 10, CONF_TIMEOUT: 120},
+    )
+    entry.add_to_hass(hass)
+
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+
+    assert entry.state is ConfigEntryState.LOADED
+    assert (entry.version, entry.minor_version) == (1, 2)
+    assert entry.options == {CONF_TIMEOUT: 120}
+    assert entry.runtime_data.coordinator.update_interval == SCAN_INTERVAL
+    assert await hass.config_entries.async_unload(entry.entry_id)
+
+
+async def test_an_entry_from_a_newer_version_is_not_touched(
+    hass: HomeAssistant, modem_link: ModemLink
+) -> None:
+    """After a downgrade, an entry saved by a newer major version is refused, not rewritten."""
+    entry = MockConfigEntry(
+        domain=DOMAIN,
+        title=SIMCOM_TITLE,
+        unique_id=SIMCOM_IMEI,
+        version=2,
+        minor_version=1,
+        data={CONF_DEVICE: modem_link.url, CONF_BAUDRATE: 115200, CONF_DIALECT: "auto"},
+        options={CONF_TIMEOUT: 120},
+    )
+    entry.add_to_hass(hass)
+
+    assert not await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+
+    assert entry.state is ConfigEntryState.MIGRATION_ERROR
+    assert entry.options == {CONF_TIMEOUT: 120}
+    assert modem_link.modem.last_line is None  # the port was never opened

@@ -17,7 +17,19 @@ from pytest_homeassistant_custom_component.common import mock_restore_cache_with
 
 from custom_components.modem_http.models import RequestRecord
 
-from .conftest import SIMCOM_IMEI, ModemLink, entity_id, entry_for
+from .conftest import SIMCOM_IMEI, ModemLink, call_service, enable_entities, entity_id, entry_for
+
+DETAILS = ("last_request_duration", "last_response_size", "operator")
+"""Sensors created disabled: per-request details and the operator's name."""
+DASHBOARD = (
+    "signal_strength",
+    "network_registration",
+    "last_status_code",
+    "last_error",
+    "bytes_sent",
+    "bytes_received",
+)
+"""Sensors a cellular fallback dashboard shows, enabled from the start."""
 
 
 def state(hass: HomeAssistant, key: str) -> State:
@@ -43,9 +55,8 @@ async def test_radio_status_after_setup(hass: HomeAssistant, loaded_entry: Any) 
         "unknown",
         "roaming",
     ]
-    assert state(hass, "operator").state == "Operator"
 
-    for key in ("last_status_code", "last_response_size", "last_request_duration", "last_error"):
+    for key in ("last_status_code", "last_error"):
         assert state(hass, key).state == STATE_UNKNOWN
     assert state(hass, "bytes_sent").state == "0"
     assert state(hass, "bytes_received").state == "0"
@@ -62,8 +73,40 @@ async def test_entities_are_named_and_categorised(hass: HomeAssistant, loaded_en
     assert state(hass, "last_status_code").name.endswith("Last HTTP status")
 
 
+async def test_details_are_created_disabled(hass: HomeAssistant, loaded_entry: Any) -> None:
+    """A new modem shows its dashboard sensors; the per-request details wait to be enabled."""
+    registry = er.async_get(hass)
+    for key in DETAILS:
+        entry = registry.async_get(entity_id(hass, "sensor", key))
+        assert entry is not None
+        assert entry.disabled_by is er.RegistryEntryDisabler.INTEGRATION
+        assert hass.states.get(entry.entity_id) is None
+    for key in DASHBOARD:
+        entry = registry.async_get(entity_id(hass, "sensor", key))
+        assert entry is not None
+        assert entry.disabled_by is None
+        assert hass.states.get(entry.entity_id) is not None
+
+
+async def test_enabled_details_show_the_next_request(
+    hass: HomeAssistant, loaded_entry: Any, far_end: Any
+) -> None:
+    """The user turns the details on, then an automation fetches a page over the modem."""
+    await enable_entities(hass, loaded_entry, "sensor", *DETAILS)
+    assert state(hass, "operator").state == "Operator"
+    assert state(hass, "last_response_size").state == STATE_UNKNOWN
+
+    response = await call_service(hass, "get", url=far_end.url("/text"))
+    await hass.async_block_till_done()
+
+    assert response["status"] == 200
+    assert state(hass, "last_response_size").state == str(len(b"hello from the far end"))
+    assert float(state(hass, "last_request_duration").state) > 0
+
+
 async def test_requests_update_the_request_sensors(hass: HomeAssistant, loaded_entry: Any) -> None:
     """A POST then a GET that the modem's HTTP stack failed with error 713."""
+    await enable_entities(hass, loaded_entry, "sensor", *DETAILS)
     coordinator = loaded_entry.runtime_data.coordinator
 
     coordinator.async_record_request(RequestRecord("POST", 201, 300, 42, 1.23456))

@@ -69,8 +69,15 @@ def test_config_flow_texts(strings: dict[str, Any]) -> None:
     config = strings["config"]
     for reason in ("cannot_connect", "no_modem", "no_http_commands"):
         assert config["error"][reason]
-        assert config["abort"][reason]
-    for reason in ("already_configured", "reconfigure_successful", "wrong_device"):
+    for reason in (
+        "already_configured",
+        "already_in_progress",
+        "reconfigure_successful",
+        "wrong_device",
+        "not_supported",
+        "usb_port_unknown",
+        "at_port_missing",
+    ):
         assert config["abort"][reason]
     for step in ("user", "reconfigure"):
         fields = config["step"][step]
@@ -79,7 +86,7 @@ def test_config_flow_texts(strings: dict[str, Any]) -> None:
     assert set(strings["selector"]["dialect"]["options"]) == set(DIALECT_OPTIONS)
     options = strings["options"]["step"]["init"]
     # The data connection and TLS fields come from bearer_options.py.
-    assert set(options["data"]) == {"scan_interval", "timeout", *OPTION_KEYS}
+    assert set(options["data"]) == {"timeout", *OPTION_KEYS}
     assert set(options["data_description"]) == set(options["data"])
 
 
