@@ -132,11 +132,23 @@ async def test_the_options_flow_refuses_what_cannot_work(
     assert result["type"] == "form"
     assert result["errors"] == {CONF_APN: "invalid_bearer_text", CONF_CA_PATH: "tls_file_required"}
 
+    ca_path = tmp_path / "ca.pem"
     result = await hass.config_entries.options.async_configure(
-        flow["flow_id"],
-        {**base, CONF_TLS_VERIFY: "server", CONF_CA_PATH: str(tmp_path / "ca.pem")},
+        flow["flow_id"], {**base, CONF_TLS_VERIFY: "server", CONF_CA_PATH: str(ca_path)}
     )
     assert result["errors"] == {CONF_CA_PATH: "path_not_allowed"}
+    assert loaded_entry.options == {}
+
+    # The user allows the folder in configuration.yaml and saves again: the CA goes to the modem.
+    hass.config.allowlist_external_dirs = {str(tmp_path)}
+    ca_path.write_bytes(TestPki("127.0.0.1").ca_pem)
+    result = await hass.config_entries.options.async_configure(
+        flow["flow_id"], {**base, CONF_TLS_VERIFY: "server", CONF_CA_PATH: str(ca_path)}
+    )
+    await hass.async_block_till_done()
+    assert result["type"] == "create_entry"
+    assert loaded_entry.options[CONF_CA_PATH] == str(ca_path)
+    assert loaded_entry.state is ConfigEntryState.LOADED
 
 
 async def test_https_verified_with_the_ca_from_the_options(

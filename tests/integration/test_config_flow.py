@@ -8,10 +8,9 @@ from typing import Any
 from unittest.mock import AsyncMock
 
 import pytest
-from homeassistant.config_entries import SOURCE_USB, SOURCE_USER, ConfigEntryState
+from homeassistant.config_entries import SOURCE_USER, ConfigEntryState
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType, InvalidData
-from homeassistant.helpers.service_info.usb import UsbServiceInfo
 
 from custom_components.modem_http.const import (
     CONF_BAUDRATE,
@@ -20,6 +19,7 @@ from custom_components.modem_http.const import (
     CONF_SCAN_INTERVAL,
     CONF_TIMEOUT,
     DOMAIN,
+    SCAN_INTERVAL,
 )
 from modem_emulator.commands import CmeError
 
@@ -36,18 +36,6 @@ from .conftest import (
 def user_input(device: str, *, baudrate: str = "115200", dialect: str = "auto") -> dict[str, Any]:
     """What the user puts in the form."""
     return {CONF_DEVICE: device, CONF_BAUDRATE: baudrate, CONF_DIALECT: dialect}
-
-
-def usb_info(device: str, vid: str = "1E0E") -> UsbServiceInfo:
-    """What Home Assistant's USB discovery reports for a SIM7600's AT port."""
-    return UsbServiceInfo(
-        device=device,
-        vid=vid,
-        pid="9001",
-        serial_number="0123456789ABCDEF",
-        manufacturer="SimTech, Incorporated",
-        description="SimTech, Incorporated",
-    )
 
 
 async def start_user_flow(hass: HomeAssistant) -> str:
@@ -115,36 +103,46 @@ async def test_port_that_cannot_be_opened(
     assert len(mock_setup_entry.mock_calls) == 1
 
 
-@pytest.mark.usefixtures("mock_setup_entry")
-async def test_port_with_no_modem_answering(hass: HomeAssistant, silent_port: str) -> None:
-    """The port opens but nothing answers AT (wrong port of the module, or nothing there)."""
+async def test_port_with_no_modem_answering(
+    hass: HomeAssistant, silent_port: str, modem_link: ModemLink, mock_setup_entry: AsyncMock
+) -> None:
+    """The port opens but nothing answers AT (another port of the module); the right one works."""
     flow_id = await start_user_flow(hass)
 
     result = await hass.config_entries.flow.async_configure(flow_id, user_input(silent_port))
-
     assert result["type"] is FlowResultType.FORM
     assert result["errors"] == {"base": "no_modem"}
 
+    result = await hass.config_entries.flow.async_configure(flow_id, user_input(modem_link.url))
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert result["result"].unique_id == SIMCOM_IMEI
+    assert len(mock_setup_entry.mock_calls) == 1
 
-@pytest.mark.usefixtures("mock_setup_entry")
+
 async def test_modem_without_http_commands(
-    hass: HomeAssistant, link_factory: Callable[..., Any]
+    hass: HomeAssistant, link_factory: Callable[..., Any], mock_setup_entry: AsyncMock
 ) -> None:
-    """A modem that answers AT but knows none of the HTTP command families is refused."""
-    link: ModemLink = await link_factory(dialect=None)
+    """A modem without any HTTP command family is refused; the user picks the other modem."""
+    plain: ModemLink = await link_factory(dialect=None)
+    quectel: ModemLink = await link_factory(identity="quectel", dialect="quectel")
     flow_id = await start_user_flow(hass)
 
-    result = await hass.config_entries.flow.async_configure(flow_id, user_input(link.url))
-
+    result = await hass.config_entries.flow.async_configure(flow_id, user_input(plain.url))
     assert result["type"] is FlowResultType.FORM
     assert result["errors"] == {"base": "no_http_commands"}
 
+    result = await hass.config_entries.flow.async_configure(flow_id, user_input(quectel.url))
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert result["result"].unique_id == QUECTEL_IMEI
+    assert len(mock_setup_entry.mock_calls) == 1
 
-@pytest.mark.usefixtures("mock_setup_entry")
+
 async def test_modem_that_will_not_give_its_imei(
-    hass: HomeAssistant, modem_link: ModemLink
+    hass: HomeAssistant, modem_link: ModemLink, mock_setup_entry: AsyncMock
 ) -> None:
-    """AT+CGSN fails (firmware still busy after boot): without an IMEI nothing is saved."""
+    """AT+CGSN fails (firmware still busy after boot); a moment later the user tries again."""
+    ready = modem_link.modem.handler_for("+CGSN")
+    assert ready is not None
 
     async def busy(modem: Any, request: Any) -> None:
         raise CmeError(14)  # SIM busy
@@ -153,9 +151,14 @@ async def test_modem_that_will_not_give_its_imei(
     flow_id = await start_user_flow(hass)
 
     result = await hass.config_entries.flow.async_configure(flow_id, user_input(modem_link.url))
-
     assert result["type"] is FlowResultType.FORM
     assert result["errors"] == {"base": "no_modem"}
+    assert mock_setup_entry.mock_calls == []
+
+    modem_link.modem.register("+CGSN", ready)
+    result = await hass.config_entries.flow.async_configure(flow_id, user_input(modem_link.url))
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert result["result"].unique_id == SIMCOM_IMEI
 
 
 @pytest.mark.usefixtures("mock_setup_entry")
@@ -183,92 +186,6 @@ async def test_same_modem_on_another_path_cannot_be_added_twice(
 
     assert result["type"] is FlowResultType.ABORT
     assert result["reason"] == "already_configured"
-
-
-async def test_usb_discovery_then_confirm(
-    hass: HomeAssistant, pty_link: PtyModemLink, mock_setup_entry: AsyncMock
-) -> None:
-    """A SIM7600 is plugged in: Home Assistant finds its AT port, the user confirms."""
-    result = await hass.config_entries.flow.async_init(
-        DOMAIN, context={"source": SOURCE_USB}, data=usb_info(pty_link.path)
-    )
-    assert result["type"] is FlowResultType.FORM
-    assert result["step_id"] == "usb_confirm"
-    assert result["description_placeholders"] == {"name": SIMCOM_TITLE, "device": pty_link.path}
-
-    result = await hass.config_entries.flow.async_configure(result["flow_id"], {})
-
-    assert result["type"] is FlowResultType.CREATE_ENTRY
-    assert result["title"] == SIMCOM_TITLE
-    assert result["data"] == {
-        CONF_DEVICE: pty_link.path,
-        CONF_BAUDRATE: 115200,
-        CONF_DIALECT: "auto",
-    }
-    assert result["result"].unique_id == SIMCOM_IMEI
-    assert len(mock_setup_entry.mock_calls) == 1
-
-
-@pytest.mark.usefixtures("mock_setup_entry")
-async def test_usb_discovery_of_a_port_that_is_not_the_at_port(
-    hass: HomeAssistant, pty_link: PtyModemLink
-) -> None:
-    """The module's diagnostic or NMEA port answers no AT: discovery ends quietly."""
-    pty_link.modem.faults.stop_answering()
-
-    result = await hass.config_entries.flow.async_init(
-        DOMAIN, context={"source": SOURCE_USB}, data=usb_info(pty_link.path)
-    )
-
-    assert result["type"] is FlowResultType.ABORT
-    assert result["reason"] == "no_modem"
-
-
-async def test_usb_discovery_follows_a_modem_that_moved(
-    hass: HomeAssistant, pty_link: PtyModemLink
-) -> None:
-    """The configured modem came back on another port: its (not loaded) entry follows it."""
-    entry = entry_for("/dev/ttyUSB7")
-    entry.add_to_hass(hass)
-
-    result = await hass.config_entries.flow.async_init(
-        DOMAIN, context={"source": SOURCE_USB}, data=usb_info(pty_link.path)
-    )
-
-    assert result["type"] is FlowResultType.ABORT
-    assert result["reason"] == "already_configured"
-    assert entry.data[CONF_DEVICE] == pty_link.path
-    assert entry.state is ConfigEntryState.NOT_LOADED
-
-
-async def test_usb_discovery_leaves_a_working_entry_on_its_port(
-    hass: HomeAssistant, loaded_entry: Any, pty_link: PtyModemLink
-) -> None:
-    """Another AT port of a modem in use is discovered: the working entry keeps its port."""
-    original = loaded_entry.data[CONF_DEVICE]
-
-    result = await hass.config_entries.flow.async_init(
-        DOMAIN, context={"source": SOURCE_USB}, data=usb_info(pty_link.path)
-    )
-
-    assert result["type"] is FlowResultType.ABORT
-    assert result["reason"] == "already_configured"
-    assert loaded_entry.data[CONF_DEVICE] == original
-
-
-async def test_usb_discovery_of_the_port_in_use(
-    hass: HomeAssistant, pty_link: PtyModemLink
-) -> None:
-    """Re-discovery of the port an entry holds is not probed (it would steal the replies)."""
-    entry_for(pty_link.path).add_to_hass(hass)
-
-    result = await hass.config_entries.flow.async_init(
-        DOMAIN, context={"source": SOURCE_USB}, data=usb_info(pty_link.path)
-    )
-
-    assert result["type"] is FlowResultType.ABORT
-    assert result["reason"] == "already_configured"
-    assert pty_link.modem.last_line is None
 
 
 @pytest.mark.usefixtures("mock_setup_entry")
@@ -350,18 +267,53 @@ async def test_reconfigure_to_another_modem_is_refused(
 
 
 async def test_reconfigure_to_a_dead_port_keeps_the_entry_running(
-    hass: HomeAssistant, loaded_entry: Any, closed_port_url: str
+    hass: HomeAssistant,
+    loaded_entry: Any,
+    closed_port_url: str,
+    link_factory: Callable[..., Any],
 ) -> None:
-    """A typo in the new URL: the form says so and the entry keeps working on its port."""
+    """A typo in the new URL: the form says so, the entry keeps working; the fix goes through."""
+    new_link: ModemLink = await link_factory()
     result = await loaded_entry.start_reconfigure_flow(hass)
 
     result = await hass.config_entries.flow.async_configure(
         result["flow_id"], user_input(closed_port_url)
     )
-
     assert result["type"] is FlowResultType.FORM
     assert result["errors"] == {"base": "cannot_connect"}
     assert loaded_entry.state is ConfigEntryState.LOADED
+
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], user_input(new_link.url)
+    )
+    await hass.async_block_till_done()
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "reconfigure_successful"
+    assert loaded_entry.data[CONF_DEVICE] == new_link.url
+    assert loaded_entry.state is ConfigEntryState.LOADED
+
+
+async def test_reconfigure_to_a_modem_without_http_commands(
+    hass: HomeAssistant, loaded_entry: Any, link_factory: Callable[..., Any]
+) -> None:
+    """The new port leads to a modem without HTTP commands; the user corrects the port."""
+    plain: ModemLink = await link_factory(dialect=None)
+    new_link: ModemLink = await link_factory()
+    result = await loaded_entry.start_reconfigure_flow(hass)
+
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], user_input(plain.url)
+    )
+    assert result["errors"] == {"base": "no_http_commands"}
+    assert loaded_entry.state is ConfigEntryState.LOADED
+
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], user_input(new_link.url)
+    )
+    await hass.async_block_till_done()
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "reconfigure_successful"
+    assert loaded_entry.data[CONF_DEVICE] == new_link.url
 
 
 async def test_reconfigure_probe_failure_on_the_same_port_sets_the_entry_up_again(
@@ -379,6 +331,16 @@ async def test_reconfigure_probe_failure_on_the_same_port_sets_the_entry_up_agai
     assert result["errors"] == {"base": "no_modem"}
     # Set up again right away; with the modem silent it waits for a retry.
     assert loaded_entry.state is ConfigEntryState.SETUP_RETRY
+
+    modem_link.modem.faults.resume()
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], user_input(modem_link.url, dialect="simcom")
+    )
+    await hass.async_block_till_done()
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "reconfigure_successful"
+    assert loaded_entry.data[CONF_DIALECT] == "simcom"
+    assert loaded_entry.state is ConfigEntryState.LOADED
 
 
 async def test_reconfigure_to_a_port_another_entry_uses(
@@ -398,38 +360,36 @@ async def test_reconfigure_to_a_port_another_entry_uses(
     assert other.modem.last_line is None
 
 
-async def test_options_change_poll_interval_and_timeout(
-    hass: HomeAssistant, loaded_entry: Any
-) -> None:
-    """The user slows the polls down and gives requests more time; the entry reloads."""
+async def test_options_change_the_default_timeout(hass: HomeAssistant, loaded_entry: Any) -> None:
+    """The user gives requests more time; the entry reloads. There is no poll interval to set."""
     result = await hass.config_entries.options.async_init(loaded_entry.entry_id)
     assert result["type"] is FlowResultType.FORM
     assert result["step_id"] == "init"
+    assert CONF_SCAN_INTERVAL not in result["data_schema"].schema
 
     result = await hass.config_entries.options.async_configure(
-        result["flow_id"], {CONF_SCAN_INTERVAL: 300, CONF_TIMEOUT: 120}
+        result["flow_id"], {CONF_TIMEOUT: 120}
     )
     await hass.async_block_till_done()
 
     assert result["type"] is FlowResultType.CREATE_ENTRY
-    assert {k: loaded_entry.options[k] for k in (CONF_SCAN_INTERVAL, CONF_TIMEOUT)} == {
-        CONF_SCAN_INTERVAL: 300,
-        CONF_TIMEOUT: 120,
-    }
+    assert loaded_entry.options[CONF_TIMEOUT] == 120
+    assert CONF_SCAN_INTERVAL not in loaded_entry.options
     assert loaded_entry.options["apn"] == ""  # the network's default APN unless set
     assert loaded_entry.state is ConfigEntryState.LOADED
-    coordinator = loaded_entry.runtime_data.coordinator
-    assert coordinator.update_interval is not None
-    assert coordinator.update_interval.total_seconds() == 300
+    assert loaded_entry.runtime_data.coordinator.update_interval == SCAN_INTERVAL
 
 
 async def test_options_refuse_out_of_range_values(hass: HomeAssistant, loaded_entry: Any) -> None:
-    """A 5 s poll interval would keep the modem busy; the form does not take it."""
+    """A 1 s default timeout is too short for any request; the form takes 5 s and up."""
     result = await hass.config_entries.options.async_init(loaded_entry.entry_id)
 
     with pytest.raises(InvalidData) as refused:
-        await hass.config_entries.options.async_configure(
-            result["flow_id"], {CONF_SCAN_INTERVAL: 5, CONF_TIMEOUT: 60}
-        )
-    assert set(refused.value.schema_errors) == {CONF_SCAN_INTERVAL}
+        await hass.config_entries.options.async_configure(result["flow_id"], {CONF_TIMEOUT: 1})
+    assert set(refused.value.schema_errors) == {CONF_TIMEOUT}
     assert loaded_entry.options == {}
+
+    result = await hass.config_entries.options.async_configure(result["flow_id"], {CONF_TIMEOUT: 5})
+    await hass.async_block_till_done()
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert loaded_entry.options[CONF_TIMEOUT] == 5
