@@ -23,7 +23,6 @@ import probatio as vol
 from homeassistant.components import usb
 from homeassistant.config_entries import (
     SOURCE_RECONFIGURE,
-    ConfigEntry,
     ConfigEntryState,
     ConfigFlow,
     ConfigFlowResult,
@@ -67,6 +66,7 @@ from .const import (
     MIN_TIMEOUT,
     PROBE_TIMEOUT,
 )
+from .models import ModemHttpConfigEntry
 from .usb_ports import ModemPorts, find_modem_ports, is_by_id_name, module_layout
 
 _LOGGER = logging.getLogger(__name__)
@@ -188,7 +188,7 @@ class ModemHttpConfigFlow(ConfigFlow, domain=DOMAIN):
     @staticmethod
     @callback
     @override
-    def async_get_options_flow(config_entry: ConfigEntry) -> OptionsFlow:
+    def async_get_options_flow(config_entry: ModemHttpConfigEntry) -> OptionsFlow:
         """Default request timeout, data connection and TLS."""
         return ModemHttpOptionsFlow()
 
@@ -330,7 +330,9 @@ class ModemHttpConfigFlow(ConfigFlow, domain=DOMAIN):
             raise AbortFlow("already_configured")
 
     @contextlib.asynccontextmanager
-    async def _async_port_released(self, entry: ConfigEntry, device: str) -> AsyncIterator[None]:
+    async def _async_port_released(
+        self, entry: ModemHttpConfigEntry, device: str
+    ) -> AsyncIterator[None]:
         """Let the probe open a port the entry holds: unload it, and set it up again on failure.
 
         On success the caller's update-and-reload brings the entry back on its new settings.

@@ -161,7 +161,9 @@ class ModemCoordinator(DataUpdateCoordinator[ModemData]):
         if state is ConnectionState.DISCONNECTED:
             if not self._connection_lost:
                 self._connection_lost = True
-                _LOGGER.warning(
+                # Info, once: the entities say it at once, and an outage is not a fault of
+                # Home Assistant's (a ser2net box rebooting, a cable pulled).
+                _LOGGER.info(
                     "Lost the serial connection to the modem at %s",
                     redact_url(self.config_entry.data[CONF_DEVICE]),
                 )

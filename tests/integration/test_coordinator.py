@@ -6,6 +6,7 @@ the engine's reconnect backoff and the repair timer all run at once; I/O itself 
 
 from __future__ import annotations
 
+import logging
 from datetime import timedelta
 from typing import Any
 
@@ -202,3 +203,34 @@ async def test_status_is_polled_at_a_fixed_interval_and_on_demand(
     await hass.async_block_till_done()
 
     assert hass.states.get(signal).state == "-63"  # +CSQ: 25 -> -113 + 2 * 25
+
+
+async def test_an_outage_is_logged_once_and_its_end_once(
+    hass: HomeAssistant,
+    loaded_entry: Any,
+    modem_link: ModemLink,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """The firmware hangs for several polls, then the link drops and returns: two pairs of lines."""
+    signal = entity_id(hass, "sensor", "signal_strength")
+    caplog.set_level(logging.INFO, logger="custom_components.modem_http")
+
+    modem_link.modem.faults.stop_answering()
+    for minutes in (1, 2, 3):
+        async_fire_time_changed(hass, later(61 * minutes))
+        await wait_for(lambda: hass.states.get(signal).state == STATE_UNAVAILABLE)
+    modem_link.modem.faults.resume()
+    async_fire_time_changed(hass, later(61 * 4))
+    await wait_for(lambda: hass.states.get(signal).state == "-73")
+
+    await modem_link.stop()
+    await wait_for(lambda: hass.states.get(signal).state == STATE_UNAVAILABLE)
+    await modem_link.start()
+    async_fire_time_changed(hass, later(61 * 6))
+    await wait_for(lambda: hass.states.get(signal).state == "-73")
+
+    messages = [record.getMessage() for record in caplog.records]
+    assert sum("Error fetching" in message for message in messages) == 1
+    assert sum("data recovered" in message for message in messages) == 1
+    assert sum("Lost the serial connection" in message for message in messages) == 1
+    assert sum("Serial connection to the modem" in message for message in messages) == 1
