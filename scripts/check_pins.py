@@ -9,6 +9,7 @@ runs it with the suite.
 
 from __future__ import annotations
 
+import argparse
 import importlib.metadata
 import importlib.util
 import sys
@@ -62,8 +63,18 @@ def off_pin(pins: Mapping[str, Requirement], installed: Mapping[str, str]) -> li
 
 def main() -> int:
     """Print every package off its pin; the exit status says whether there was one."""
-    path = constraints_path()
-    problems = off_pin(parse_pins(path.read_text()), installed_versions())
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--as-requirements",
+        action="store_true",
+        help="print them as requirements that would move them to the pins (name==version)",
+    )
+    args = parser.parse_args()
+    pins = parse_pins(constraints_path().read_text())
+    installed = installed_versions()
+    problems = off_pin(pins, installed)
+    if args.as_requirements:
+        problems = [str(pins[line.split(" ", 1)[0]]) for line in problems]
     for problem in problems:
         print(problem)
     return 1 if problems else 0

@@ -1,7 +1,8 @@
 """Print the packages a full development Home Assistant needs and `.venv` lacks, one per line.
 
 `scripts/develop` runs `hass --skip-pip` (no surprise installs at start-up), so it installs these
-itself, at exactly the versions the installed Home Assistant pins in its integrations' manifests:
+itself, at exactly the versions the installed Home Assistant pins in its integrations' manifests
+(and under its package_constraints.txt, for their dependencies), as Home Assistant would:
 
 - `home-assistant-frontend`: without it Home Assistant starts in recovery mode, which skips
   custom integrations;
@@ -10,8 +11,8 @@ itself, at exactly the versions the installed Home Assistant pins in its integra
   to load, and worse, the web UI cannot list services (Home Assistant imports `conversation`,
   `camera`, ... to describe them), so it never finishes loading.
 
-Packages present at any version are left alone (the test requirements pin some, like serialx).
-The test suite needs none of this: tests/e2e runs Home Assistant without the web UI.
+A requirement counts as missing when its package is absent or at a version the manifest does not
+allow. The test suite needs none of this: tests/e2e runs Home Assistant without the web UI.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from pathlib import Path
 
 import homeassistant.components
 from homeassistant import bootstrap
+from packaging.requirements import Requirement
 
 EXTRA_DOMAINS = {"history", "logbook"}
 """Set up by config/configuration.yaml on top of Home Assistant's own defaults."""
@@ -43,7 +45,7 @@ def requirements_of(domain: str, seen: set[str]) -> list[str]:
 
 
 def missing_requirements() -> list[str]:
-    """Pinned requirements whose package is not installed at all."""
+    """Pinned requirements whose package is absent or at another version."""
     domains = (
         set(bootstrap.DEFAULT_INTEGRATIONS)
         | set(bootstrap.CORE_INTEGRATIONS)
@@ -55,12 +57,15 @@ def missing_requirements() -> list[str]:
     for domain in sorted(domains):
         wanted.update(requirements_of(domain, seen))
     missing = []
-    for requirement in sorted(wanted):
-        name = requirement.split("==")[0].split(">")[0].split("<")[0].split("[")[0].strip()
+    for line in sorted(wanted):
+        requirement = Requirement(line)
         try:
-            importlib.metadata.version(name)
+            installed = importlib.metadata.version(requirement.name)
         except importlib.metadata.PackageNotFoundError:
-            missing.append(requirement)
+            missing.append(line)
+            continue
+        if not requirement.specifier.contains(installed, prereleases=True):
+            missing.append(line)
     return missing
 
 
