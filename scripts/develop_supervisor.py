@@ -19,6 +19,7 @@ without cleaning up (even by SIGKILL), so nothing is left behind.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import ctypes
 import os
 import signal
@@ -39,8 +40,13 @@ PR_SET_PDEATHSIG = 1
 
 
 def say(message: str) -> None:
-    """Print with the prefix every part of scripts/develop uses."""
-    print(f"[develop] {message}", file=sys.stderr, flush=True)
+    """Print with the prefix every part of scripts/develop uses, if anyone still listens.
+
+    The terminal may be gone, or a pipe reader (`scripts/develop | tee log`) stopped by the same
+    Ctrl-C: stopping the children must go on regardless.
+    """
+    with contextlib.suppress(OSError):
+        print(f"[develop] {message}", file=sys.stderr, flush=True)
 
 
 def port_in_use(port: int) -> bool:
