@@ -37,13 +37,22 @@ _OPEN_TEMP = (
 )
 
 
+def _check_encodable(path: str) -> None:
+    """A NUL or a lone surrogate (JSON can carry one) can be in no file name: refused unlooked."""
+    try:
+        encoded = os.fsencode(path)
+    except UnicodeError as err:
+        raise validation_error("invalid_file_name", path=path) from err
+    if b"\x00" in encoded:
+        raise validation_error("invalid_file_name", path=path)
+
+
 def read_allowed_file(hass: HomeAssistant, path: str, max_size: int) -> bytes:
     """Read a local file the caller may send, refusing it whole if it is larger than max_size.
 
     Blocking: run in the executor. Relative paths are relative to the configuration directory.
     """
-    if "\x00" in path:
-        raise validation_error("invalid_file_name", path=path.replace("\x00", "\\x00"))
+    _check_encodable(path)
     real = os.path.realpath(hass.config.path(path))
     if not hass.config.is_allowed_path(real):
         raise validation_error("path_not_allowed", path=path)
@@ -59,8 +68,11 @@ def read_allowed_file(hass: HomeAssistant, path: str, max_size: int) -> bytes:
         if not stat.S_ISREG(info.st_mode):
             raise validation_error("not_a_file", path=path)
         raise validation_error("body_too_large", size=info.st_size, max=max_size)
-    with os.fdopen(fd, "rb") as file:
-        data = file.read(max_size + 1)
+    try:
+        with os.fdopen(fd, "rb") as file:
+            data = file.read(max_size + 1)
+    except OSError as err:  # an I/O error on the medium, a file on a vanished network share
+        raise validation_error("file_unreadable", path=path, error=err.strerror or err) from err
     if len(data) > max_size:  # it grew while we read it
         raise validation_error("body_too_large", size=len(data), max=max_size)
     return data
@@ -71,25 +83,26 @@ def prepare_download_target(hass: HomeAssistant, path: str, overwrite: bool) -> 
 
     Blocking: run in the executor. `path` names the file (not a directory); its directory must
     exist and be allow-listed; relative paths are relative to the configuration directory.
+
+    The allow-list is asked before anything else looks at the disk: a path outside it gets the
+    same answer whether its folder exists or not, so the service cannot be used to map which
+    folders (a `.ssh` in a home directory, say) exist. Only the file name is checked first, and
+    that without touching the disk.
     """
-    if "\x00" in path:
-        raise validation_error("invalid_file_name", path=path.replace("\x00", "\\x00"))
+    _check_encodable(path)
     full = Path(hass.config.path(path))
     name = full.name
-    if len(os.fsencode(name)) > _MAX_NAME_BYTES:
+    if len(os.fsencode(name)) > _MAX_NAME_BYTES or name in ("", ".", ".."):
         raise validation_error("invalid_file_name", path=path)
     try:
         raise_if_invalid_filename(name)
     except ValueError as err:
         raise validation_error("invalid_file_name", path=path) from err
-    if name in ("", ".", ".."):
-        raise validation_error("invalid_file_name", path=path)
-    directory = Path(os.path.realpath(full.parent))
-    if not directory.is_dir():
-        raise validation_error("directory_not_found", path=path)
-    target = directory / name
+    target = Path(os.path.realpath(full.parent)) / name
     if not hass.config.is_allowed_path(str(target)):
         raise validation_error("path_not_allowed", path=path)
+    if not target.parent.is_dir():
+        raise validation_error("directory_not_found", path=path)
     if target.is_dir():
         raise validation_error("path_is_directory", path=path)
     if (target.exists() or target.is_symlink()) and not overwrite:

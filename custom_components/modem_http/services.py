@@ -24,7 +24,8 @@ from homeassistant.helpers import config_validation as cv
 from homeassistant.helpers.selector import ConfigEntrySelector
 from homeassistant.helpers.service import async_register_admin_service
 
-from .atmodem import Modem
+from .atmodem import Modem, RequestRejected
+from .atmodem.validation import check_method
 from .const import DOMAIN
 from .file_transfer import read_allowed_file
 from .services_common import (
@@ -59,6 +60,14 @@ SERVICE_POST_FILE: Final = "post_file"
 SERVICE_DOWNLOAD: Final = "download"
 
 
+def http_method(value: str) -> str:
+    """The schema's check: an HTTP token, refused without repeating the value."""
+    try:
+        return check_method(value)
+    except RequestRejected as err:
+        raise vol.Invalid(err.reason) from err
+
+
 _TIMEOUT = vol.All(vol.Coerce(float), vol.Range(min=1, max=600))
 _BYTE = vol.All(vol.Coerce(int), vol.Range(min=0))
 
@@ -85,7 +94,9 @@ REQUEST_SCHEMA: Final = vol.Schema(
         **_BASE,
         **_BODY,
         **_RANGE,
-        vol.Required(ATTR_METHOD): vol.All(cv.string, vol.Upper),
+        # A token first: nothing (not even an error message) may look at a method with a line
+        # break in it.
+        vol.Required(ATTR_METHOD): vol.All(cv.string, http_method, vol.Upper),
     }
 )
 POST_FILE_SCHEMA: Final = vol.Schema(
@@ -144,11 +155,30 @@ def _body(data: Mapping[str, Any]) -> tuple[bytes | None, str | None]:
     if ATTR_PAYLOAD in data and ATTR_JSON in data:
         raise validation_error("payload_and_json")
     if ATTR_JSON in data:
-        text = jsonlib.dumps(data[ATTR_JSON], separators=(",", ":"), ensure_ascii=False)
-        return text.encode(), "application/json"
+        try:
+            # NaN and Infinity are not JSON; values a script passes that JSON has no form for
+            # (a date, a set) are the caller's to convert.
+            text = jsonlib.dumps(
+                data[ATTR_JSON], separators=(",", ":"), ensure_ascii=False, allow_nan=False
+            )
+        except (TypeError, ValueError) as err:
+            raise validation_error(
+                "request_rejected", field=ATTR_JSON, reason="cannot be written as JSON"
+            ) from err
+        return _utf8(ATTR_JSON, text), "application/json"
     if ATTR_PAYLOAD in data:
-        return str(data[ATTR_PAYLOAD]).encode(), None
+        return _utf8(ATTR_PAYLOAD, str(data[ATTR_PAYLOAD])), None
     return None, None
+
+
+def _utf8(field: str, text: str) -> bytes:
+    """Text as UTF-8; a lone surrogate (JSON over the WebSocket API can carry one) is refused."""
+    try:
+        return text.encode()
+    except UnicodeEncodeError as err:
+        raise validation_error(
+            "request_rejected", field=field, reason="contains text that is not valid Unicode"
+        ) from err
 
 
 def _byte_range(data: Mapping[str, Any], method: str) -> tuple[int, int | None] | None:

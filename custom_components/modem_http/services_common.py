@@ -117,10 +117,17 @@ async def perform(
     *,
     received: Callable[[HttpResponse], int] | None = None,
 ) -> HttpResponse:
-    """Run one modem transaction, record it for the sensors, translate its errors."""
+    """Run one modem transaction, record it for the sensors, translate its errors.
+
+    Only what the modem worked on is recorded: input refused before anything was sent
+    (RequestRejected) is the caller's mistake, answered with a validation error, and neither
+    turns the last-request problem sensor on nor counts as a failed request.
+    """
     started = time.monotonic()
     try:
         response = await send()
+    except RequestRejected as err:
+        raise rejected_to_validation_error(err) from err
     except (ModemError, TimeoutError) as err:
         _record(entry, method, None, bytes_sent, 0, started, error_slug(err))
         raise to_service_error(err, timeout=timeout) from err

@@ -16,6 +16,7 @@ from urllib.parse import urlsplit, urlunsplit
 from homeassistant.core import HomeAssistant, ServiceResponse
 
 from .atmodem import HttpResponse
+from .atmodem.shown import shown
 from .const import EVENT_DOWNLOAD_COMPLETED, EVENT_DOWNLOAD_FAILED
 from .file_transfer import TempFileSink, prepare_download_target
 from .models import ModemHttpConfigEntry
@@ -32,16 +33,26 @@ from .services_common import (
 )
 from .services_errors import error_slug, modem_failure, validation_error
 
+MAX_EVENT_TEXT = 1024
+"""Event data is caller text too: one line, bounded, whatever the call carried."""
+
 
 def redact_url(url: str) -> str:
-    """The URL without a password, fit for the event bus and the logbook."""
-    parts = urlsplit(url)
-    if parts.password is None:
-        return url
-    host = parts.hostname or ""
-    if parts.port is not None:
-        host = f"{host}:{parts.port}"
-    return urlunsplit(parts._replace(netloc=f"{parts.username}:***@{host}"))
+    """The URL without a password, fit for the event bus and the logbook.
+
+    A URL too broken to parse cannot be redacted reliably, so it is not repeated at all.
+    """
+    try:
+        parts = urlsplit(url)
+        if parts.password is None:
+            return shown(url, limit=MAX_EVENT_TEXT)
+        host = parts.hostname or ""
+        if parts.port is not None:
+            host = f"{host}:{parts.port}"
+    except ValueError:
+        return "(not a valid URL)"
+    redacted = urlunsplit(parts._replace(netloc=f"{parts.username}:***@{host}"))
+    return shown(redacted, limit=MAX_EVENT_TEXT)
 
 
 async def async_download(
@@ -52,7 +63,8 @@ async def async_download(
 ) -> ServiceResponse:
     """Check, fetch, store; fire completed or failed; answer with where it went."""
     url: str = data[ATTR_URL]
-    target_name = data.get(ATTR_PATH) or data.get(ATTR_MODEM_FILE)
+    target = data.get(ATTR_PATH) or data.get(ATTR_MODEM_FILE)
+    target_name = None if target is None else shown(target, limit=MAX_EVENT_TEXT)
     try:
         result = await _download(hass, entry, data, timeout)
     except BaseException as err:
@@ -146,8 +158,9 @@ async def _to_local_file(
     modem = entry.runtime_data.modem
     target = await hass.async_add_executor_job(prepare_download_target, hass, path, overwrite)
     sink = TempFileSink(hass, target)
-    await sink.open()
     try:
+        # Opening belongs inside: a folder Home Assistant may not write to fails right here.
+        await sink.open()
         response = await perform(
             entry,
             "GET",

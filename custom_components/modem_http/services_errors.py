@@ -8,6 +8,7 @@ modem's own number where it has one, because that number is what the module's ma
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Mapping
 
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 
@@ -20,7 +21,16 @@ from .atmodem import (
     NoDataConnectionError,
     RequestRejected,
 )
+from .atmodem.shown import shown
 from .const import DOMAIN
+
+MAX_PLACEHOLDER = 240
+"""A path or a refusal's reason (which quotes a bit of the value) fits; a flood does not."""
+
+
+def safe_placeholders(placeholders: Mapping[str, object]) -> dict[str, str]:
+    """Every value as one bounded line: placeholders end up in messages and in the log."""
+    return {name: shown(value, limit=MAX_PLACEHOLDER) for name, value in placeholders.items()}
 
 
 def validation_error(key: str, **placeholders: object) -> ServiceValidationError:
@@ -28,7 +38,7 @@ def validation_error(key: str, **placeholders: object) -> ServiceValidationError
     return ServiceValidationError(
         translation_domain=DOMAIN,
         translation_key=key,
-        translation_placeholders={name: str(value) for name, value in placeholders.items()},
+        translation_placeholders=safe_placeholders(placeholders),
     )
 
 
@@ -37,7 +47,7 @@ def modem_failure(key: str, **placeholders: object) -> HomeAssistantError:
     return HomeAssistantError(
         translation_domain=DOMAIN,
         translation_key=key,
-        translation_placeholders={name: str(value) for name, value in placeholders.items()},
+        translation_placeholders=safe_placeholders(placeholders),
     )
 
 

@@ -6,6 +6,8 @@ message and never has to guess from a string. Each carries the modem's own code 
 
 from __future__ import annotations
 
+from .shown import shown
+
 # 3GPP TS 27.007 section 9.2 texts, used to turn AT+CMEE=2 verbose errors back into numbers and to
 # give numeric AT+CMEE=1 errors a readable message.
 CME_ERROR_TEXTS: dict[int, str] = {
@@ -90,11 +92,19 @@ class ModemDisconnectedError(ModemError, ConnectionError):
     """The port closed or the modem restarted while it was needed."""
 
 
+_MAX_REASON = 240
+"""A reason plus the bit of the value it quotes; longer ones are cut."""
+
+
 class RequestRejected(ModemError, ValueError):
     """Input refused before anything was sent to the modem (range, length or AT injection)."""
 
     def __init__(self, field: str, reason: str) -> None:
-        """Field names what the caller passed, so the message can point at it."""
+        """Field names what the caller passed, so the message can point at it.
+
+        Reasons often quote the refused value; they are made safe to show here, once, so no
+        caller text reaches a message or a log line raw whichever check refused it.
+        """
         self.field = field
-        self.reason = reason
+        self.reason = shown(reason, limit=_MAX_REASON)
         super().__init__(f"{field}: {reason}")

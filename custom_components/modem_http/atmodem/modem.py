@@ -18,7 +18,7 @@ from .response import HttpResponse
 from .status import DeviceInfo, ModemStatus, read_device_info, read_status
 from .tls import TlsSettings
 from .transport import TransportOpener, open_serial_transport
-from .validation import check_text, check_url
+from .validation import check_method, check_text, check_url
 
 _METHODS = frozenset({"GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"})
 
@@ -119,9 +119,9 @@ class Modem(ModemControl):
         Raises RequestRejected for input the dialect cannot send (nothing reaches the modem),
         ModemHttpError for the modem's own HTTP errors, ModemTimeoutError, ModemDisconnectedError.
         """
-        method = method.upper()
+        method = check_method(method).upper()
         if method not in _METHODS:
-            raise RequestRejected("method", f"{method!r} is not an HTTP method")
+            raise RequestRejected("method", f"{method} is not an HTTP method the modems know")
         if method not in self._driver.methods:
             allowed = ", ".join(sorted(self._driver.methods))
             raise RequestRejected("method", f"the {self.dialect} dialect can send {allowed}")

@@ -7,11 +7,34 @@ refused with RequestRejected instead of being escaped, because modems have no es
 
 from __future__ import annotations
 
+import re
+from typing import Final
 from urllib.parse import urlsplit
 
 from .errors import RequestRejected
+from .shown import shown
 
 _FORBIDDEN = frozenset({'"'}) | frozenset(chr(c) for c in range(0x20)) | {"\x7f"}
+_TOKEN: Final = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")
+"""RFC 9110 section 5.6.2: token = 1*tchar."""
+MAX_METHOD: Final = 32
+"""Registered methods are at most 17 characters (VERSION-CONTROL); more is not a method."""
+
+
+def check_method(method: str) -> str:
+    """An HTTP method is a token (RFC 9110 section 9.1); refused without quoting it.
+
+    This runs before anything else looks at the method, so a value with a line break in it
+    never reaches a message, a log line or the modem.
+    """
+    if not isinstance(method, str) or not method:
+        raise RequestRejected("method", "must not be empty")
+    if len(method) > MAX_METHOD or not _TOKEN.fullmatch(method):
+        raise RequestRejected(
+            "method",
+            f"is not an HTTP method (at most {MAX_METHOD} letters, digits or !#$%&'*+-.^_`|~)",
+        )
+    return method
 
 
 def check_text(field: str, value: str, *, max_length: int, allow_empty: bool = True) -> str:
@@ -43,7 +66,11 @@ def check_url(url: str, *, max_length: int) -> str:
     check_text("url", url, max_length=max_length, allow_empty=False)
     if " " in url:
         raise RequestRejected("url", "contains a space (percent-encode it as %20)")
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+    except ValueError as err:
+        # An unclosed IPv6 bracket, for one: urlsplit refuses it outright.
+        raise RequestRejected("url", "is not a valid URL") from err
     if parts.scheme.lower() not in ("http", "https"):
         raise RequestRejected("url", "must start with http:// or https://")
     if not parts.hostname:
@@ -59,7 +86,7 @@ def check_header(name: str, value: str) -> tuple[str, str]:
     """A header name must be a token and neither part may carry control characters."""
     check_text("headers", name, max_length=256, allow_empty=False)
     if any(ch in name for ch in " :()<>@,;\\/[]?={}\t"):
-        raise RequestRejected("headers", f"header name {name!r} is not a valid token")
+        raise RequestRejected("headers", f"header name '{shown(name)}' is not a valid token")
     check_text("headers", value, max_length=2048)
     return name, value
 
