@@ -92,6 +92,10 @@ def prepare_download_target(hass: HomeAssistant, path: str, overwrite: bool) -> 
     _check_encodable(path)
     full = Path(hass.config.path(path))
     name = full.name
+    if not name.isprintable():
+        # Legal on Linux, but a line break or an escape sequence in a name we create would
+        # forge lines in every listing, log and script that later shows it.
+        raise validation_error("invalid_file_name", path=path)
     if len(os.fsencode(name)) > _MAX_NAME_BYTES or name in ("", ".", ".."):
         raise validation_error("invalid_file_name", path=path)
     try:

@@ -86,6 +86,7 @@ async def listening(dialect: str) -> AsyncIterator[Listening]:
 Attempt = Callable[[Modem, str], Awaitable[Any]]
 
 ATTEMPTS: dict[str, Attempt] = {
+    "method": lambda m, bad: m.http_request(f"GET{bad}", URL, timeout=5),
     "url path": lambda m, bad: m.http_request("GET", f"{URL}/{bad}", timeout=5),
     "url query": lambda m, bad: m.http_request("GET", f"{URL}?q={bad}", timeout=5),
     "url host": lambda m, bad: m.http_request("GET", f"http://{bad}/x", timeout=5),
@@ -114,9 +115,10 @@ async def test_injection_in_any_field_is_refused_with_nothing_sent(
     attempt = ATTEMPTS[where]
     async with listening(dialect) as rig:
         for bad in INJECTIONS:
-            with pytest.raises(RequestRejected):
+            with pytest.raises(RequestRejected) as raised:
                 await attempt(rig.modem, bad)
             assert bytes(rig.received) == b"", f"{where} {bad!r} sent {bytes(rig.received)!r}"
+            assert_one_safe_line(str(raised.value))
 
 
 # Not injection, but just as unsendable: each refused before anything goes out.
@@ -132,6 +134,10 @@ async def test_injection_in_any_field_is_refused_with_nothing_sent(
         ("long url", lambda m: m.http_request("GET", URL + "a" * 5000, timeout=5)),
         ("empty url", lambda m: m.http_request("GET", "", timeout=5)),
         ("method", lambda m: m.http_request("GET\r\nAT", URL, timeout=5)),
+        ("method with a space", lambda m: m.http_request("GET /x HTTP/1.1", URL, timeout=5)),
+        ("empty method", lambda m: m.http_request("", URL, timeout=5)),
+        ("not a method", lambda m: m.http_request("BREW", URL, timeout=5)),
+        ("unclosed ipv6", lambda m: m.http_request("GET", "http://[::1/x", timeout=5)),
         ("timeout", lambda m: m.http_request("GET", URL, timeout=0)),
         (
             "content-length",
@@ -176,6 +182,13 @@ async def test_generated_injections_in_every_field_are_refused(
     rig: Listening, bad: str, where: str
 ) -> None:
     """Any text with a quote, a control character or non-ASCII, anywhere in it, in any field."""
-    with pytest.raises(RequestRejected):
+    with pytest.raises(RequestRejected) as raised:
         await ATTEMPTS[where](rig.modem, bad)
     assert bytes(rig.received) == b"", f"{where} {bad!r}"
+    assert_one_safe_line(str(raised.value))
+
+
+def assert_one_safe_line(message: str) -> None:
+    """A refusal quotes the value escaped and cut: it can go into a log line as it is."""
+    assert message.isprintable(), message
+    assert len(message) <= 300, message

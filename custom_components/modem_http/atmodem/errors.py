@@ -107,4 +107,4 @@ class RequestRejected(ModemError, ValueError):
         """
         self.field = field
         self.reason = shown(reason, limit=_MAX_REASON)
-        super().__init__(f"{field}: {reason}")
+        super().__init__(f"{field}: {self.reason}")
