@@ -3,9 +3,10 @@
 Stories: a caller's mistake (a method that is no method, a line break in the content type, their
 own Content-Length header, a modem file name with a folder in it) is refused before anything
 reaches the modem. It is the caller's to fix, not the modem's trouble, so the "Last request"
-problem sensor stays as it was and no failed request is counted. And whatever goes wrong, be it a URL too
-broken to parse, text that is not valid Unicode, JSON that cannot be written, a download folder
-Home Assistant may not write to, the caller gets a translated error, never a raw Python exception.
+problem sensor stays as it was and no failed request is counted. And whatever goes wrong (a URL
+too broken to parse, text that is not valid Unicode, JSON that cannot be written, a download
+folder Home Assistant may not write to) the caller gets a translated error, never a raw Python
+exception.
 """
 
 from __future__ import annotations
