@@ -246,3 +246,39 @@ async def wait_ready(service_modem: ServiceModem) -> None:
         while emulator.booting or not modem.connected:
             await asyncio.sleep(0.02)
     await asyncio.sleep(emulator.boot_step * len(emulator.identity.boot_urcs) + 0.1)
+
+
+@pytest.mark.parametrize("service", ["download", "post_file", "install_ca"])
+async def test_a_path_outside_the_allow_list_tells_nothing_about_what_exists(
+    hass: HomeAssistant,
+    simcom_modem: ServiceModem,
+    far_end: FarEnd,
+    allowed: Path,
+    service: str,
+) -> None:
+    """A folder that exists (a `.ssh` in a home) and one that does not get the same answer.
+
+    The allow-list is asked before the disk, so no answer (`the folder does not exist`, `not
+    a file`, `cannot be read`) lets a caller map what is there outside it.
+    """
+    home = allowed.parent / "home"
+    (home / ".ssh").mkdir(parents=True)
+    (home / ".ssh" / "id_ed25519").write_text("-----BEGIN OPENSSH PRIVATE KEY-----")
+    answers: dict[str, tuple[str | None, str]] = {}
+    for probe in (".ssh/id_ed25519", ".ssh/nothing", ".nothing/id_ed25519", ".ssh"):
+        path = str(home / probe)
+        source = {} if service == "install_ca" else {"url": far_end.url("/binary")}
+        with pytest.raises(ServiceValidationError) as raised:
+            await call_service(hass, service, path=path, **source)
+        answers[probe] = (
+            raised.value.translation_key,
+            str(raised.value).replace(path, "<path>"),
+        )
+
+    assert set(answers.values()) == {
+        (
+            "path_not_allowed",
+            "The path <path> is not in a folder listed in allowlist_external_dirs",
+        )
+    }, answers
+    assert far_end.requests == []
