@@ -24,7 +24,7 @@ from homeassistant.helpers import config_validation as cv
 from homeassistant.helpers.selector import ConfigEntrySelector
 from homeassistant.helpers.service import async_register_admin_service
 
-from .atmodem import Modem, RequestRejected
+from .atmodem import Modem, RequestRejected, ResponseTooLargeError
 from .atmodem.validation import check_method
 from .const import DOMAIN
 from .file_transfer import read_allowed_file
@@ -33,6 +33,7 @@ from .services_common import (
     ATTR_CONTENT_TYPE,
     ATTR_HEADERS,
     ATTR_JSON,
+    ATTR_MAX_RESPONSE_SIZE,
     ATTR_METHOD,
     ATTR_MODEM_FILE,
     ATTR_OVERWRITE,
@@ -46,11 +47,13 @@ from .services_common import (
     checked_modem_file,
     checked_url,
     perform,
+    MAX_RESPONSE_SIZE,
     request_timeout,
     resolve_entry,
+    response_limit,
 )
 from .services_download import async_download
-from .services_errors import validation_error
+from .services_errors import to_service_error, validation_error
 from .services_response import http_response_data
 
 SERVICE_GET: Final = "get"
@@ -77,6 +80,11 @@ _BASE: Final[dict[Any, Any]] = {
     vol.Optional(ATTR_HEADERS, default=dict): vol.Schema({cv.string: cv.string}),
     vol.Optional(ATTR_TIMEOUT): _TIMEOUT,
 }
+_RESPONSE: Final[dict[Any, Any]] = {
+    vol.Optional(ATTR_MAX_RESPONSE_SIZE): vol.All(
+        vol.Coerce(int), vol.Range(min=1, max=MAX_RESPONSE_SIZE)
+    ),
+}
 _BODY: Final[dict[Any, Any]] = {
     vol.Optional(ATTR_PAYLOAD): cv.string,
     vol.Optional(ATTR_JSON): vol.Any(dict, list),
@@ -87,13 +95,14 @@ _RANGE: Final[dict[Any, Any]] = {
     vol.Optional(ATTR_RANGE_END): _BYTE,
 }
 
-GET_SCHEMA: Final = vol.Schema({**_BASE, **_RANGE})
-POST_SCHEMA: Final = vol.Schema({**_BASE, **_BODY})
+GET_SCHEMA: Final = vol.Schema({**_BASE, **_RANGE, **_RESPONSE})
+POST_SCHEMA: Final = vol.Schema({**_BASE, **_BODY, **_RESPONSE})
 REQUEST_SCHEMA: Final = vol.Schema(
     {
         **_BASE,
         **_BODY,
         **_RANGE,
+        **_RESPONSE,
         # A token first: nothing (not even an error message) may look at a method with a line
         # break in it.
         vol.Required(ATTR_METHOD): vol.All(cv.string, http_method, vol.Upper),
@@ -102,6 +111,7 @@ REQUEST_SCHEMA: Final = vol.Schema(
 POST_FILE_SCHEMA: Final = vol.Schema(
     {
         **_BASE,
+        **_RESPONSE,
         vol.Optional(ATTR_PATH): cv.string,
         vol.Optional(ATTR_MODEM_FILE): cv.string,
         vol.Optional(ATTR_CONTENT_TYPE): cv.string,
@@ -232,6 +242,7 @@ async def _async_http(hass: HomeAssistant, call: ServiceCall, method: str) -> Se
             timeout=timeout,
             byte_range=byte_range,
             content_type=content_type,
+            max_response_size=response_limit(data),
         ),
     )
     return http_response_data(response)
@@ -259,6 +270,12 @@ async def _async_post_file(hass: HomeAssistant, call: ServiceCall) -> ServiceRes
         response = await perform(
             entry, "POST", 0, timeout, lambda: modem.post_modem_file(url, name, timeout=timeout)
         )
+        limit = response_limit(data)
+        if len(response.body) > limit:
+            # The file commands read the answer whole; it is still not handed over.
+            raise to_service_error(
+                ResponseTooLargeError(limit, len(response.body)), timeout=timeout
+            )
         return http_response_data(response)
 
     body = await hass.async_add_executor_job(
@@ -271,7 +288,13 @@ async def _async_post_file(hass: HomeAssistant, call: ServiceCall) -> ServiceRes
         len(body),
         timeout,
         lambda: modem.http_request(
-            "POST", url, headers=headers, body=body, timeout=timeout, content_type=content_type
+            "POST",
+            url,
+            headers=headers,
+            body=body,
+            timeout=timeout,
+            content_type=content_type,
+            max_response_size=response_limit(data),
         ),
     )
     return http_response_data(response)

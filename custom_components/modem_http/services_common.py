@@ -38,6 +38,18 @@ ATTR_PATH: Final = "path"
 ATTR_MODEM_FILE: Final = "modem_file"
 ATTR_OVERWRITE: Final = "overwrite"
 
+ATTR_MAX_RESPONSE_SIZE: Final = "max_response_size"
+
+DEFAULT_MAX_RESPONSE_SIZE: Final = 1024 * 1024
+"""What get, post, request and post_file hand back at most unless the call asks for more.
+
+A response lands in the action's response variable, in automation traces and (base64 for
+binary bodies, a third larger) in whatever the caller keeps; large bodies belong in a file
+(the download action), which streams them to disk instead.
+"""
+MAX_RESPONSE_SIZE: Final = 8 * 1024 * 1024
+"""The most a call may ask for with max_response_size."""
+
 MAX_MODEM_FILE_NAME: Final = 255
 """The drivers apply their own (smaller) limits; this only keeps nonsense out early."""
 
@@ -66,6 +78,11 @@ def request_timeout(entry: ModemHttpConfigEntry, data: Mapping[str, Any]) -> flo
     if ATTR_TIMEOUT in data:
         return float(data[ATTR_TIMEOUT])
     return float(entry.options.get(CONF_TIMEOUT, DEFAULT_TIMEOUT))
+
+
+def response_limit(data: Mapping[str, Any]) -> int:
+    """The call's max_response_size (the schema bounds it), else the default."""
+    return int(data.get(ATTR_MAX_RESPONSE_SIZE, DEFAULT_MAX_RESPONSE_SIZE))
 
 
 def checked_url(url: str) -> str:

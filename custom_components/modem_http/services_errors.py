@@ -20,6 +20,7 @@ from .atmodem import (
     ModemTimeoutError,
     NoDataConnectionError,
     RequestRejected,
+    ResponseTooLargeError,
 )
 from .atmodem.shown import shown
 from .const import DOMAIN
@@ -76,6 +77,10 @@ def to_service_error(err: BaseException, *, timeout: float) -> HomeAssistantErro
         return modem_failure("no_data_connection", cause=err.cause)
     if isinstance(err, ModemHttpError):
         return modem_failure("modem_http_error", code=err.code, message=err.message)
+    if isinstance(err, ResponseTooLargeError):
+        if err.size is None:
+            return modem_failure("response_too_large_unannounced", limit=err.limit)
+        return modem_failure("response_too_large", size=err.size, limit=err.limit)
     if isinstance(err, ModemDisconnectedError):
         return modem_failure("modem_disconnected")
     if isinstance(err, TimeoutError):

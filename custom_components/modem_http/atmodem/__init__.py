@@ -13,6 +13,7 @@ from .errors import (
     ModemHttpError,
     ModemTimeoutError,
     RequestRejected,
+    ResponseTooLargeError,
 )
 from .modem import Modem, open_modem
 from .response import HttpResponse
@@ -40,6 +41,7 @@ __all__ = [
     "Prompt",
     "Registration",
     "RequestRejected",
+    "ResponseTooLargeError",
     "TlsSettings",
     "TlsVerify",
     "TlsVersion",

@@ -108,3 +108,19 @@ class RequestRejected(ModemError, ValueError):
         self.field = field
         self.reason = shown(reason, limit=_MAX_REASON)
         super().__init__(f"{field}: {self.reason}")
+
+
+class ResponseTooLargeError(ModemError):
+    """The response body is larger than the caller accepts; reading it stopped (or never began).
+
+    `size` is what the modem or server announced when known before the read; None when the read
+    was stopped at the limit without an announced length.
+    """
+
+    def __init__(self, limit: int, size: int | None = None) -> None:
+        """The limit the caller set, and the size when it was known."""
+        self.limit = limit
+        self.size = size
+        told = f"{size} bytes" if size is not None else "more"
+        super().__init__(f"the response is {told}; at most {limit} bytes were accepted")
+

@@ -12,7 +12,13 @@ from .control import ModemControl
 from .dialects import HttpDriver, HttpRequest, create_driver, detect_dialect
 from .dialects.base import BodySink
 from .engine import AtEngine, ConnectionState, StateListener
-from .errors import ModemDisconnectedError, ModemError, ModemTimeoutError, RequestRejected
+from .errors import (
+    ModemDisconnectedError,
+    ModemError,
+    ModemTimeoutError,
+    RequestRejected,
+    ResponseTooLargeError,
+)
 from .link import BRING_UP_TIMEOUT, DataLink
 from .response import HttpResponse
 from .status import DeviceInfo, ModemStatus, read_device_info, read_status
@@ -113,8 +119,13 @@ class Modem(ModemControl):
         byte_range: tuple[int, int | None] | None = None,
         content_type: str | None = None,
         body_sink: BodySink | None = None,
+        max_response_size: int | None = None,
     ) -> HttpResponse:
         """Send one HTTP(S) request through the modem and return its response.
+
+        With `max_response_size`, a body the modem announces larger is not read at all, and a
+        body without an announced length stops being read once it passes the limit (on families
+        that read in pieces): ResponseTooLargeError either way, never a partial body.
 
         Raises RequestRejected for input the dialect cannot send (nothing reaches the modem),
         ModemHttpError for the modem's own HTTP errors, ModemTimeoutError, ModemDisconnectedError.
@@ -127,13 +138,24 @@ class Modem(ModemControl):
             raise RequestRejected("method", f"the {self.dialect} dialect can send {allowed}")
         if timeout <= 0:
             raise RequestRejected("timeout", "must be positive")
+        if max_response_size is not None and max_response_size < 0:
+            raise RequestRejected("max_response_size", "must not be negative")
         delivered = 0
+        collected = bytearray()
 
         async def counting_sink(chunk: bytes) -> None:
             nonlocal delivered
             delivered += len(chunk)
-            assert body_sink is not None
-            await body_sink(chunk)
+            if max_response_size is not None and delivered > max_response_size:
+                raise ResponseTooLargeError(max_response_size)
+            if body_sink is not None:
+                await body_sink(chunk)
+            else:
+                collected.extend(chunk)
+
+        # A limit needs the count even when the caller wants the body whole: it is collected
+        # here, piece by piece, and never beyond the limit.
+        streamed = body_sink is not None or max_response_size is not None
 
         request = HttpRequest(
             method=method,
@@ -143,10 +165,16 @@ class Modem(ModemControl):
             timeout=timeout,
             byte_range=byte_range,
             content_type=content_type,
-            body_sink=counting_sink if body_sink is not None else None,
+            body_sink=counting_sink if streamed else None,
+            max_response_size=max_response_size,
         )
 
         async def attempt() -> HttpResponse:
+            nonlocal delivered
+            if delivered and body_sink is None:
+                # Only collected here: the retry starts the body afresh.
+                delivered = 0
+                collected.clear()
             # A retry after a lost bearer must not stream the body into the sink a second time.
             if delivered:
                 raise ModemDisconnectedError(
@@ -170,6 +198,12 @@ class Modem(ModemControl):
                 raise
             # Queued behind other requests, or the driver's cleanup overran: still a typed error.
             raise ModemTimeoutError(f"no result within {timeout:g} s (+5 s to clean up)") from err
+        if body_sink is None and streamed and not response.body:
+            response = replace(response, body=bytes(collected))
+        if max_response_size is not None and len(response.body) > max_response_size:
+            # A driver that had to read the body whole (no announced length) still may not
+            # hand over more than the caller takes.
+            raise ResponseTooLargeError(max_response_size, len(response.body))
         return _with_elapsed(response, time.monotonic() - started)
 
     async def post_modem_file(

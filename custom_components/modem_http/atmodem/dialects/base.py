@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from ..engine import AtEngine
+from ..errors import ResponseTooLargeError
 from ..response import HttpResponse
 
 BodySink = Callable[[bytes], Awaitable[None]]
@@ -30,6 +31,19 @@ class HttpRequest:
     """(first, last) inclusive like an HTTP Range header; last None = to the end."""
     content_type: str | None = None
     body_sink: BodySink | None = field(default=None, compare=False)
+    max_response_size: int | None = None
+    """The largest body the caller takes; a larger announced length stops before the read."""
+
+
+def check_announced_size(request: HttpRequest, length: int | None) -> None:
+    """Refuse a body announced larger than the caller takes, before a byte of it is read.
+
+    The modem tells the length in its result line (or its buffer), so nothing needs to cross
+    the serial line, let alone sit in memory, to know it will not be accepted.
+    """
+    limit = request.max_response_size
+    if limit is not None and length is not None and length > limit:
+        raise ResponseTooLargeError(limit, length)
 
 
 class HttpDriver(Protocol):

@@ -33,7 +33,7 @@ from multidict import CIMultiDict, CIMultiDictProxy
 from ..engine import AtEngine, AtReply, Completion, DataAfter, Prompt, Urc
 from ..errors import AtCommandError, ModemError, ModemTimeoutError
 from ..response import HttpResponse
-from .base import BodySink, HttpRequest
+from .base import BodySink, HttpRequest, check_announced_size
 from .httpcfg_errors import http_error, translate
 from .httpcfg_read import RequestResult, ResponseReader, parse_result
 from .httpcfg_request import (
@@ -177,6 +177,8 @@ class HttpcfgDriver:
         with self._auto_capture(engine, reader) as captured:
             result = await self._send(engine, plan, deadline, on_result=captured.arm)
             reader.content_length = result.content_length
+            if plan.expects_body:
+                check_announced_size(request, result.content_length)
             return await self._finish(
                 engine, plan, result, reader, captured, deadline, sink=request.body_sink
             )

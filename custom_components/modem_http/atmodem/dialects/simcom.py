@@ -33,7 +33,7 @@ from ..errors import AtCommandError, ModemError, RequestRejected
 from ..framing import DataSpec
 from ..response import HttpResponse, parse_response_head
 from ..validation import check_file_name, check_header, check_range, check_text, check_url
-from .base import BodySink, HttpRequest
+from .base import BodySink, HttpRequest, check_announced_size
 from .simcom_errors import http_error, is_modem_error
 
 _LOGGER = logging.getLogger(__name__)
@@ -170,7 +170,12 @@ class SimcomDriver:
             body = b""
             if plan.method != "HEAD":
                 body = await read_body(
-                    engine, length, deadline, chunk=self.read_chunk, sink=request.body_sink
+                    engine,
+                    length,
+                    deadline,
+                    chunk=self.read_chunk,
+                    sink=request.body_sink,
+                    accept=lambda announced: check_announced_size(request, announced),
                 )
         return HttpResponse(
             status=status,
@@ -481,7 +486,13 @@ async def read_head(engine: AtEngine, deadline: _Deadline) -> ResponseHead:
 
 
 async def read_body(
-    engine: AtEngine, length: int, deadline: _Deadline, *, chunk: int, sink: BodySink | None
+    engine: AtEngine,
+    length: int,
+    deadline: _Deadline,
+    *,
+    chunk: int,
+    sink: BodySink | None,
+    accept: Callable[[int], None] | None = None,
 ) -> bytes:
     """Read `length` bytes with AT+HTTPREAD=<offset>,<size> until done.
 
@@ -491,6 +502,8 @@ async def read_body(
     """
     if length <= 0:
         length = await _buffered_length(engine, deadline)
+    if accept is not None:
+        accept(length)
     parts: list[bytes] = []
     offset = 0
     while offset < length:
