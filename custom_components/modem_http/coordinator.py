@@ -43,8 +43,8 @@ class RequestStats:
     """Figures about the requests made since the entry loaded (plus restored totals)."""
 
     last: RequestRecord | None = None
-    last_error: str | None = None
-    """The error of the most recent failed request; kept when later requests succeed."""
+    last_failure: RequestRecord | None = None
+    """The most recent failed request; kept when later requests succeed."""
     bytes_sent: int = 0
     bytes_received: int = 0
     requests: int = 0
@@ -125,7 +125,7 @@ class ModemCoordinator(DataUpdateCoordinator[ModemData]):
         self._stats = replace(
             stats,
             last=record,
-            last_error=record.error if failed else stats.last_error,
+            last_failure=record if failed else stats.last_failure,
             bytes_sent=stats.bytes_sent + max(record.bytes_sent, 0),
             bytes_received=stats.bytes_received + max(record.bytes_received, 0),
             requests=stats.requests + 1,

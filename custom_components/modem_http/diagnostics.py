@@ -66,7 +66,7 @@ async def async_get_config_entry_diagnostics(
         "status": asdict(status) if status is not None else None,
         "requests": {
             "last": asdict(stats.last) if stats.last is not None else None,
-            "last_error": stats.last_error,
+            "last_failure": asdict(stats.last_failure) if stats.last_failure else None,
             "bytes_sent": stats.bytes_sent,
             "bytes_received": stats.bytes_received,
             "requests": stats.requests,

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from homeassistant.config_entries import ConfigEntry
 
 from .atmodem import Modem
+from .error_kinds import ErrorKind
 
 if TYPE_CHECKING:
     from .coordinator import ModemCoordinator
@@ -23,8 +24,10 @@ class RequestRecord:
     bytes_sent: int
     bytes_received: int
     duration: float
-    error: str | None = None
-    """Translation-friendly short error (e.g. "modem_http_error_713"), None on success."""
+    error: ErrorKind | None = None
+    """Why it failed (one of a fixed set, the Last error sensor's states); None on success."""
+    error_code: int | None = None
+    """The modem's own number for the failure (SIMCom 715, a +CME ERROR code), if it gave one."""
 
 
 @dataclass(slots=True)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import override
+from typing import Any, override
 
 from homeassistant.components.sensor import (
     RestoreSensor,
@@ -33,6 +33,7 @@ from homeassistant.helpers.typing import StateType
 from .atmodem import Registration
 from .coordinator import ModemData
 from .entity import ModemEntity
+from .error_kinds import ErrorKind
 from .models import ModemHttpConfigEntry
 
 # The coordinator serialises all modem I/O; entities only read its data.
@@ -44,6 +45,18 @@ class ModemSensorEntityDescription(SensorEntityDescription):
     """A sensor read from the coordinator's data."""
 
     value_fn: Callable[[ModemData], StateType]
+    attributes_fn: Callable[[ModemData], dict[str, Any]] | None = None
+
+
+def _last_error(data: ModemData) -> str | None:
+    failure = data.requests.last_failure
+    return failure.error if failure is not None else None
+
+
+def _last_error_attributes(data: ModemData) -> dict[str, Any]:
+    """Only the modem's own number: the kind is the state, the rest is in diagnostics."""
+    failure = data.requests.last_failure
+    return {"modem_code": failure.error_code if failure is not None else None}
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -81,8 +94,11 @@ SENSORS: tuple[ModemSensorEntityDescription, ...] = (
     ModemSensorEntityDescription(
         key="last_error",
         translation_key="last_error",
+        device_class=SensorDeviceClass.ENUM,
+        options=[kind.value for kind in ErrorKind],
         entity_category=EntityCategory.DIAGNOSTIC,
-        value_fn=lambda data: data.requests.last_error,
+        value_fn=_last_error,
+        attributes_fn=_last_error_attributes,
     ),
     ModemSensorEntityDescription(
         key="signal_strength",
@@ -152,6 +168,13 @@ class ModemSensor(ModemEntity, SensorEntity):
     def native_value(self) -> StateType:
         """Read the description's field from the latest data."""
         return self.entity_description.value_fn(self.coordinator.data)
+
+    @property
+    @override
+    def extra_state_attributes(self) -> dict[str, Any] | None:
+        """The few attributes a description asks for (the last error's modem number)."""
+        attributes_fn = self.entity_description.attributes_fn
+        return attributes_fn(self.coordinator.data) if attributes_fn is not None else None
 
 
 class ModemTotalSensor(ModemEntity, RestoreSensor):

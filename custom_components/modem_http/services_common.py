@@ -16,9 +16,9 @@ from homeassistant.core import HomeAssistant, callback
 from .atmodem import HttpResponse, ModemError, RequestRejected
 from .atmodem.validation import check_header, check_text, check_url
 from .const import CONF_TIMEOUT, DEFAULT_TIMEOUT, DOMAIN
+from .error_kinds import ErrorKind, error_kind, modem_code
 from .models import ModemHttpConfigEntry, RequestRecord
 from .services_errors import (
-    error_slug,
     rejected_to_validation_error,
     to_service_error,
     validation_error,
@@ -146,12 +146,12 @@ async def perform(
     except RequestRejected as err:
         raise rejected_to_validation_error(err) from err
     except (ModemError, TimeoutError) as err:
-        _record(entry, method, None, bytes_sent, 0, started, error_slug(err))
+        _record(entry, method, None, bytes_sent, 0, started, err)
         raise to_service_error(err, timeout=timeout) from err
     except BaseException as err:
         # The body sink's own errors (a file that appeared meanwhile), cancellation, or a bug:
         # still counted, then passed on unchanged.
-        _record(entry, method, None, bytes_sent, 0, started, error_slug(err))
+        _record(entry, method, None, bytes_sent, 0, started, err)
         raise
     size = received(response) if received else len(response.body)
     _record(entry, method, response.status, response.bytes_sent or bytes_sent, size, started)
@@ -165,14 +165,16 @@ def _record(
     bytes_sent: int,
     bytes_received: int,
     started: float,
-    error: str | None = None,
+    failure: BaseException | None = None,
 ) -> None:
+    kind: ErrorKind | None = None if failure is None else error_kind(failure)
     record = RequestRecord(
         method=method,
         status=status,
         bytes_sent=bytes_sent,
         bytes_received=bytes_received,
         duration=time.monotonic() - started,
-        error=error,
+        error=kind,
+        error_code=None if failure is None else modem_code(failure),
     )
     entry.runtime_data.coordinator.async_record_request(record)

@@ -31,7 +31,7 @@ from .services_common import (
     checked_url,
     perform,
 )
-from .services_errors import error_slug, modem_failure, validation_error
+from .services_errors import event_error, modem_failure, validation_error
 
 MAX_EVENT_TEXT = 1024
 """Event data is caller text too: one line, bounded, whatever the call carried."""
@@ -68,13 +68,15 @@ async def async_download(
     try:
         result = await _download(hass, entry, data, timeout)
     except BaseException as err:
+        error, code = event_error(err)
         hass.bus.async_fire(
             EVENT_DOWNLOAD_FAILED,
             {
                 "url": redact_url(url),
                 "filename": target_name,
                 "config_entry_id": entry.entry_id,
-                "error": error_slug(err),
+                "error": error,
+                "modem_code": code,
             },
         )
         raise

@@ -7,7 +7,6 @@ modem's own number where it has one, because that number is what the module's ma
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Mapping
 
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
@@ -15,15 +14,14 @@ from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 from .atmodem import (
     AtCommandError,
     ModemDisconnectedError,
-    ModemError,
     ModemHttpError,
-    ModemTimeoutError,
     NoDataConnectionError,
     RequestRejected,
     ResponseTooLargeError,
 )
 from .atmodem.shown import shown
 from .const import DOMAIN
+from .error_kinds import error_kind, modem_code
 
 MAX_PLACEHOLDER = 240
 """A path or a refusal's reason (which quotes a bit of the value) fits; a flood does not."""
@@ -92,27 +90,14 @@ def to_service_error(err: BaseException, *, timeout: float) -> HomeAssistantErro
     return modem_failure("modem_error", error=str(err) or type(err).__name__)
 
 
-def error_slug(err: BaseException) -> str:
-    """The short, stable error name kept in RequestRecord.error for the sensors."""
-    if isinstance(err, RequestRejected):
-        return "request_rejected"
-    if isinstance(err, NoDataConnectionError):
-        return "no_data_connection"
-    if isinstance(err, ModemHttpError):
-        return f"modem_http_error_{err.code}"
-    if isinstance(err, ModemDisconnectedError):
-        return "modem_disconnected"
-    if isinstance(err, (ModemTimeoutError, TimeoutError)):
-        return "modem_timeout"
-    if isinstance(err, AtCommandError):
-        code = err.cme_code if err.cme_code is not None else "error"
-        return f"at_command_error_{code}"
-    if isinstance(err, ModemError):
-        return "modem_error"
-    if isinstance(err, asyncio.CancelledError):
-        return "cancelled"
+def event_error(err: BaseException) -> tuple[str, int | None]:
+    """What a failed download's event says went wrong, and the modem's number if any.
+
+    The caller saw a translated error; its key (`file_exists`, `path_not_allowed`,
+    `modem_http_error`) is the stable name automations match on. A failure that was never
+    translated (cancellation) is named by its kind.
+    """
     if isinstance(err, HomeAssistantError) and err.translation_key:
-        # Already translated by the service: keep the modem's code, as for the raw error.
-        modem_code = (err.translation_placeholders or {}).get("code")
-        return f"{err.translation_key}_{modem_code}" if modem_code else err.translation_key
-    return type(err).__name__
+        code = (err.translation_placeholders or {}).get("code", "")
+        return err.translation_key, int(code) if code.isdigit() else None
+    return error_kind(err).value, modem_code(err)

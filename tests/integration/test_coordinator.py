@@ -168,7 +168,8 @@ async def test_failed_request_does_not_bring_an_unreachable_modem_back(
     await hass.async_block_till_done()
 
     assert hass.states.get(signal).state == STATE_UNAVAILABLE
-    assert coordinator.data.requests.last_error == "modem_timeout"
+    assert coordinator.data.requests.last_failure is not None
+    assert coordinator.data.requests.last_failure.error == "modem_timeout"
     assert not coordinator.last_update_success
 
 

@@ -15,6 +15,7 @@ from homeassistant.core import HomeAssistant, State
 from homeassistant.helpers import entity_registry as er
 from pytest_homeassistant_custom_component.common import mock_restore_cache_with_extra_data
 
+from custom_components.modem_http.error_kinds import ErrorKind
 from custom_components.modem_http.models import RequestRecord
 
 from .conftest import SIMCOM_IMEI, ModemLink, call_service, enable_entities, entity_id, entry_for
@@ -105,7 +106,7 @@ async def test_enabled_details_show_the_next_request(
 
 
 async def test_requests_update_the_request_sensors(hass: HomeAssistant, loaded_entry: Any) -> None:
-    """A POST then a GET that the modem's HTTP stack failed with error 713."""
+    """A POST then a GET that the modem's HTTP stack failed with its DNS error 713."""
     await enable_entities(hass, loaded_entry, "sensor", *DETAILS)
     coordinator = loaded_entry.runtime_data.coordinator
 
@@ -122,18 +123,22 @@ async def test_requests_update_the_request_sensors(hass: HomeAssistant, loaded_e
     assert state(hass, "bytes_received").state == "42"
 
     coordinator.async_record_request(
-        RequestRecord("GET", None, 120, 0, 30.0, error="modem_http_error_713")
+        RequestRecord("GET", None, 120, 0, 30.0, error=ErrorKind.DNS_FAILED, error_code=713)
     )
     await hass.async_block_till_done()
     assert state(hass, "last_status_code").state == STATE_UNKNOWN
-    assert state(hass, "last_error").state == "modem_http_error_713"
+    last_error = state(hass, "last_error")
+    assert last_error.state == "dns_failed"
+    assert last_error.attributes["modem_code"] == 713
+    assert last_error.attributes[ATTR_DEVICE_CLASS] == "enum"
+    assert "dns_failed" in last_error.attributes["options"]
     assert state(hass, "bytes_sent").state == "420"
     assert state(hass, "bytes_received").state == "42"
 
     # A later success keeps the last error visible (the binary sensor says it is over).
     coordinator.async_record_request(RequestRecord("GET", 200, 100, 1000, 0.5))
     await hass.async_block_till_done()
-    assert state(hass, "last_error").state == "modem_http_error_713"
+    assert state(hass, "last_error").state == "dns_failed"
     assert state(hass, "bytes_received").state == "1042"
 
 

@@ -18,70 +18,98 @@ from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 
 from custom_components.modem_http.atmodem import (
     AtCommandError,
+    HttpFailure,
     ModemDisconnectedError,
     ModemError,
     ModemHttpError,
     ModemTimeoutError,
     NoDataConnectionError,
     RequestRejected,
+    ResponseTooLargeError,
 )
-from custom_components.modem_http.services_errors import error_slug, to_service_error
+from custom_components.modem_http.error_kinds import ErrorKind, error_kind, modem_code
+from custom_components.modem_http.services_errors import to_service_error
 
 STRINGS = json.loads(
     (Path(__file__).parents[2] / "custom_components/modem_http/strings.json").read_text()
 )
 
-CASES: list[tuple[BaseException, type[HomeAssistantError], str, str]] = [
+CASES: list[tuple[BaseException, type[HomeAssistantError], str, ErrorKind | None]] = [
+    # Refused input never reaches the sensors (None): the caller fixes the call.
     (
         RequestRejected("url", "must start with http:// or https://"),
         ServiceValidationError,
         "invalid_url",
-        "request_rejected",
+        None,
     ),
     (
         RequestRejected("headers", "contains characters the modem cannot take: '\"'"),
         ServiceValidationError,
         "request_rejected",
-        "request_rejected",
+        None,
     ),
     (
         NoDataConnectionError("the network refused APN internet"),
         HomeAssistantError,
         "no_data_connection",
-        "no_data_connection",
+        ErrorKind.NO_DATA_CONNECTION,
     ),
     (
-        ModemHttpError(713, "DNS lookup failed"),
+        ModemHttpError(713, "DNS lookup failed", failure=HttpFailure.DNS),
         HomeAssistantError,
         "modem_http_error",
-        "modem_http_error_713",
+        ErrorKind.DNS_FAILED,
+    ),
+    (
+        ModemHttpError(715, "TLS handshake failed", failure=HttpFailure.TLS),
+        HomeAssistantError,
+        "modem_http_error",
+        ErrorKind.TLS_FAILED,
+    ),
+    (
+        ModemHttpError(703, "busy"),
+        HomeAssistantError,
+        "modem_http_error",
+        ErrorKind.MODEM_HTTP_ERROR,
+    ),
+    (
+        ResponseTooLargeError(1000, 5000),
+        HomeAssistantError,
+        "response_too_large",
+        ErrorKind.RESPONSE_TOO_LARGE,
+    ),
+    (
+        ResponseTooLargeError(1000),
+        HomeAssistantError,
+        "response_too_large_unannounced",
+        ErrorKind.RESPONSE_TOO_LARGE,
     ),
     (
         ModemDisconnectedError("connection lost"),
         HomeAssistantError,
         "modem_disconnected",
-        "modem_disconnected",
+        ErrorKind.MODEM_DISCONNECTED,
     ),
     (
         ModemTimeoutError("AT+HTTPACTION=0: no reply"),
         HomeAssistantError,
         "modem_timeout",
-        "modem_timeout",
+        ErrorKind.MODEM_TIMEOUT,
     ),
-    (TimeoutError(), HomeAssistantError, "modem_timeout", "modem_timeout"),
+    (TimeoutError(), HomeAssistantError, "modem_timeout", ErrorKind.MODEM_TIMEOUT),
     (
         AtCommandError("AT+HTTPINIT", "+CME ERROR: 3", cme_code=3),
         HomeAssistantError,
         "at_command_error",
-        "at_command_error_3",
+        ErrorKind.COMMAND_FAILED,
     ),
     (
         AtCommandError("AT+HTTPINIT", "ERROR"),
         HomeAssistantError,
         "at_command_error",
-        "at_command_error_error",
+        ErrorKind.COMMAND_FAILED,
     ),
-    (ModemError("something new"), HomeAssistantError, "modem_error", "modem_error"),
+    (ModemError("something new"), HomeAssistantError, "modem_error", ErrorKind.OTHER),
 ]
 
 
@@ -97,9 +125,12 @@ def rendered(err: HomeAssistantError) -> str:
     return template.format(**(err.translation_placeholders or {}))
 
 
-@pytest.mark.parametrize(("raised", "kind", "key", "slug"), CASES)
-def test_each_library_error_becomes_a_translated_error_and_a_sensor_name(
-    raised: BaseException, kind: type[HomeAssistantError], key: str, slug: str
+@pytest.mark.parametrize(("raised", "kind", "key", "sensor_state"), CASES)
+def test_each_library_error_becomes_a_translated_error_and_a_sensor_state(
+    raised: BaseException,
+    kind: type[HomeAssistantError],
+    key: str,
+    sensor_state: ErrorKind | None,
 ) -> None:
     mapped = to_service_error(raised, timeout=30)
 
@@ -107,20 +138,28 @@ def test_each_library_error_becomes_a_translated_error_and_a_sensor_name(
     assert mapped.translation_key == key
     message = rendered(mapped)
     assert not re.search(r"\{\w+\}", message)
-    assert error_slug(raised) == slug
+    if sensor_state is not None:
+        assert error_kind(raised) is sensor_state
+        assert STRINGS["entity"]["sensor"]["last_error"]["state"][sensor_state]
 
 
-def test_the_modems_own_code_is_in_the_message() -> None:
-    message = rendered(to_service_error(ModemHttpError(714, "connect failed"), timeout=30))
-    assert "714" in message
+def test_the_modems_own_code_is_in_the_message_and_beside_the_state() -> None:
+    err = ModemHttpError(714, "connect failed", failure=HttpFailure.CONNECT)
+
+    assert "714" in rendered(to_service_error(err, timeout=30))
+    assert modem_code(err) == 714
+    assert modem_code(AtCommandError("AT+X", "+CME ERROR: 3", cme_code=3)) == 3
+    assert modem_code(ModemTimeoutError("x")) is None
 
 
-def test_sensor_names_for_errors_that_never_reached_the_modem() -> None:
-    assert error_slug(asyncio.CancelledError()) == "cancelled"
-    translated = HomeAssistantError(
-        translation_domain="modem_http",
-        translation_key="modem_http_error",
-        translation_placeholders={"code": "715", "message": "TLS"},
-    )
-    assert error_slug(translated) == "modem_http_error_715"
-    assert error_slug(ValueError("x")) == "ValueError"
+def test_failures_that_are_not_the_modems_have_states_too() -> None:
+    assert error_kind(asyncio.CancelledError()) is ErrorKind.CANCELLED
+    assert error_kind(PermissionError(13, "Permission denied")) is ErrorKind.FILE_WRITE_FAILED
+    assert error_kind(ValueError("x")) is ErrorKind.OTHER
+
+
+def test_every_state_of_the_last_error_sensor_is_translated() -> None:
+    states = STRINGS["entity"]["sensor"]["last_error"]["state"]
+
+    assert set(states) == {kind.value for kind in ErrorKind}
+    assert all(text and "_" not in text for text in states.values())

@@ -325,7 +325,8 @@ async def test_download_from_an_unreachable_host(
     assert raised.value.translation_placeholders["code"] == service_modem.codes["connect"]
     assert not target.exists()
     assert leftovers(allowed) == []
-    assert failed[0].data["error"] == f"modem_http_error_{service_modem.codes['connect']}"
+    assert failed[0].data["error"] == "modem_http_error"
+    assert failed[0].data["modem_code"] == int(service_modem.codes["connect"])
 
 
 @pytest.mark.parametrize(

@@ -205,8 +205,8 @@ async def test_every_request_is_recorded_for_the_sensors(
     assert stats.bytes_sent >= 5
     assert stats.last is not None
     assert stats.last.status is None
-    assert stats.last.error is not None
-    assert stats.last.error.startswith("modem_http_error_")
+    assert stats.last.error == "connection_failed"
+    assert stats.last.error_code == int(service_modem.codes["connect"])
 
 
 # ------------------------------------------------------------------ the caller's mistakes

@@ -8,6 +8,7 @@ from .dialects import DIALECTS, NoHttpCommandsError
 from .engine import AtEngine, AtReply, ConnectionState, Prompt, Urc
 from .errors import (
     AtCommandError,
+    HttpFailure,
     ModemDisconnectedError,
     ModemError,
     ModemHttpError,
@@ -29,6 +30,7 @@ __all__ = [
     "BearerSettings",
     "ConnectionState",
     "DeviceInfo",
+    "HttpFailure",
     "HttpResponse",
     "Modem",
     "ModemDisconnectedError",

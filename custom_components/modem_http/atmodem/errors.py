@@ -6,6 +6,8 @@ message and never has to guess from a string. Each carries the modem's own code 
 
 from __future__ import annotations
 
+from enum import StrEnum
+
 from .shown import shown
 
 # 3GPP TS 27.007 section 9.2 texts, used to turn AT+CMEE=2 verbose errors back into numbers and to
@@ -73,14 +75,41 @@ class AtCommandError(ModemError):
         super().__init__(f"{command}: {detail}")
 
 
+class HttpFailure(StrEnum):
+    """What a modem's HTTP error number means, whichever family numbered it.
+
+    The same number means different things in different families (713 is a DNS failure to
+    SIMCom and an IP address error to Quectel), so each family's table says which this is.
+    """
+
+    DNS = "dns"
+    """The server's name could not be resolved."""
+    CONNECT = "connect"
+    """The server could not be reached, or the connection broke."""
+    TLS = "tls"
+    """The TLS handshake failed (certificate, CA, protocol)."""
+    TIMEOUT = "timeout"
+    """The server (or the network) did not answer in time."""
+    OTHER = "other"
+    """The modem's own trouble: busy, out of memory, bad state."""
+
+
 class ModemHttpError(ModemError):
     """The modem's HTTP stack reported one of its own error numbers (such as 702 or 713)."""
 
-    def __init__(self, code: int, message: str, *, method: str | None = None) -> None:
+    def __init__(
+        self,
+        code: int,
+        message: str,
+        *,
+        method: str | None = None,
+        failure: HttpFailure = HttpFailure.OTHER,
+    ) -> None:
         """Code is the modem's number, message a readable explanation from the manual."""
         self.code = code
         self.message = message
         self.method = method
+        self.failure = failure
         super().__init__(f"modem HTTP error {code}: {message}")
 
 
@@ -123,4 +152,3 @@ class ResponseTooLargeError(ModemError):
         self.size = size
         told = f"{size} bytes" if size is not None else "more"
         super().__init__(f"the response is {told}; at most {limit} bytes were accepted")
-

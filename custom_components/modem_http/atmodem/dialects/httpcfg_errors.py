@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import Final
 
-from ..errors import AtCommandError, ModemHttpError
+from ..errors import AtCommandError, HttpFailure, ModemHttpError
 
 HTTP_ERROR_TEXTS: Final[dict[int, str]] = {
     701: "HTTP(S) unknown error",
@@ -65,6 +65,22 @@ ERR_WAIT_DATA_TIMEOUT: Final = 727
 ERR_INVALID_PARAMETER: Final = 730
 
 
+HTTP_FAILURES: Final[dict[int, HttpFailure]] = {
+    714: HttpFailure.DNS,
+    715: HttpFailure.CONNECT,
+    716: HttpFailure.CONNECT,
+    717: HttpFailure.CONNECT,
+    718: HttpFailure.CONNECT,
+    719: HttpFailure.CONNECT,
+    702: HttpFailure.TIMEOUT,
+    722: HttpFailure.TIMEOUT,
+    727: HttpFailure.TIMEOUT,
+    728: HttpFailure.TIMEOUT,
+}
+"""What each number is about, from the texts above. The table has no TLS number: the modules
+report a failed handshake as a failed socket connection (716)."""
+
+
 def is_http_error_code(code: int | None) -> bool:
     """True for the HTTP stack's own numbers (7xx), as opposed to 3GPP CME errors."""
     return code is not None and 700 <= code <= 799
@@ -73,7 +89,8 @@ def is_http_error_code(code: int | None) -> bool:
 def http_error(code: int, *, method: str | None = None) -> ModemHttpError:
     """The typed error for one of the stack's numbers, with the manual's text as message."""
     text = HTTP_ERROR_TEXTS.get(code, "unknown modem HTTP error")
-    return ModemHttpError(code, text, method=method)
+    failure = HTTP_FAILURES.get(code, HttpFailure.OTHER)
+    return ModemHttpError(code, text, method=method, failure=failure)
 
 
 def translate(err: AtCommandError, *, method: str | None = None) -> Exception:

@@ -12,7 +12,7 @@ wording below match the A76XX library's header (github.com/gasagna/A76XX, `A76XX
 
 from __future__ import annotations
 
-from ..errors import ModemHttpError
+from ..errors import HttpFailure, ModemHttpError
 
 MODEM_ERROR_FLOOR = 600
 """HTTP statuses stop at 599; from here on the number is the modem's own."""
@@ -45,6 +45,21 @@ HTTP_ERROR_TEXTS: dict[int, str] = {
 }
 
 
+HTTP_FAILURES: dict[int, HttpFailure] = {
+    603: HttpFailure.DNS,
+    713: HttpFailure.DNS,
+    704: HttpFailure.CONNECT,
+    706: HttpFailure.CONNECT,
+    714: HttpFailure.CONNECT,
+    710: HttpFailure.TLS,
+    715: HttpFailure.TLS,
+    719: HttpFailure.TLS,
+    705: HttpFailure.TIMEOUT,
+    718: HttpFailure.TIMEOUT,
+}
+"""What each number is about, from the texts above; the rest is the modem's own trouble."""
+
+
 def is_modem_error(status: int) -> bool:
     """True when an +HTTPACTION/+HTTPPOSTFILE status is the modem's error, not the server's."""
     return status >= MODEM_ERROR_FLOOR
@@ -53,4 +68,5 @@ def is_modem_error(status: int) -> bool:
 def http_error(code: int, *, method: str | None = None) -> ModemHttpError:
     """The typed error for one of the modem's numbers, with the manual's meaning as message."""
     text = HTTP_ERROR_TEXTS.get(code, "unknown modem HTTP error")
-    return ModemHttpError(code, text, method=method)
+    failure = HTTP_FAILURES.get(code, HttpFailure.OTHER)
+    return ModemHttpError(code, text, method=method, failure=failure)
