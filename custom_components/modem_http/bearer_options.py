@@ -37,7 +37,16 @@ from .atmodem import (
     TlsSettings,
     TlsVerify,
 )
+from .atmodem.shown import shown
 from .atmodem.tls import MAX_CERT_FILE, UnsupportedOperation
+from .certificates import (
+    CertificateError,
+    Problem,
+    check_ca,
+    check_client_certificate,
+    check_client_identity,
+    check_private_key,
+)
 from .const import (
     APN_AUTH_OPTIONS,
     CONF_APN,
@@ -57,6 +66,7 @@ from .const import (
     TLS_VERIFY_OPTIONS,
 )
 from .file_transfer import read_allowed_file
+from .services_errors import MAX_PLACEHOLDER
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -132,7 +142,12 @@ def options_from_input(user_input: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def validate_options(hass: HomeAssistant, options: Mapping[str, Any]) -> dict[str, str]:
-    """Form errors (field -> error key) for options atmodem or Home Assistant would refuse."""
+    """Form errors (field -> error key) for options atmodem or Home Assistant would refuse.
+
+    Blocking (it reads the certificate files): run in the executor. With verification on,
+    every file is read and checked for what it claims to be before anything is saved, so a
+    wrong file is caught at the form, not at the next setup.
+    """
     errors: dict[str, str] = {}
     try:
         bearer_settings(options)
@@ -144,11 +159,52 @@ def validate_options(hass: HomeAssistant, options: Mapping[str, Any]) -> dict[st
     for key in needed.get(verify, ()):
         if not options.get(key):
             errors[key] = "tls_file_required"
-    for key, _name in _FILES:
+    files: list[CertificateFile] = []
+    for key, name in _FILES:
         path = options.get(key)
-        if path and not hass.config.is_allowed_path(hass.config.path(path)):
-            errors[key] = "path_not_allowed"
+        if not path:
+            continue
+        if verify == "none":
+            if not hass.config.is_allowed_path(hass.config.path(path)):
+                errors[key] = "path_not_allowed"
+            continue
+        try:
+            files.append(_read_certificate_file(hass, key, path, name))
+        except HomeAssistantError as err:
+            errors[key] = _READ_ERRORS.get(err.translation_key or "", "certificate_unreadable")
+    errors.update({key: problem.value for key, problem in certificate_problems(files).items()})
     return errors
+
+
+_READ_ERRORS: Final = {
+    "path_not_allowed": "path_not_allowed",
+    "body_too_large": "certificate_too_large",
+}
+"""read_allowed_file's refusals as form errors; any other means the file cannot be read."""
+
+
+def certificate_problems(files: list[CertificateFile]) -> dict[str, Problem]:
+    """What is wrong with each file (option key -> problem); empty when all are fine."""
+    problems: dict[str, Problem] = {}
+    by_option = {file.option: file for file in files}
+    checks = (
+        (CONF_CA_PATH, check_ca),
+        (CONF_CLIENT_CERT_PATH, check_client_certificate),
+        (CONF_CLIENT_KEY_PATH, check_private_key),
+    )
+    for option, check in checks:
+        if (file := by_option.get(option)) is not None:
+            try:
+                check(file.data)
+            except CertificateError as err:
+                problems[option] = err.problem
+    cert, key = by_option.get(CONF_CLIENT_CERT_PATH), by_option.get(CONF_CLIENT_KEY_PATH)
+    if cert is not None and key is not None and not problems.keys() & {cert.option, key.option}:
+        try:
+            check_client_identity(cert.data, key.data)
+        except CertificateError as err:
+            problems[key.option] = err.problem
+    return problems
 
 
 def bearer_settings(options: Mapping[str, Any]) -> BearerSettings:
@@ -180,11 +236,18 @@ def tls_settings(options: Mapping[str, Any]) -> TlsSettings | None:
 
 @dataclass(frozen=True, slots=True)
 class CertificateFile:
-    """A local certificate or key file and the name it gets on the modem."""
+    """A local certificate or key file, the option that names it, its name on the modem."""
 
+    option: str
     local_path: str
     modem_name: str
     data: bytes
+
+
+def _read_certificate_file(
+    hass: HomeAssistant, option: str, path: str, name: str
+) -> CertificateFile:
+    return CertificateFile(option, path, name, read_allowed_file(hass, path, MAX_CERT_FILE))
 
 
 def read_certificate_files(
@@ -196,20 +259,21 @@ def read_certificate_files(
     """
     if options.get(CONF_TLS_VERIFY, "none") == "none":
         return []
-    files = []
-    for key, name in _FILES:
-        path = options.get(key)
-        if path:
-            files.append(CertificateFile(path, name, read_allowed_file(hass, path, MAX_CERT_FILE)))
-    return files
+    return [
+        _read_certificate_file(hass, key, path, name)
+        for key, name in _FILES
+        if (path := options.get(key))
+    ]
 
 
 async def async_setup_certificates(
     hass: HomeAssistant, options: Mapping[str, Any], modem: Modem
 ) -> None:
-    """Upload the configured CA / client files to the modem while the entry sets up.
+    """Check, then upload the configured CA / client files while the entry sets up.
 
-    A file that cannot be read is the user's to fix (ConfigEntryError); a modem that fails the
+    A file that cannot be read, or is not what it claims (the options form checks it, but the
+    file may have changed since), is the user's to fix: ConfigEntryError, whose message says to
+    choose another file in the options; saving them reloads the entry. A modem that fails the
     upload may do better on the next try (ConfigEntryNotReady). The AT+HTTPCFG family has no
     upload command: there the CA comes with the install_ca action and a URL.
     """
@@ -219,8 +283,19 @@ async def async_setup_certificates(
         raise ConfigEntryError(
             translation_domain=DOMAIN,
             translation_key="setup_certificate_unreadable",
-            translation_placeholders={"error": str(err)},
+            translation_placeholders={"error": shown(str(err), limit=MAX_PLACEHOLDER)},
         ) from err
+    problems = certificate_problems(files)
+    for file in files:
+        if (problem := problems.get(file.option)) is not None:
+            raise ConfigEntryError(
+                translation_domain=DOMAIN,
+                translation_key="setup_certificate_invalid",
+                translation_placeholders={
+                    "file": shown(file.local_path),
+                    "reason": str(CertificateError(problem)),
+                },
+            )
     for file in files:
         try:
             await modem.install_ca(file.modem_name, file.data)
@@ -235,7 +310,10 @@ async def async_setup_certificates(
             raise ConfigEntryNotReady(
                 translation_domain=DOMAIN,
                 translation_key="setup_certificate_upload_failed",
-                translation_placeholders={"file": file.local_path, "error": str(err)},
+                translation_placeholders={
+                    "file": shown(file.local_path),
+                    "error": shown(str(err), limit=MAX_PLACEHOLDER),
+                },
             ) from err
 
 
@@ -244,6 +322,7 @@ __all__ = [
     "CertificateFile",
     "async_setup_certificates",
     "bearer_settings",
+    "certificate_problems",
     "options_from_input",
     "options_schema_fields",
     "read_certificate_files",

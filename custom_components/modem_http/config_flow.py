@@ -365,7 +365,7 @@ class ModemHttpOptionsFlow(OptionsFlowWithReload):
         if user_input is not None:
             # Data connection and TLS fields: bearer_options.py.
             connection = options_from_input(user_input)
-            errors = validate_options(self.hass, connection)
+            errors = await self.hass.async_add_executor_job(validate_options, self.hass, connection)
             if not errors:
                 return self.async_create_entry(
                     data={CONF_TIMEOUT: int(user_input[CONF_TIMEOUT]), **connection}

@@ -41,14 +41,15 @@ async def test_install_ca_needs_a_file_or_a_url(hass: HomeAssistant, loaded_entr
     assert caught.value.translation_key == "ca_source_required"
 
 
-async def test_the_modem_downloads_a_ca_into_its_certificate_folder(
+async def test_a_page_that_is_not_a_ca_is_never_stored(
     hass: HomeAssistant, loaded_entry: Any, modem_link: ModemLink, far_end: FarEnd
 ) -> None:
-    """Seed 002's AT+HTTPREADFILE=<file>,4 stores the download in /mssl_cert/."""
-    result = await admin_call(hass, "install_ca", url=far_end.url("/text"))
+    """The URL answers a text page: checked before the modem stores it, and refused."""
+    with pytest.raises(ServiceValidationError) as caught:
+        await admin_call(hass, "install_ca", url=far_end.url("/text"))
 
-    assert result == {"file": MODEM_CA_FILE}
-    assert modem_link.modem.fs.read(4, MODEM_CA_FILE) == b"hello from the far end"
+    assert caught.value.translation_key == "invalid_certificate"
+    assert not modem_link.modem.fs.exists(4, MODEM_CA_FILE)
     assert [r.path for r in far_end.requests] == ["/text"]
 
 

@@ -181,7 +181,7 @@ async def test_https_verified_with_the_ca_from_the_options(
     result = await hass.services.async_call(
         DOMAIN, "install_ca", {"path": str(ca_path)}, blocking=True, return_response=True
     )
-    assert result == {"file": MODEM_CA_FILE}
+    assert result == {"file": MODEM_CA_FILE, "size": len(pki.ca_pem)}
 
     response = await call_service(hass, "get", url=url)
     assert response["content"] == "verified"
