@@ -25,6 +25,7 @@ from .atmodem import (
 # dialect drivers here keeps create_driver's import off the event loop (blocking-call detector).
 from .atmodem.dialects import httpcfg as _httpcfg  # noqa: F401
 from .atmodem.dialects import simcom as _simcom  # noqa: F401
+from .atmodem.shown import shown
 from .atmodem.transport import redact_url
 from .bearer_issue import async_connect
 from .bearer_options import async_setup_certificates, bearer_settings, tls_settings
@@ -88,7 +89,7 @@ async def async_setup_entry(hass: HomeAssistant, entry: ModemHttpConfigEntry) ->
             raise ConfigEntryNotReady(
                 translation_domain=DOMAIN,
                 translation_key="setup_modem_not_answering",
-                translation_placeholders={"device": redact_url(device), "error": str(err)},
+                translation_placeholders={"device": redact_url(device), "error": shown(str(err))},
             ) from err
         _check_same_modem(entry, identity.imei)
         await async_setup_certificates(hass, entry.options, modem)
@@ -138,13 +139,13 @@ async def _async_open(device: str, entry: ModemHttpConfigEntry) -> Modem:
         raise ConfigEntryNotReady(
             translation_domain=DOMAIN,
             translation_key="setup_cannot_open_port",
-            translation_placeholders={**placeholders, "error": str(err)},
+            translation_placeholders={**placeholders, "error": shown(str(err))},
         ) from err
     except ModemError as err:
         raise ConfigEntryNotReady(
             translation_domain=DOMAIN,
             translation_key="setup_modem_not_answering",
-            translation_placeholders={**placeholders, "error": str(err)},
+            translation_placeholders={**placeholders, "error": shown(str(err))},
         ) from err
 
 

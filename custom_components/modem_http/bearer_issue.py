@@ -14,6 +14,7 @@ from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
 from homeassistant.helpers import issue_registry as ir
 
 from .atmodem import Modem, ModemError, NoDataConnectionError
+from .atmodem.shown import shown
 from .const import CONF_APN, DOMAIN, ISSUE_NO_DATA_CONNECTION
 from .models import ModemHttpConfigEntry
 
@@ -48,9 +49,9 @@ def async_track_data_connection(
             severity=ir.IssueSeverity.ERROR,
             translation_key=ISSUE_NO_DATA_CONNECTION,
             translation_placeholders={
-                "title": entry.title,
-                "cause": error.cause,
-                "apn": entry.options.get(CONF_APN) or "-",
+                "title": shown(entry.title),
+                "cause": shown(error.cause),
+                "apn": shown(entry.options.get(CONF_APN) or "-"),
             },
         )
 
@@ -76,6 +77,6 @@ async def async_connect(hass: HomeAssistant, entry: ModemHttpConfigEntry, modem:
     try:
         await modem.connect(SETUP_CONNECT_TIMEOUT)
     except NoDataConnectionError as err:
-        _LOGGER.warning("%s has no data connection yet: %s", entry.title, err.cause)
+        _LOGGER.warning("%s has no data connection yet: %s", shown(entry.title), shown(err.cause))
     except ModemError as err:
         _LOGGER.debug("bringing the data connection up at setup failed: %s", err)

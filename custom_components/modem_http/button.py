@@ -17,6 +17,7 @@ from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .atmodem import ModemError
+from .atmodem.shown import shown
 from .const import DOMAIN
 from .entity import ModemEntity
 from .models import ModemHttpConfigEntry
@@ -61,7 +62,7 @@ class ModemRestartButton(ModemEntity, ButtonEntity):
             raise HomeAssistantError(
                 translation_domain=DOMAIN,
                 translation_key="restart_failed",
-                translation_placeholders={"error": str(err) or type(err).__name__},
+                translation_placeholders={"error": shown(str(err) or type(err).__name__)},
             ) from err
         finally:
             # Now, not debounced: the entities should show the modem as it came back.

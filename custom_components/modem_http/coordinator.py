@@ -24,6 +24,7 @@ from homeassistant.helpers.update_coordinator import DataUpdateCoordinator, Upda
 
 from .atmodem import ConnectionState, Modem, ModemError, ModemStatus
 from .atmodem import DeviceInfo as ModemIdentity
+from .atmodem.shown import shown
 from .atmodem.transport import redact_url
 from .const import (
     CONF_DEVICE,
@@ -111,7 +112,7 @@ class ModemCoordinator(DataUpdateCoordinator[ModemData]):
             raise UpdateFailed(
                 translation_domain=DOMAIN,
                 translation_key="modem_not_responding",
-                translation_placeholders={"error": str(err) or type(err).__name__},
+                translation_placeholders={"error": shown(str(err) or type(err).__name__)},
             ) from err
         self._mark_reachable()
         # Read the stats after the await: requests recorded during the poll are kept.
@@ -211,8 +212,8 @@ class ModemCoordinator(DataUpdateCoordinator[ModemData]):
             severity=ir.IssueSeverity.WARNING,
             translation_key=ISSUE_MODEM_UNREACHABLE,
             translation_placeholders={
-                "title": self.config_entry.title,
-                "device": redact_url(self.config_entry.data[CONF_DEVICE]),
+                "title": shown(self.config_entry.title),
+                "device": shown(redact_url(self.config_entry.data[CONF_DEVICE])),
                 "minutes": str(UNREACHABLE_ISSUE_AFTER // 60),
             },
         )

@@ -79,6 +79,11 @@ async def test_refused_input_is_not_a_failed_request(
     await hass.async_block_till_done()
     assert coordinator.stats.failures == 1
     assert hass.states.get(problem).state == STATE_ON
+    last_error = hass.states.get(
+        entity_id(hass, "sensor", "last_error", service_modem.entry.unique_id)
+    )
+    assert last_error.state == "connection_failed"
+    assert last_error.attributes["modem_code"] == int(service_modem.codes["connect"])
 
 
 @pytest.mark.parametrize(
