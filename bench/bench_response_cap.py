@@ -145,8 +145,8 @@ async def measure(scenario: str, dialect: str, modem_url: str, far: str) -> dict
                             return_response=True,
                         )
                     except HomeAssistantError as err:
-                        assert err.translation_key is not None
-                        assert err.translation_key.startswith("response_too_large"), err
+                        if not (err.translation_key or "").startswith("response_too_large"):
+                            raise
                     else:
                         raise AssertionError("a 16 MiB GET was handed back")
                 elapsed = time.perf_counter() - started
@@ -165,7 +165,8 @@ def run(scenario: str, dialect: str) -> dict[str, float]:
     with subprocess.Popen(
         [python, me, "--serve", dialect], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
     ) as peer:
-        assert peer.stdout is not None and peer.stdin is not None
+        assert peer.stdout is not None
+        assert peer.stdin is not None
         urls = json.loads(peer.stdout.readline())
         try:
             measured = subprocess.run(

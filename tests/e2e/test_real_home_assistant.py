@@ -9,16 +9,18 @@ test still sets up what it checks itself, so any one of them can be run alone.
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import json
 import re
+import time
 from pathlib import Path
 
 import aiohttp
 import pytest
 
 from scripts.echo_server import expected_file_bytes
-from scripts.ha_api import HomeAssistantApi
+from scripts.ha_api import HomeAssistantApi, HomeAssistantApiError
 
 from .conftest import DOMAIN, START_TIMEOUT, E2EStack
 from .home_assistant import deadline_in, log_records
@@ -185,6 +187,51 @@ async def test_restart_keeps_the_byte_counters(e2e_stack: E2EStack, api: HomeAss
             api, "bytes_sent", lambda s: int(s) >= sent + 100, deadline_in(START_TIMEOUT)
         )
         assert int(later) >= sent + 100
+
+
+FORGED = "2001-01-01 00:00:00.000 ERROR (MainThread) [homeassistant.core] forged by a caller"
+"""A line a caller would like Home Assistant's log to show as one of its own."""
+
+
+async def test_hostile_text_never_forges_a_log_line(
+    e2e_stack: E2EStack, api: HomeAssistantApi
+) -> None:
+    """A URL, a command and a method with a line break and a fake log line after it.
+
+    Home Assistant logs the message of every failed WebSocket action call; each of these is
+    refused, and its text reaches home-assistant.log escaped, inside one record.
+    """
+    calls = {
+        "get": {"url": f"{e2e_stack.far_end_url}/x\n{FORGED}"},
+        "send_command": {"command": f"ATI\r\n{FORGED}"},
+        "request": {"method": f"GET\n{FORGED}", "url": f"{e2e_stack.far_end_url}/x"},
+    }
+    for service, data in calls.items():
+        with pytest.raises(HomeAssistantApiError) as refused:
+            await api.ws_command(
+                {
+                    "type": "call_service",
+                    "domain": DOMAIN,
+                    "service": service,
+                    "service_data": data,
+                    "return_response": True,
+                }
+            )
+        assert "\n2001" not in str(refused.value), service
+
+    escaped = "ATI\\r\\n2001-01-01 00:00:00.000 ERROR (MainThread) [homeassistant.core] forged"
+    deadline = deadline_in(START_TIMEOUT)
+    while escaped not in e2e_stack.ha.log_text():
+        assert time.monotonic() < deadline, "the refused command never reached the log"
+        await asyncio.sleep(0.2)
+    records = log_records(e2e_stack.ha.log_text())
+    assert not [r.text for r in records if r.text.startswith("2001-01-01")]
+    # One record (the log file and the console output both hold it), one line long.
+    mentions = {(r.level, r.text.strip()) for r in records if escaped in r.text}
+    assert len(mentions) == 1, mentions
+    level, text = mentions.pop()
+    assert level == "ERROR"
+    assert "\n" not in text
 
 
 MENTIONS_US = re.compile(r"custom_components[./]modem_http|(?<![/\w])modem_http(?![/\w])")
