@@ -39,7 +39,6 @@ from custom_components.modem_http.const import (
     CONF_CA_PATH,
     CONF_CLIENT_CERT_PATH,
     CONF_CLIENT_KEY_PATH,
-    CONF_SCAN_INTERVAL,
     CONF_TIMEOUT,
     CONF_TLS_VERIFY,
     DOMAIN,
@@ -131,7 +130,7 @@ def files(hass: HomeAssistant, tmp_path: Path) -> Path:
 
 def form(**options: Any) -> dict[str, Any]:
     """An options form as the user fills it in."""
-    return {CONF_SCAN_INTERVAL: 60, CONF_TIMEOUT: 60, **options}
+    return {CONF_TIMEOUT: 60, **options}
 
 
 async def test_the_options_form_says_what_is_wrong_with_each_file(
