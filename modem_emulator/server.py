@@ -157,6 +157,39 @@ class ModemServer:
             self._writer.close()
             self._writer = None
 
+    async def unplug(self) -> None:
+        """Take the line away, as a pulled USB cable or a stopped ser2net or serial proxy does.
+
+        The host's connection drops and new connections are refused until `replug()`; the modem
+        keeps running with its state (a proxy going down does not power the module off). Over a
+        pseudo-terminal both ends close, so the host's port reports a hang-up; a pty cannot be
+        plugged back under the same path.
+        """
+        if self._master is not None:
+            loop = asyncio.get_running_loop()
+            loop.remove_reader(self._master)
+            loop.remove_writer(self._master)
+            os.close(self._master)
+            self._master = None
+            if self._slave is not None:
+                os.close(self._slave)
+                self._slave = None
+            return
+        if self._tcp is None:
+            raise RuntimeError("nothing to unplug: the server is not serving")
+        self._tcp.close()
+        self.disconnect_client()
+        if self._client_tasks:
+            await asyncio.wait(self._client_tasks, timeout=2.0)
+        await self._tcp.wait_closed()
+        self._tcp = None
+
+    async def replug(self) -> None:
+        """Listen again on the same TCP port, as a ser2net or proxy that came back."""
+        if self._tcp is not None or self.port is None or self._pty_path is not None:
+            raise RuntimeError("only an unplugged TCP server can be plugged back")
+        self._tcp = await asyncio.start_server(self._on_client, self.host, self.port)
+
     async def close(self) -> None:
         """Close the client first, then the listener, the pty and (by default) the modem."""
         if self._remove_drop_listener is not None:

@@ -78,6 +78,8 @@ class Rig:
     base: str
     far: FarEnd
     sent: bytearray
+    server: ModemServer
+    """The line the module is served on (`unplug()` / `replug()` take it away and back)."""
 
     def commands(self) -> list[str]:
         """The command lines the host sent, in order (payload bytes may show up too)."""
@@ -98,8 +100,13 @@ async def bearer_rig(
     ssl: Any = None,
     far_app: web.Application | None = None,
     prepare: Callable[[EmulatedModem], None] | None = None,
+    **modem_options: Any,
 ) -> AsyncIterator[Rig]:
-    """Far end (HTTPS when `ssl` is given), emulated module, and open_modem over TCP."""
+    """Far end (HTTPS when `ssl` is given), emulated module, and open_modem over TCP.
+
+    `modem_options` go to open_modem (reconnect, link_grace, opener); reconnect is off unless
+    asked for.
+    """
     far = FarEnd()
     server = await aiohttp_server(far_app or far.app(), host="127.0.0.1", ssl=ssl)
     scheme = "https" if ssl is not None else "http"
@@ -116,11 +123,13 @@ async def bearer_rig(
     emulator.feed = recording_feed  # type: ignore[method-assign]
     async with ModemServer(emulator) as modem_server:
         await modem_server.start_tcp()
+        modem_options.setdefault("reconnect", False)
         modem = await open_modem(
-            modem_server.url, dialect=family, reconnect=False, bearer=bearer, tls=tls
+            modem_server.url, dialect=family, bearer=bearer, tls=tls, **modem_options
         )
+        base = f"{scheme}://127.0.0.1:{server.port}"
         try:
-            yield Rig(family, emulator, modem, f"{scheme}://127.0.0.1:{server.port}", far, sent)
+            yield Rig(family, emulator, modem, base, far, sent, modem_server)
         finally:
             far.release.set()
             await modem.close()

@@ -113,6 +113,42 @@ async def test_baud_pacing_is_no_faster_than_the_line(socket_enabled: None) -> N
     assert elapsed >= (len(reply) - bucket) / rate * 0.9
 
 
+async def test_unplugged_line_refuses_hosts_until_plugged_back(socket_enabled: None) -> None:
+    async with ModemServer(EmulatedModem(**FAST_BOOT)) as server:
+        port = await server.start_tcp()
+        client = await AtClient.connect(port)
+        await client.command("ATE0")
+
+        await server.unplug()
+
+        # The host that was attached sees its line end, and nobody can attach meanwhile.
+        assert await client.at_eof()
+        await client.close()
+        with pytest.raises(ConnectionRefusedError):
+            await AtClient.connect(port)
+
+        await server.replug()
+
+        # Same port, same modem: the echo setting made before the unplug is still in force.
+        again = await AtClient.connect(port)
+        try:
+            assert await again.command("AT") == b"\r\nOK\r\n"
+        finally:
+            await again.close()
+
+
+async def test_unplugged_pty_hangs_up_on_the_host(modem: EmulatedModem) -> None:
+    async with ModemServer(modem) as server:
+        host = PtyHost(await server.start_pty())
+        try:
+            await server.unplug()
+
+            # The master side is gone: the host's port reads end-of-file, a hang-up.
+            assert os.read(host.fd, 10) == b""
+        finally:
+            host.close()
+
+
 async def test_thread_runner_serves_outside_the_test_loop(socket_enabled: None) -> None:
     runner = ModemServerThread(lambda: EmulatedModem(**FAST_BOOT))
     url = runner.start()
