@@ -218,8 +218,8 @@ async def test_a_streamed_body_is_never_written_twice_by_the_bearer_retry(
         real_request = rig.modem.driver.request
         received: list[bytes] = []
 
-        async def request_then_lose_the_bearer(engine, request):
-            await real_request(engine, request)
+        async def request_then_lose_the_bearer(engine, request, deadline):
+            await real_request(engine, request, deadline)
             rig.emulator.network.contexts[1].active = False
             raise ModemHttpError(NO_BEARER_CODE[family], "connection lost")
 

@@ -7,6 +7,8 @@ import re
 
 import pytest
 
+from custom_components.modem_http.atmodem.deadline import Deadline
+
 from .httpcfg_fixtures import DIALECTS, make_rig, pattern
 
 pytestmark = pytest.mark.usefixtures("socket_enabled")
@@ -189,7 +191,7 @@ async def test_without_response_headers_the_urc_length_reads_the_body(
     dialect: str, aiohttp_server
 ) -> None:
     async with make_rig(dialect, aiohttp_server, driver_options={"response_headers": False}) as rig:
-        await rig.modem.driver.setup(rig.modem.engine)  # type: ignore[attr-defined]
+        await rig.modem.driver.setup(rig.modem.engine, Deadline(10))
         response = await rig.modem.http_request("GET", f"{rig.base}/bytes/3000", timeout=10)
         chunked = await rig.modem.http_request("GET", f"{rig.base}/chunked", timeout=10)
 

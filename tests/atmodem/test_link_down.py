@@ -91,9 +91,7 @@ async def test_every_operation_fails_fast_with_the_port_named_while_the_line_is_
 ) -> None:
     if operation == "install_ca" and family == "httpcfg":
         pytest.skip("the AT+HTTPCFG family has no file upload command")
-    async with bearer_rig(
-        family, aiohttp_server, reconnect=True, link_grace=GRACE
-    ) as rig:
+    async with bearer_rig(family, aiohttp_server, reconnect=True, link_grace=GRACE) as rig:
         told: list[NoDataConnectionError | None] = []
         rig.modem.link.listeners.append(told.append)
         await pull_the_cable(rig)

@@ -13,7 +13,10 @@ manuals leave the bring-up to the host, so this module does it the way each fami
 
 Every step reads first (`AT+CGDCONT?`, `AT+CGACT?`, `AT+QIACT?`, `AT+QICSGP=<cid>`) and is skipped
 when already in place, so a healthy modem costs two reads once per session. Registration is waited
-for first, with a bounded timeout. Once up, the bearer is trusted until the modem says otherwise:
+for first. Every step runs within the caller's deadline, and when it runs out the error names what
+was still missing (registration, activation); a serial link that goes away meanwhile is not a
+data connection problem and passes through as ModemDisconnectedError. Once up, the bearer is
+trusted until the modem says otherwise:
 `+CGEV: NW|ME [PDN] DEACT <cid>`, `+QIURC: "pdpdeact",<cid>`, a restart, or a request failing with
 one of the family's no-bearer codes while a read confirms the context is down.
 """
@@ -29,8 +32,16 @@ from dataclasses import dataclass, field
 from enum import IntEnum
 from typing import Final
 
+from .deadline import MIN_STEP, Deadline
 from .engine import AtEngine, Urc
-from .errors import AtCommandError, ModemError, ModemHttpError, RequestRejected
+from .errors import (
+    AtCommandError,
+    ModemDisconnectedError,
+    ModemError,
+    ModemHttpError,
+    ModemTimeoutError,
+    RequestRejected,
+)
 from .status import parse_registration
 from .validation import check_range, check_text
 
@@ -189,29 +200,28 @@ class Bearer:
 
     # ------------------------------------------------------------------ bring-up
 
-    async def ensure(self, engine: AtEngine, timeout: float) -> None:
+    async def ensure(self, engine: AtEngine, deadline: Deadline) -> None:
         """Bring the bearer up unless it is known to be up."""
         if not self.up:
-            await self.bring_up(engine, timeout)
+            await self.bring_up(engine, deadline)
 
-    async def bring_up(self, engine: AtEngine, timeout: float) -> None:
+    async def bring_up(self, engine: AtEngine, deadline: Deadline) -> None:
         """Registration, context definition, credentials, activation, HTTP context id.
 
-        Raises NoDataConnectionError naming what failed.
+        Raises NoDataConnectionError naming what failed, also when the deadline runs out while
+        the modem is still unregistered or still activating; ModemDisconnectedError when the
+        serial link goes away.
         """
-        loop = asyncio.get_running_loop()
-        deadline = loop.time() + timeout
         try:
-            await self._wait_registered(engine, min(timeout, self.settings.registration_timeout))
+            await self._wait_registered(engine, deadline)
             with contextlib.suppress(AtCommandError):
                 # +CGEV URCs tell us when the network drops the context.
-                await engine.command("AT+CGEREP=2", timeout=_READ_TIMEOUT)
-            left = max(1.0, deadline - loop.time())
+                await engine.command("AT+CGEREP=2", timeout=deadline.step(_READ_TIMEOUT))
             if self.family == "quectel":
-                await self._quectel(engine, left)
+                await self._quectel(engine, deadline)
             else:
-                await self._cgact_family(engine, left)
-            await self._http_context_id(engine)
+                await self._cgact_family(engine, deadline)
+            await self._http_context_id(engine, deadline)
         except NoDataConnectionError as err:
             self.up = False
             self.last_cause = err.cause
@@ -219,23 +229,38 @@ class Bearer:
         self.up = True
         self.last_cause = None
 
-    async def _wait_registered(self, engine: AtEngine, timeout: float) -> None:
+    async def _wait_registered(self, engine: AtEngine, deadline: Deadline) -> None:
+        """Poll registration until it is there, the settings' wait or the deadline runs out.
+
+        A form the modem refuses (AT+CEREG? on a 2G module) is skipped. A link that goes down
+        ends the wait with ModemDisconnectedError, and a modem that stops answering with
+        ModemTimeoutError, unless time is up anyway: then the state last read is the cause.
+        """
         loop = asyncio.get_running_loop()
-        end = loop.time() + timeout
+        started = loop.time()
+        give_up = min(deadline.end, started + self.settings.registration_timeout)
         last = "unknown"
         while True:
             for command, prefix in (("AT+CEREG?", "+CEREG:"), ("AT+CREG?", "+CREG:")):
-                with contextlib.suppress(AtCommandError, ModemError):
-                    state = parse_registration(
-                        (await engine.command(command, timeout=_READ_TIMEOUT)).first(prefix)
-                    )
-                    if state.registered:
-                        return
-                    last = state.value
-            if loop.time() + _POLL_STEP > end:
+                wait = max(MIN_STEP, min(_READ_TIMEOUT, give_up - loop.time()))
+                try:
+                    reply = await engine.command(command, timeout=wait)
+                    state = parse_registration(reply.first(prefix))
+                except ModemDisconnectedError:
+                    raise
+                except ModemTimeoutError:
+                    if loop.time() < give_up:
+                        raise
+                    break
+                except ModemError:
+                    continue  # refused, or no such line: the other form may answer
+                if state.registered:
+                    return
+                last = state.value
+            if loop.time() + _POLL_STEP > give_up:
                 raise NoDataConnectionError(
                     f"the modem is not registered on the network (state {last}) after "
-                    f"{timeout:g} s; check the SIM, the antenna and the coverage"
+                    f"{loop.time() - started:.0f} s; check the SIM, the antenna and the coverage"
                 )
             await asyncio.sleep(_POLL_STEP)
 
@@ -246,68 +271,82 @@ class Bearer:
             f"({err.final}); check the APN, user name and password"
         )
 
-    async def _cgact_family(self, engine: AtEngine, timeout: float) -> None:
+    def _not_activated(self, deadline: Deadline, err: ModemTimeoutError) -> ModemError:
+        """An activation that did not answer: the data connection is the cause, not a timeout."""
+        if not deadline.expired:
+            return err  # the modem stopped answering well before the caller's time ran out
+        apn = self.settings.apn or "the network's default APN"
+        return NoDataConnectionError(
+            f"PDP context {self.settings.cid} with {apn} was still being activated when the "
+            f"{deadline.timeout:g} s ran out; check the coverage, or allow more time"
+        )
+
+    async def _activate(self, engine: AtEngine, command: str, deadline: Deadline) -> None:
+        try:
+            await engine.command(command, timeout=deadline.step(ACTIVATION_TIMEOUT))
+        except AtCommandError as err:
+            raise self._refused(err) from err
+        except ModemTimeoutError as err:
+            raise self._not_activated(deadline, err) from err
+
+    async def _cgact_family(self, engine: AtEngine, deadline: Deadline) -> None:
         settings = self.settings
         cid = settings.cid
-        defined = await self._defined_apn(engine)
-        active = await self.is_active(engine)
+        defined = await self._defined_apn(engine, deadline)
+        active = await self.is_active(engine, deadline.step(_READ_TIMEOUT))
         wrong_apn = bool(settings.apn) and defined is not None and defined != settings.apn
         if active and not wrong_apn:
             return
         if active:
-            await engine.command(f"AT+CGACT=0,{cid}", timeout=ACTIVATION_TIMEOUT)
+            await engine.command(f"AT+CGACT=0,{cid}", timeout=deadline.step(ACTIVATION_TIMEOUT))
         if defined is None or wrong_apn:
-            await engine.command(f'AT+CGDCONT={cid},"IP","{settings.apn}"', timeout=_READ_TIMEOUT)
+            await engine.command(
+                f'AT+CGDCONT={cid},"IP","{settings.apn}"', timeout=deadline.step(_READ_TIMEOUT)
+            )
         if settings.credentials:
             first, second = settings.username, settings.password
             if self.family == "simcom":
                 first, second = second, first  # SIMCom: <passwd> before <user>
             await engine.command(
                 f'AT+CGAUTH={cid},{int(settings.auth)},"{first}","{second}"',
-                timeout=_READ_TIMEOUT,
+                timeout=deadline.step(_READ_TIMEOUT),
             )
-        try:
-            await engine.command(f"AT+CGACT=1,{cid}", timeout=min(timeout, ACTIVATION_TIMEOUT))
-        except AtCommandError as err:
-            raise self._refused(err) from err
+        await self._activate(engine, f"AT+CGACT=1,{cid}", deadline)
 
-    async def _defined_apn(self, engine: AtEngine) -> str | None:
+    async def _defined_apn(self, engine: AtEngine, deadline: Deadline) -> str | None:
         """The APN of our context in `AT+CGDCONT?`, or None when it is not defined."""
-        reply = await engine.command("AT+CGDCONT?", timeout=_READ_TIMEOUT)
+        reply = await engine.command("AT+CGDCONT?", timeout=deadline.step(_READ_TIMEOUT))
         for line in reply.lines_with("+CGDCONT:"):
             fields = line.split(",")
             if len(fields) >= 3 and _first_int(fields[0]) == self.settings.cid:
                 return fields[2].strip().strip('"')
         return None
 
-    async def _quectel(self, engine: AtEngine, timeout: float) -> None:
+    async def _quectel(self, engine: AtEngine, deadline: Deadline) -> None:
         settings = self.settings
         cid = settings.cid
-        active = await self.is_active(engine)
+        active = await self.is_active(engine, deadline.step(_READ_TIMEOUT))
         wanted = f'1,"{settings.apn}","{settings.username}","{settings.password}",{settings.auth}'
         change = False
         if settings.apn or settings.credentials:
-            reply = await engine.command(f"AT+QICSGP={cid}", timeout=_READ_TIMEOUT)
+            reply = await engine.command(f"AT+QICSGP={cid}", timeout=deadline.step(_READ_TIMEOUT))
             current = reply.lines_with("+QICSGP:")
             change = not current or current[0].replace(" ", "") != wanted.replace(" ", "")
         if active and not change:
             return
         if active:
-            await engine.command(f"AT+QIDEACT={cid}", timeout=ACTIVATION_TIMEOUT)
+            await engine.command(f"AT+QIDEACT={cid}", timeout=deadline.step(ACTIVATION_TIMEOUT))
         if change:
-            await engine.command(f"AT+QICSGP={cid},{wanted}", timeout=_READ_TIMEOUT)
-        try:
-            await engine.command(f"AT+QIACT={cid}", timeout=min(timeout, ACTIVATION_TIMEOUT))
-        except AtCommandError as err:
-            raise self._refused(err) from err
+            await engine.command(f"AT+QICSGP={cid},{wanted}", timeout=deadline.step(_READ_TIMEOUT))
+        await self._activate(engine, f"AT+QIACT={cid}", deadline)
 
-    async def _http_context_id(self, engine: AtEngine) -> None:
+    async def _http_context_id(self, engine: AtEngine, deadline: Deadline) -> None:
         if self.family == "simcom":
             return
         prefix = "Q" if self.family == "quectel" else ""
         command = f'AT+{prefix}HTTPCFG="contextid",{self.settings.cid}'
         try:
-            await engine.command(command, timeout=_READ_TIMEOUT)
+            await engine.command(command, timeout=deadline.step(_READ_TIMEOUT))
         except AtCommandError as err:
             # The seed module cannot change it: it always uses context 1.
             if self.settings.cid != 1:

@@ -27,6 +27,7 @@ import re
 from collections.abc import Awaitable, Callable
 from typing import Final
 
+from .deadline import Deadline
 from .dialects.base import HttpDriver
 from .engine import AtEngine, ConnectionState
 from .errors import (
@@ -136,17 +137,64 @@ def check_user_command(command: str) -> str:
 # ---------------------------------------------------------------------- the Modem's control methods
 
 RESTART_TIMEOUT: Final = 60.0
+_HAND_BACK: Final = 1.0
+"""A safety net only: every step takes its time from the deadline, and cleanup after it has
+passed gets a few hundredths of a second, so an operation ends within its timeout; this is how
+far past it the Modem stops waiting for a step that would not."""
 _SETTLE: Final = 1.0
 """After RDY, boot URCs (+CPIN: READY, SMS DONE...) come for a while; wait for this much quiet."""
 
 
 class ModemControl:
-    """Restart, raw commands, certificate files and TLS settings; mixed into Modem."""
+    """Restart, raw commands, certificate files and TLS settings; mixed into Modem.
+
+    Each takes the modem like an HTTP transaction does (`_exclusive`, shared with Modem's own
+    operations): its timeout bounds the whole call, queueing included, and a serial link that is
+    down fails it within seconds.
+    """
 
     engine: AtEngine
     link: DataLink
     _http_lock: asyncio.Lock
     _driver: HttpDriver
+
+    async def _exclusive[T](self, deadline: Deadline, work: Callable[[], Awaitable[T]]) -> T:
+        """Queue for the modem behind other operations, then run `work` holding it.
+
+        The queueing counts against the deadline: a caller's timeout is the longest it waits
+        for an answer, whatever else the modem is busy with.
+        """
+        try:
+            async with asyncio.timeout_at(deadline.end):
+                await self._http_lock.acquire()
+        except TimeoutError:
+            raise deadline.timed_out("it never got the modem") from None
+        try:
+            return await self._bounded(deadline, work)
+        finally:
+            self._http_lock.release()
+
+    async def _bounded[T](self, deadline: Deadline, work: Callable[[], Awaitable[T]]) -> T:
+        """Run `work` on the modem within the deadline; errors say where the time went.
+
+        A step that timed out because the caller's time was up becomes one ModemTimeoutError
+        for the whole operation (queueing and time on the modem told apart); every other error
+        keeps its type and cause (a link that is down, an unregistered modem, a refused APN).
+        """
+        deadline.got_modem()
+        try:
+            async with asyncio.timeout_at(deadline.end + _HAND_BACK):
+                return await work()
+        except ModemTimeoutError as err:
+            if deadline.expired:
+                raise deadline.timed_out(str(err)) from err
+            deadline.account(err)
+            raise
+        except ModemError as err:
+            deadline.account(err)
+            raise
+        except TimeoutError as err:
+            raise deadline.timed_out("a step overran the time left") from err
 
     async def data_active(self, timeout: float = 5.0) -> bool | None:
         """Whether the HTTP stack's PDP context is active now (None when it cannot be read)."""
@@ -161,61 +209,73 @@ class ModemControl:
         An error final (ERROR, +CME ERROR) is returned, not raised: it is the answer the user
         wants to see. Runs between HTTP transactions, never inside one.
         """
+        deadline = Deadline(timeout)
         text = check_user_command(command)
-        async with self._http_lock:
+
+        async def send() -> tuple[list[str], str]:
             try:
-                reply = await self.engine.command(text, timeout=timeout)
+                reply = await self.engine.command(text, timeout=deadline.left())
             except AtCommandError as err:
                 return [], err.final
-        return reply.lines, reply.final or "OK"
+            return reply.lines, reply.final or "OK"
+
+        return await self._exclusive(deadline, send)
 
     async def restart(self, timeout: float = RESTART_TIMEOUT) -> None:
         """`AT+CFUN=1,1`, wait until the modem is back (RDY or the port returning), set it up.
 
-        Raises ModemTimeoutError when it does not come back in time, NoDataConnectionError when
-        it comes back without a data connection.
+        Raises ModemDisconnectedError when the serial link is down (before the restart, or still
+        after the timeout), ModemTimeoutError when the modem does not come back in time,
+        NoDataConnectionError when it comes back without a data connection.
         """
-        loop = asyncio.get_running_loop()
-        deadline = loop.time() + timeout
+        deadline = Deadline(timeout)
+        return await self._exclusive(deadline, lambda: self._restart(deadline))
+
+    async def _restart(self, deadline: Deadline) -> None:
         back = asyncio.Event()
 
         def on_state(state: ConnectionState) -> None:
             if state is not ConnectionState.DISCONNECTED:
                 back.set()
 
-        async with self._http_lock:
-            remove = self.engine.add_listener(on_state)
-            try:
-                with contextlib.suppress(ModemDisconnectedError):
-                    # A USB modem may drop the port before its OK arrives.
-                    await self.engine.command("AT+CFUN=1,1", timeout=15.0)
-                while True:
-                    try:
-                        async with asyncio.timeout_at(deadline):
-                            await back.wait()
-                    except TimeoutError as err:
-                        raise ModemTimeoutError(
-                            f"the modem did not restart in {timeout:g} s"
-                        ) from err
-                    back.clear()
-                    # More boot lines may follow RDY; each counts as a restart. Wait for quiet.
-                    try:
-                        async with asyncio.timeout(_SETTLE):
-                            await back.wait()
-                    except TimeoutError:
-                        break
-            finally:
-                remove()
-            self.link.forget()
-            await self.link.prepare(max(1.0, deadline - loop.time()))
+        # A link that is down already is not a restart in progress: say so within seconds.
+        await self.engine.wait_for_link(deadline.left())
+        remove = self.engine.add_listener(on_state)
+        try:
+            with contextlib.suppress(ModemDisconnectedError):
+                # A USB modem may drop the port before its OK arrives.
+                await self.engine.command("AT+CFUN=1,1", timeout=deadline.step(15.0))
+            while True:
+                try:
+                    async with asyncio.timeout_at(deadline.end):
+                        await back.wait()
+                except TimeoutError:
+                    if not self.engine.connected:
+                        raise ModemDisconnectedError(
+                            f"the modem at {self.engine.port} did not come back after the "
+                            "restart (the serial link is still down)",
+                            port=self.engine.port,
+                        ) from None
+                    raise deadline.timed_out("the modem did not restart") from None
+                back.clear()
+                # More boot lines may follow RDY; each counts as a restart. Wait for quiet.
+                try:
+                    async with asyncio.timeout(_SETTLE):
+                        await back.wait()
+                except TimeoutError:
+                    break
+        finally:
+            remove()
+        self.link.forget()
+        await self.link.prepare(deadline)
 
     async def connect(self, timeout: float = 30.0) -> None:
         """Bring the data connection (and the SSL context) up now rather than at the first request.
 
         Raises NoDataConnectionError with the cause; data connection listeners hear the outcome.
         """
-        async with self._http_lock:
-            await self.link.run(_nothing, timeout)
+        deadline = Deadline(timeout)
+        await self._exclusive(deadline, lambda: self.link.run(_nothing, deadline))
 
     def set_tls(self, tls: TlsSettings | None) -> None:
         """Use other TLS settings from the next HTTPS request on."""
@@ -226,16 +286,21 @@ class ModemControl:
 
         The SSL context is configured again before the next request, so a rotated CA applies.
         """
-        async with self._http_lock:
-            stored = await upload_file(self.engine, self.link.family, name, data, timeout=timeout)
+        deadline = Deadline(timeout)
+
+        async def upload() -> str:
+            stored = await upload_file(self.engine, self.link.family, name, data, deadline)
             self.link.set_tls(self.link.tls)
-        return stored
+            return stored
+
+        return await self._exclusive(deadline, upload)
 
     async def download_ca(self, url: str, name: str, *, timeout: float = 60.0) -> HttpResponse:
         """Let the modem fetch a CA file from url into its certificate storage (AT+HTTPREADFILE).
 
         SIMCom stores it in the certificate folder (path 4), the AT+HTTPCFG families on `UFS:`.
         """
+        deadline = Deadline(timeout)
         family = self.link.family
         driver = self._driver
         if family == "simcom":
@@ -243,19 +308,22 @@ class ModemControl:
             async def fetch() -> HttpResponse:
                 # SimcomDriver's extra `path` keyword is not part of the driver protocol.
                 download: Callable[..., Awaitable[HttpResponse]] = driver.download_to_modem_file
-                return await download(self.engine, url, name, timeout=timeout, path=CERT_FOLDER)
+                return await download(self.engine, url, name, deadline=deadline, path=CERT_FOLDER)
 
         else:
             target = family_file_name(family, name)
 
             async def fetch() -> HttpResponse:
                 return await driver.download_to_modem_file(
-                    self.engine, url, target, timeout=timeout
+                    self.engine, url, target, deadline=deadline
                 )
 
-        async with self._http_lock:
-            response = await self.link.run(fetch, timeout)
+        async def fetch_and_use() -> HttpResponse:
+            fetched = await self.link.run(fetch, deadline)
             self.link.set_tls(self.link.tls)
+            return fetched
+
+        response = await self._exclusive(deadline, fetch_and_use)
         if not 200 <= response.status < 300:
             raise ModemError(f"the CA download answered HTTP {response.status}")
         return response

@@ -11,6 +11,10 @@ Why it is shaped this way:
 - A port that closes or a modem that restarts (`RDY`, `+CPIN: READY` out of the blue) fails the
   command in flight with ModemDisconnectedError; the engine reopens the port with backoff and
   re-initialises (echo off, numeric CME errors) before the next command runs.
+- While the port is down a command waits at most the link grace for it to come back (trying to
+  reopen it at once and then every few tenths of a second, whatever the backoff has grown to),
+  then fails with ModemDisconnectedError naming the port: a pulled cable or a stopped ser2net is
+  reported within seconds, not after the caller's whole timeout, and a short blip goes unnoticed.
 """
 
 from __future__ import annotations
@@ -59,6 +63,13 @@ _ALWAYS_UNSOLICITED: Final = (
     "+HTTP_PEER_CLOSED",
     "+HTTP_NONET_EVENT",
 )
+LINK_GRACE: Final = 3.0
+"""Seconds a command waits for a serial link that is down to come back before it fails.
+
+Long enough for a USB modem to re-enumerate or a ser2net/ESPHome proxy to accept again after a
+blip; short enough that an automation learns within seconds that the modem is gone."""
+_RETRY_WHILE_WANTED: Final = 0.25
+"""How often the port is tried while a command waits for it (the backoff applies otherwise)."""
 _BOOT_WINDOW: Final = 15.0
 """Seconds after RDY during which +CPIN: READY belongs to the same boot."""
 _UNSAFE_COMMAND: Final = re.compile("[\r\n\x1a\x1b]")
@@ -205,9 +216,16 @@ class AtEngine(asyncio.Protocol):
         reconnect: bool = True,
         reconnect_backoff: tuple[float, float] = (0.2, 30.0),
         resync_quiet: float = 0.05,
+        link_grace: float | None = None,
     ) -> None:
-        """Nothing is opened until `open()`; chunk size and delay pace payload writes."""
+        """Nothing is opened until `open()`; chunk size and delay pace payload writes.
+
+        `link_grace` overrides LINK_GRACE (how long a command waits for a link that is down).
+        """
         self.url = url
+        self.port = redact_url(url)
+        """The port's name as it may be shown to a user (credentials redacted)."""
+        self.link_grace = LINK_GRACE if link_grace is None else link_grace
         self.baudrate = baudrate
         self._opener = opener
         self._init_commands = init_commands
@@ -232,6 +250,9 @@ class AtEngine(asyncio.Protocol):
         self._needs_resync = False
         self._closing = False
         self._reconnect_task: asyncio.Task[None] | None = None
+        self._reconnect_now = asyncio.Event()
+        self._link_wanted = 0
+        """Commands waiting for the port to come back; while any do, it is tried often."""
         self._last_rx = time.monotonic()
         self._last_boot = -_BOOT_WINDOW
         self._decoded_raw: bytes | None = None
@@ -257,7 +278,7 @@ class AtEngine(asyncio.Protocol):
         transport = await self._opener(lambda: self, self.url, self.baudrate)
         if not isinstance(transport, asyncio.WriteTransport):  # pragma: no cover - serialx always
             transport.close()
-            raise ModemDisconnectedError("transport cannot write")
+            raise ModemDisconnectedError("transport cannot write", port=self.port)
 
     async def close(self) -> None:
         """Close the port and stop reconnecting; pending commands fail as disconnected."""
@@ -271,7 +292,7 @@ class AtEngine(asyncio.Protocol):
         if transport is not None:
             transport.close()
             self._transport = None
-        self._fail_pending(ModemDisconnectedError("closed"))
+        self._fail_pending(ModemDisconnectedError("closed", port=self.port))
         if self._connected.is_set():
             self._connected.clear()
             self._notify(ConnectionState.DISCONNECTED)
@@ -308,7 +329,11 @@ class AtEngine(asyncio.Protocol):
         self._transport = None
         self._connected.clear()
         self._can_write.set()
-        self._fail_pending(ModemDisconnectedError(f"connection lost: {exc or 'closed'}"))
+        self._fail_pending(
+            ModemDisconnectedError(
+                f"connection to {self.port} lost: {exc or 'closed'}", port=self.port
+            )
+        )
         if self._closing:
             return
         _LOGGER.warning("lost connection to %s: %s", redact_url(self.url), exc or "closed")
@@ -339,7 +364,11 @@ class AtEngine(asyncio.Protocol):
         delay, ceiling = self._backoff
         try:
             while not self._closing and not self.connected:
-                await asyncio.sleep(delay)
+                wait = min(delay, _RETRY_WHILE_WANTED) if self._link_wanted else delay
+                with contextlib.suppress(TimeoutError):
+                    async with asyncio.timeout(wait):
+                        await self._reconnect_now.wait()
+                self._reconnect_now.clear()
                 try:
                     await self._open_transport()
                 except ModemError as err:
@@ -509,7 +538,9 @@ class AtEngine(asyncio.Protocol):
         self._last_boot = now
         _LOGGER.warning("modem restarted (%s)", text)
         self._needs_init = True
-        self._fail_pending(ModemDisconnectedError(f"modem restarted ({text})"))
+        self._fail_pending(
+            ModemDisconnectedError(f"modem restarted ({text})", port=self.port, restarted=True)
+        )
         self._dispatch_urc(text)
         self._notify(ConnectionState.RESET)
 
@@ -601,16 +632,41 @@ class AtEngine(asyncio.Protocol):
         finally:
             self._gate.release()
 
-    async def _wait_connected(self, command: str, deadline: float) -> None:
+    async def wait_for_link(self, timeout: float) -> None:
+        """Return once the port is open, waiting at most the link grace (and `timeout`).
+
+        For operations that must know the link is there before they start (a restart, whose
+        own port drop would otherwise look like part of the reboot). ModemDisconnectedError
+        when it stays down.
+        """
+        await self._wait_connected(None, asyncio.get_running_loop().time() + timeout)
+
+    async def _wait_connected(self, command: str | None, deadline: float) -> None:
+        """Wait for a port that is down, but no longer than the link grace (or the deadline)."""
         if self.connected:
             return
+        what = f"{command}: " if command else ""
         if self._closing:
-            raise ModemDisconnectedError(f"{command}: modem connection is closed")
-        try:
-            async with asyncio.timeout_at(deadline):
-                await self._connected.wait()
-        except TimeoutError as err:
-            raise ModemDisconnectedError(f"{command}: modem is not connected") from err
+            raise ModemDisconnectedError(
+                f"{what}the connection to the modem at {self.port} is closed", port=self.port
+            )
+        if self._reconnect_task is not None:
+            loop = asyncio.get_running_loop()
+            self._link_wanted += 1
+            self._reconnect_now.set()  # try now, not at the backoff's next step
+            try:
+                async with asyncio.timeout_at(min(deadline, loop.time() + self.link_grace)):
+                    await self._connected.wait()
+            except TimeoutError:
+                pass
+            finally:
+                self._link_wanted -= 1
+            if self._connected.is_set():
+                return
+        raise ModemDisconnectedError(
+            f"{what}the modem at {self.port} is not connected (the serial link is down)",
+            port=self.port,
+        )
 
     async def _initialise(self, deadline: float) -> None:
         await self._resync(deadline)
@@ -665,7 +721,9 @@ class AtEngine(asyncio.Protocol):
     ) -> AtReply:
         transport = self._transport
         if transport is None:
-            raise ModemDisconnectedError(f"{command}: modem is not connected")
+            raise ModemDisconnectedError(
+                f"{command}: the modem at {self.port} is not connected", port=self.port
+            )
         pending = self._start(
             command, data_after, complete, prompt, payload, asyncio.get_running_loop()
         )
@@ -746,7 +804,9 @@ class AtEngine(asyncio.Protocol):
                 return  # expired, or the modem gave up on the input: stop feeding it
             transport = self._transport
             if transport is None:
-                raise ModemDisconnectedError("connection lost while sending the payload")
+                raise ModemDisconnectedError(
+                    f"connection to {self.port} lost while sending the payload", port=self.port
+                )
             transport.write(bytes(view[start : start + size]))
             if self.write_chunk_delay > 0 and start + size < len(view):
                 await asyncio.sleep(self.write_chunk_delay)

@@ -47,7 +47,15 @@ def cme_code_from_text(text: str) -> int | None:
 
 
 class ModemError(Exception):
-    """Base of every error raised by atmodem."""
+    """Base of every error raised by atmodem.
+
+    A public Modem operation that fails notes where its time went before the error reaches the
+    caller: `queued` seconds waiting for the modem (busy with other operations), then `elapsed`
+    seconds on it. Both stay None for errors raised outside such an operation.
+    """
+
+    queued: float | None = None
+    elapsed: float | None = None
 
 
 class AtCommandError(ModemError):
@@ -114,11 +122,27 @@ class ModemHttpError(ModemError):
 
 
 class ModemTimeoutError(ModemError, TimeoutError):
-    """The modem did not answer in time; the engine resynchronises before the next command."""
+    """The modem did not answer in time; the engine resynchronises before the next command.
+
+    `timeout` is the caller's whole budget when the error ends a public operation (None for a
+    single command's own timeout); `queued` and `elapsed` then say how it was spent.
+    """
+
+    timeout: float | None = None
 
 
 class ModemDisconnectedError(ModemError, ConnectionError):
-    """The port closed or the modem restarted while it was needed."""
+    """The serial link is down or dropped, or the modem restarted, while it was needed.
+
+    `port` names the line (credentials redacted) so a message can say which modem is not
+    connected; `restarted` tells a modem that rebooted mid-operation from a link that went away.
+    """
+
+    def __init__(self, message: str, *, port: str | None = None, restarted: bool = False) -> None:
+        """Message for logs; port and restarted for callers that explain it to a user."""
+        super().__init__(message)
+        self.port = port
+        self.restarted = restarted
 
 
 _MAX_REASON = 240

@@ -4,7 +4,9 @@ The Modem hands every HTTP transaction to `DataLink.run`, which brings the beare
 then only after a loss), configures the SSL context (once per modem session), and when a request
 fails in a way that can mean "no bearer" reads the context state: if it is down, the bearer is
 re-activated and the request retried once. A second failure, or a bearer that will not come up,
-is a NoDataConnectionError naming the cause.
+is a NoDataConnectionError naming the cause. All of it runs within the one deadline of the
+operation that asked for it. A serial link that is down never counts as a lost bearer: that is
+ModemDisconnectedError, and data connection listeners are not told anything about it.
 """
 
 from __future__ import annotations
@@ -14,14 +16,14 @@ from collections.abc import Awaitable, Callable
 from typing import Final
 
 from .bearer import Bearer, BearerSettings, NoDataConnectionError
+from .deadline import Deadline
 from .engine import AtEngine
-from .errors import ModemError
+from .errors import ModemDisconnectedError, ModemError
 from .tls import TlsSettings, configure_tls
 
 _LOGGER = logging.getLogger(__name__)
 
-BRING_UP_TIMEOUT: Final = 90.0
-"""Registration wait plus a slow activation; a request's own timeout may cut it shorter."""
+_READ_TIMEOUT: Final = 10.0
 
 
 def driver_ssl_context(driver: object) -> int:
@@ -76,28 +78,30 @@ class DataLink:
         if tls is not None and tls.context_id is not None:
             use_ssl_context(self.driver, tls.context_id)
 
-    async def prepare(self, timeout: float = BRING_UP_TIMEOUT) -> None:
+    async def prepare(self, deadline: Deadline) -> None:
         """SSL context (once per session) and bearer (until it is lost)."""
         if self.tls is not None and not self._tls_done:
-            await configure_tls(self.engine, self.family, self.tls, driver_ssl_context(self.driver))
+            await configure_tls(
+                self.engine, self.family, self.tls, driver_ssl_context(self.driver), deadline
+            )
             self._tls_done = True
-        await self.bearer.ensure(self.engine, timeout)
+        await self.bearer.ensure(self.engine, deadline)
 
-    async def run[T](self, transaction: Callable[[], Awaitable[T]], timeout: float) -> T:
+    async def run[T](self, transaction: Callable[[], Awaitable[T]], deadline: Deadline) -> T:
         """Prepare, run the transaction, and recover once from a lost bearer."""
         try:
-            await self.prepare(timeout)
+            await self.prepare(deadline)
             try:
                 result = await transaction()
             except ModemError as err:
-                if not await self._bearer_lost(err):
+                if not await self._bearer_lost(err, deadline):
                     raise
                 _LOGGER.warning("the data connection was lost (%s); re-activating it", err)
-                await self.bearer.bring_up(self.engine, timeout)
+                await self.bearer.bring_up(self.engine, deadline)
                 try:
                     result = await transaction()
                 except ModemError as again:
-                    if await self._bearer_lost(again):
+                    if await self._bearer_lost(again, deadline):
                         raise NoDataConnectionError(
                             f"the data connection dropped again right after re-activation ({again})"
                         ) from again
@@ -110,12 +114,14 @@ class DataLink:
         self._tell(None)
         return result
 
-    async def _bearer_lost(self, err: ModemError) -> bool:
+    async def _bearer_lost(self, err: ModemError, deadline: Deadline) -> bool:
         """Whether the failure came with the bearer down (read, not guessed)."""
+        if isinstance(err, ModemDisconnectedError):
+            return False  # the serial link or the modem itself went away, not the bearer
         if not self.bearer.suspect(err) and self.bearer.up:
             return False
         try:
-            active = await self.bearer.is_active(self.engine)
+            active = await self.bearer.is_active(self.engine, deadline.step(_READ_TIMEOUT))
         except ModemError:
             return False
         if not active:
@@ -130,4 +136,4 @@ class DataLink:
                 _LOGGER.exception("data connection listener failed")
 
 
-__all__ = ["BRING_UP_TIMEOUT", "DataLink"]
+__all__ = ["DataLink"]

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import asyncio
-import time
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import replace
 
 from .bearer import BearerSettings
 from .control import ModemControl
+from .deadline import Deadline
 from .dialects import HttpDriver, HttpRequest, create_driver, detect_dialect
 from .dialects.base import BodySink
 from .engine import AtEngine, ConnectionState, StateListener
@@ -19,7 +19,7 @@ from .errors import (
     RequestRejected,
     ResponseTooLargeError,
 )
-from .link import BRING_UP_TIMEOUT, DataLink
+from .link import DataLink
 from .response import HttpResponse
 from .status import DeviceInfo, ModemStatus, read_device_info, read_status
 from .tls import TlsSettings
@@ -35,6 +35,10 @@ class Modem(ModemControl):
     HTTP transactions span several commands and URCs, so they are serialised by their own lock on
     top of the engine's per-command lock; status polls may still run between a transaction's steps,
     as they do on real modules while a request is in flight.
+
+    Every public operation takes a timeout that bounds the whole call: the wait for the modem
+    while other operations hold it, the data connection bring-up, and the transaction itself.
+    Responses and errors say how that time was spent (`queued`, then `elapsed` on the modem).
     """
 
     def __init__(
@@ -91,22 +95,31 @@ class Modem(ModemControl):
             self._restarts += 1
         self.link.forget()
 
-    async def _transaction(self, run: Callable[[], Awaitable[HttpResponse]]) -> HttpResponse:
+    async def _transaction(
+        self, run: Callable[[], Awaitable[HttpResponse]], deadline: Deadline
+    ) -> HttpResponse:
         """Set the driver up when the modem may have lost its state; run one HTTP transaction.
 
         A restart or reconnect between two of the transaction's commands does not fail a command,
         but the modem then forgot what the driver configured (body or raw mode, header output), so
         whatever the transaction produced is refused rather than handed over mangled.
         """
+        # A link that comes back within the grace reconnects before anything is sent: that is
+        # not a reconnect during the request.
+        await self.engine.wait_for_link(deadline.left())
         restarts = self._restarts
         if self._setup_restarts != restarts or self._setup_generation != self.engine.generation:
-            await self._driver.setup(self.engine)
+            await self._driver.setup(self.engine, deadline)
             self._setup_generation = self.engine.generation
             self._setup_restarts = restarts
-        response = await self.link.run(run, BRING_UP_TIMEOUT)
+        response = await self.link.run(run, deadline)
         if self._restarts != restarts:
-            raise ModemDisconnectedError("the modem restarted or reconnected during the request")
-        return response
+            raise ModemDisconnectedError(
+                "the modem restarted or reconnected during the request",
+                port=self.engine.port,
+                restarted=True,
+            )
+        return replace(response, elapsed=deadline.elapsed, queued=deadline.queued)
 
     async def http_request(
         self,
@@ -127,8 +140,12 @@ class Modem(ModemControl):
         body without an announced length stops being read once it passes the limit (on families
         that read in pieces): ResponseTooLargeError either way, never a partial body.
 
+        `timeout` bounds the whole call, including the time spent waiting for the modem while
+        other operations use it; the response's `queued` and `elapsed` say how it was spent.
+
         Raises RequestRejected for input the dialect cannot send (nothing reaches the modem),
-        ModemHttpError for the modem's own HTTP errors, ModemTimeoutError, ModemDisconnectedError.
+        ModemHttpError for the modem's own HTTP errors, NoDataConnectionError, ModemTimeoutError,
+        ModemDisconnectedError (within seconds while the serial link is down).
         """
         method = check_method(method).upper()
         if method not in _METHODS:
@@ -136,8 +153,7 @@ class Modem(ModemControl):
         if method not in self._driver.methods:
             allowed = ", ".join(sorted(self._driver.methods))
             raise RequestRejected("method", f"the {self.dialect} dialect can send {allowed}")
-        if timeout <= 0:
-            raise RequestRejected("timeout", "must be positive")
+        deadline = Deadline(timeout)
         if max_response_size is not None and max_response_size < 0:
             raise RequestRejected("max_response_size", "must not be negative")
         delivered = 0
@@ -179,60 +195,54 @@ class Modem(ModemControl):
             if delivered:
                 raise ModemDisconnectedError(
                     f"the connection dropped after {delivered} bytes of the body were delivered;"
-                    " not retried, so nothing is written twice"
+                    " not retried, so nothing is written twice",
+                    port=self.engine.port,
                 )
-            return await self._driver.request(self.engine, request)
+            return await self._driver.request(self.engine, request, deadline)
 
         # Drivers that can check a request on its own refuse bad input before even their setup
         # commands reach the modem.
         validate = getattr(self._driver, "validate", None)
         if validate is not None:
             validate(request)
-        started = time.monotonic()
-        try:
-            async with asyncio.timeout(timeout + 5.0):
-                async with self._http_lock:
-                    response = await self._transaction(attempt)
-        except TimeoutError as err:
-            if isinstance(err, ModemError):
-                raise
-            # Queued behind other requests, or the driver's cleanup overran: still a typed error.
-            raise ModemTimeoutError(f"no result within {timeout:g} s (+5 s to clean up)") from err
+        response = await self._exclusive(deadline, lambda: self._transaction(attempt, deadline))
         if body_sink is None and streamed and not response.body:
             response = replace(response, body=bytes(collected))
         if max_response_size is not None and len(response.body) > max_response_size:
             # A driver that had to read the body whole (no announced length) still may not
             # hand over more than the caller takes.
             raise ResponseTooLargeError(max_response_size, len(response.body))
-        return _with_elapsed(response, time.monotonic() - started)
+        return response
 
     async def post_modem_file(
         self, url: str, file_name: str, *, timeout: float = 60.0
     ) -> HttpResponse:
-        """POST a file already in the modem's file system."""
+        """POST a file already in the modem's file system (timeout as for http_request)."""
+        deadline = Deadline(timeout)
         _check_file_transfer(url, file_name)
         self._validate_file(url, file_name)
-        started = time.monotonic()
-        async with self._http_lock:
-            response = await self._transaction(
-                lambda: self._driver.post_modem_file(self.engine, url, file_name, timeout=timeout)
+
+        async def post() -> HttpResponse:
+            return await self._driver.post_modem_file(
+                self.engine, url, file_name, deadline=deadline
             )
-        return _with_elapsed(response, time.monotonic() - started)
+
+        return await self._exclusive(deadline, lambda: self._transaction(post, deadline))
 
     async def download_to_modem_file(
         self, url: str, file_name: str, *, timeout: float = 60.0
     ) -> HttpResponse:
-        """GET url into the modem's file system."""
+        """GET url into the modem's file system (timeout as for http_request)."""
+        deadline = Deadline(timeout)
         _check_file_transfer(url, file_name)
         self._validate_file(url, file_name)
-        started = time.monotonic()
-        async with self._http_lock:
-            response = await self._transaction(
-                lambda: self._driver.download_to_modem_file(
-                    self.engine, url, file_name, timeout=timeout
-                )
+
+        async def download() -> HttpResponse:
+            return await self._driver.download_to_modem_file(
+                self.engine, url, file_name, deadline=deadline
             )
-        return _with_elapsed(response, time.monotonic() - started)
+
+        return await self._exclusive(deadline, lambda: self._transaction(download, deadline))
 
     def _validate_file(self, url: str, file_name: str) -> None:
         """Bad input is refused before the bearer check (or anything else) reaches the modem."""
@@ -240,14 +250,24 @@ class Modem(ModemControl):
         if validate is not None:
             validate(url, file_name)
 
-    async def device_info(self, timeout: float = 5.0) -> DeviceInfo:
-        """Manufacturer, model, firmware revision, IMEI and ICCID."""
-        return await read_device_info(self.engine, timeout)
+    async def device_info(self, timeout: float = 10.0) -> DeviceInfo:
+        """Manufacturer, model, firmware revision, IMEI and ICCID, all within `timeout`."""
+        deadline = Deadline(timeout)
+        return await self._bounded(deadline, lambda: read_device_info(self.engine, deadline))
 
-    async def status(self, timeout: float = 5.0) -> ModemStatus:
-        """Signal, registration, operator, packet attach and whether the data context is up."""
-        status = await read_status(self.engine, timeout)
-        return replace(status, data_active=await self.data_active(timeout))
+    async def status(self, timeout: float = 10.0) -> ModemStatus:
+        """Signal, registration, operator, packet attach and whether the data context is up.
+
+        Read between the steps of a transaction in flight (real modules answer status commands
+        meanwhile), so it does not queue behind whole operations; `timeout` bounds all of it.
+        """
+        deadline = Deadline(timeout)
+
+        async def read() -> ModemStatus:
+            status = await read_status(self.engine, deadline)
+            return replace(status, data_active=await self.data_active(deadline.left()))
+
+        return await self._bounded(deadline, read)
 
     async def close(self) -> None:
         """Close the serial port."""
@@ -268,10 +288,6 @@ def _check_file_transfer(url: str, file_name: str) -> None:
         raise RequestRejected("file_name", "must be a plain file name without a path")
 
 
-def _with_elapsed(response: HttpResponse, elapsed: float) -> HttpResponse:
-    return replace(response, elapsed=elapsed)
-
-
 async def open_modem(
     url: str,
     baudrate: int = 115200,
@@ -284,6 +300,7 @@ async def open_modem(
     reconnect: bool = True,
     bearer: BearerSettings | None = None,
     tls: TlsSettings | None = None,
+    link_grace: float | None = None,
 ) -> Modem:
     """Open the port, initialise the modem, pick (or detect) its dialect.
 
@@ -292,7 +309,8 @@ async def open_modem(
 
     `bearer` says how to bring the data connection up (None: the network's default APN); it is
     brought up by the first request, not here. `tls` configures the SSL context HTTPS uses (None:
-    leave the modem's SSL configuration as it is).
+    leave the modem's SSL configuration as it is). `link_grace` overrides how long an operation
+    waits for a serial link that went down to come back (engine.LINK_GRACE).
     """
     engine = AtEngine(
         url,
@@ -301,6 +319,7 @@ async def open_modem(
         write_chunk_size=write_chunk_size,
         write_chunk_delay=write_chunk_delay,
         reconnect=reconnect,
+        link_grace=link_grace,
     )
     try:
         async with asyncio.timeout(timeout):

@@ -22,6 +22,9 @@ class HttpResponse:
     content_length: int | None = None
     """The length the modem announced (it may differ from len(body) for HEAD or ranged reads)."""
     elapsed: float = 0.0
+    """Seconds the request had the modem: from its first command to the end of the response."""
+    queued: float = 0.0
+    """Seconds it waited before that, while the modem was busy with other operations."""
     bytes_sent: int = 0
 
     @property

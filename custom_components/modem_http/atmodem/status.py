@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 from enum import StrEnum
 
+from .deadline import Deadline
 from .engine import AtEngine, AtReply
 from .errors import AtCommandError, ModemError
 
@@ -101,14 +102,14 @@ def _plain_answer(reply: AtReply, *prefixes: str) -> str:
     raise ModemError(f"{reply.command}: empty reply")
 
 
-async def read_device_info(engine: AtEngine, timeout: float = 5.0) -> DeviceInfo:
-    """Manufacturer, model, revision, IMEI and (when a SIM answers) ICCID."""
-    manufacturer = _plain_answer(await engine.command("AT+CGMI", timeout=timeout), "+CGMI:")
-    model = _plain_answer(await engine.command("AT+CGMM", timeout=timeout), "+CGMM:")
+async def read_device_info(engine: AtEngine, deadline: Deadline) -> DeviceInfo:
+    """Manufacturer, model, revision, IMEI and (when a SIM answers) ICCID, within the deadline."""
+    manufacturer = _plain_answer(await engine.command("AT+CGMI", timeout=deadline.left()), "+CGMI:")
+    model = _plain_answer(await engine.command("AT+CGMM", timeout=deadline.left()), "+CGMM:")
     revision = _plain_answer(
-        await engine.command("AT+CGMR", timeout=timeout), "+CGMR:", "Revision:"
+        await engine.command("AT+CGMR", timeout=deadline.left()), "+CGMR:", "Revision:"
     )
-    imei = _plain_answer(await engine.command("AT+CGSN", timeout=timeout), "+CGSN:")
+    imei = _plain_answer(await engine.command("AT+CGSN", timeout=deadline.left()), "+CGSN:")
     iccid: str | None = None
     for command, prefixes in (
         ("AT+CICCID", ("+ICCID:", "ICCID:")),
@@ -116,7 +117,7 @@ async def read_device_info(engine: AtEngine, timeout: float = 5.0) -> DeviceInfo
         ("AT+CCID", ("+CCID:", "+ICCID:")),
     ):
         with contextlib.suppress(AtCommandError):
-            iccid = _plain_answer(await engine.command(command, timeout=timeout), *prefixes)
+            iccid = _plain_answer(await engine.command(command, timeout=deadline.left()), *prefixes)
             break
     return DeviceInfo(manufacturer, model, revision, imei, iccid)
 
@@ -126,9 +127,9 @@ async def read_ati(engine: AtEngine, timeout: float = 5.0) -> list[str]:
     return (await engine.command("ATI", timeout=timeout)).lines
 
 
-async def read_status(engine: AtEngine, timeout: float = 5.0) -> ModemStatus:
-    """Signal, registration (LTE first, then 2G/3G), operator and packet attach."""
-    csq = (await engine.command("AT+CSQ", timeout=timeout)).first("+CSQ:")
+async def read_status(engine: AtEngine, deadline: Deadline) -> ModemStatus:
+    """Signal, registration (LTE first, then 2G/3G), operator and packet attach, in the deadline."""
+    csq = (await engine.command("AT+CSQ", timeout=deadline.left())).first("+CSQ:")
     rssi_field = csq.split(",")[0].strip()
     rssi = csq_to_dbm(int(rssi_field)) if rssi_field.isdigit() else None
 
@@ -136,7 +137,7 @@ async def read_status(engine: AtEngine, timeout: float = 5.0) -> ModemStatus:
     for command, prefix in (("AT+CEREG?", "+CEREG:"), ("AT+CREG?", "+CREG:")):
         with contextlib.suppress(AtCommandError):
             found = parse_registration(
-                (await engine.command(command, timeout=timeout)).first(prefix)
+                (await engine.command(command, timeout=deadline.left())).first(prefix)
             )
             if found.registered or registration is Registration.UNKNOWN:
                 registration = found
@@ -146,11 +147,11 @@ async def read_status(engine: AtEngine, timeout: float = 5.0) -> ModemStatus:
     operator: str | None = None
     with contextlib.suppress(AtCommandError):
         operator = parse_operator(
-            (await engine.command("AT+COPS?", timeout=timeout)).first("+COPS:")
+            (await engine.command("AT+COPS?", timeout=deadline.left())).first("+COPS:")
         )
 
     attached: bool | None = None
     with contextlib.suppress(AtCommandError):
-        value = (await engine.command("AT+CGATT?", timeout=timeout)).first("+CGATT:")
+        value = (await engine.command("AT+CGATT?", timeout=deadline.left())).first("+CGATT:")
         attached = value.strip() == "1"
     return ModemStatus(rssi, registration, operator, attached)

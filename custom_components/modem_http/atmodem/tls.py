@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from enum import IntEnum, StrEnum
 from typing import Final
 
+from .deadline import Deadline
 from .engine import AtEngine, Prompt
 from .errors import AtCommandError, ModemError, RequestRejected
 from .validation import check_file_name
@@ -119,10 +120,12 @@ def tls_commands(family: str, settings: TlsSettings, ctx_id: int) -> list[str]:
     return commands
 
 
-async def configure_tls(engine: AtEngine, family: str, settings: TlsSettings, ctx_id: int) -> None:
+async def configure_tls(
+    engine: AtEngine, family: str, settings: TlsSettings, ctx_id: int, deadline: Deadline
+) -> None:
     """Send the SSL context configuration; a refused step raises AtCommandError."""
     for command in tls_commands(family, settings, ctx_id):
-        await engine.command(command, timeout=_COMMAND_TIMEOUT)
+        await engine.command(command, timeout=deadline.step(_COMMAND_TIMEOUT))
 
 
 def checksum(data: bytes) -> str:
@@ -134,7 +137,7 @@ def checksum(data: bytes) -> str:
 
 
 async def upload_file(
-    engine: AtEngine, family: str, name: str, data: bytes, *, timeout: float = 30.0
+    engine: AtEngine, family: str, name: str, data: bytes, deadline: Deadline
 ) -> str:
     """Store `data` as a certificate file on the modem; returns the name SSL commands use.
 
@@ -147,10 +150,10 @@ async def upload_file(
         raise RequestRejected("data", f"is {len(data)} bytes; the modem takes {MAX_CERT_FILE}")
     if family == "simcom":
         with contextlib.suppress(AtCommandError):
-            await engine.command(f'AT+CCERTDELE="{name}"', timeout=_COMMAND_TIMEOUT)
+            await engine.command(f'AT+CCERTDELE="{name}"', timeout=deadline.step(_COMMAND_TIMEOUT))
         await engine.command(
             f'AT+CCERTDOWN="{name}",{len(data)}',
-            timeout=timeout,
+            timeout=deadline.left(),
             payload=data,
             prompt=Prompt.GREATER_THAN,
         )
@@ -158,11 +161,11 @@ async def upload_file(
     if family == "quectel":
         path = family_file_name(family, name)
         with contextlib.suppress(AtCommandError):
-            await engine.command(f'AT+QFDEL="{path}"', timeout=_COMMAND_TIMEOUT)
-        seconds = max(5, int(timeout))
+            await engine.command(f'AT+QFDEL="{path}"', timeout=deadline.step(_COMMAND_TIMEOUT))
+        seconds = max(5, round(deadline.left()))
         reply = await engine.command(
             f'AT+QFUPL="{path}",{len(data)},{seconds}',
-            timeout=timeout,
+            timeout=deadline.left(),
             payload=data,
             prompt=Prompt.CONNECT,
         )

@@ -39,7 +39,8 @@ async def open_serial_transport(
             loop, protocol_factory, url, baudrate, exclusive=False
         )
     except (OSError, serialx.SerialException, ValueError) as err:
-        raise ModemDisconnectedError(f"cannot open {redact_url(url)}: {err}") from err
+        port = redact_url(url)
+        raise ModemDisconnectedError(f"cannot open {port}: {err}", port=port) from err
     return transport
 
 

@@ -10,6 +10,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Protocol
 
+from ..deadline import Deadline
 from ..engine import AtEngine
 from ..errors import ResponseTooLargeError
 from ..response import HttpResponse
@@ -58,19 +59,25 @@ class HttpDriver(Protocol):
     max_body: int
     """Largest request body in bytes."""
 
-    async def setup(self, engine: AtEngine) -> None:
+    async def setup(self, engine: AtEngine, deadline: Deadline) -> None:
         """Put the modem's HTTP stack in the state the driver relies on (after every re-init)."""
 
-    async def request(self, engine: AtEngine, request: HttpRequest) -> HttpResponse:
-        """Perform one HTTP request; raises ModemHttpError, RequestRejected, ..."""
+    async def request(
+        self, engine: AtEngine, request: HttpRequest, deadline: Deadline
+    ) -> HttpResponse:
+        """Perform one HTTP request; raises ModemHttpError, RequestRejected, ...
+
+        Every step takes its time from `deadline`, the caller's budget for the whole operation
+        (request.timeout is what the caller asked for; the deadline is what is left of it).
+        """
 
     async def post_modem_file(
-        self, engine: AtEngine, url: str, file_name: str, *, timeout: float
+        self, engine: AtEngine, url: str, file_name: str, *, deadline: Deadline
     ) -> HttpResponse:
         """POST a file that is already in the modem's file system as the body."""
 
     async def download_to_modem_file(
-        self, engine: AtEngine, url: str, file_name: str, *, timeout: float
+        self, engine: AtEngine, url: str, file_name: str, *, deadline: Deadline
     ) -> HttpResponse:
         """GET url and store the body in the modem's file system under file_name."""
 

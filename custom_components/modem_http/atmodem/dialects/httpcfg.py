@@ -30,6 +30,7 @@ from typing import Final
 
 from multidict import CIMultiDict, CIMultiDictProxy
 
+from ..deadline import Deadline
 from ..engine import AtEngine, AtReply, Completion, DataAfter, Prompt, Urc
 from ..errors import AtCommandError, ModemError, ModemTimeoutError
 from ..response import HttpResponse
@@ -51,9 +52,9 @@ METHODS: Final = frozenset({"GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OP
 TIME_RANGE: Final = (1, 65535)
 """<timeout>, <rsptime>, <input_time> and <wait_time> are all 1-65535 s."""
 _COMMAND_TIMEOUT: Final = 10.0
-_URC_GRACE: Final = 3.0
-"""How long after `<rsptime>` we still wait for the modem's own TIMEOUT before giving up."""
 _SINK_PIECE: Final = 65536
+_LATE_RESULT: Final = 3.0
+"""How long after a given-up request's `<rsptime>` its result URC (or TIMEOUT) may still come."""
 
 
 class HttpcfgDriver:
@@ -87,6 +88,8 @@ class HttpcfgDriver:
         self._refused: set[str] = set()
         self.auto_output = False
         """True when the modem would not turn `rspout/auto` off."""
+        self._unfinished: _Unfinished | None = None
+        """A request we stopped waiting for that the modem could not cancel (no HTTPSTOP)."""
 
     # ----------------------------------------------------------------- commands
 
@@ -98,36 +101,41 @@ class HttpcfgDriver:
 
     # -------------------------------------------------------------------- setup
 
-    async def setup(self, engine: AtEngine) -> None:
+    async def setup(self, engine: AtEngine, deadline: Deadline) -> None:
         """Body mode, headers as configured, no auto output, our SSL context."""
         self._config.clear()
         self._refused.clear()
-        await self._configure(engine, "requestheader", 0)
-        await self._configure(engine, "responseheader", int(self.response_headers))
-        await self._configure(engine, "sslctxid", self.ssl_ctx_id)
-        self.auto_output = await self._turn_off_auto_output(engine)
+        self._forget_unfinished()
+        await self._configure(engine, "requestheader", 0, deadline)
+        await self._configure(engine, "responseheader", int(self.response_headers), deadline)
+        await self._configure(engine, "sslctxid", self.ssl_ctx_id, deadline)
+        self.auto_output = await self._turn_off_auto_output(engine, deadline)
 
-    async def _turn_off_auto_output(self, engine: AtEngine) -> bool:
+    async def _turn_off_auto_output(self, engine: AtEngine, deadline: Deadline) -> bool:
         try:
-            await self._configure(engine, "rspout/auto", 0)
+            await self._configure(engine, "rspout/auto", 0, deadline)
         except AtCommandError:
-            value = await self._query(engine, "rspout/auto")
+            value = await self._query(engine, "rspout/auto", deadline)
             if value:
                 _LOGGER.warning("the modem keeps rspout/auto on; reading responses as they come")
             return bool(value)
         return False
 
-    async def _configure(self, engine: AtEngine, parameter: str, value: int) -> None:
+    async def _configure(
+        self, engine: AtEngine, parameter: str, value: int, deadline: Deadline
+    ) -> None:
         if self._config.get(parameter) == value:
             return
-        await engine.command(f'{self._at("CFG")}="{parameter}",{value}', timeout=_COMMAND_TIMEOUT)
+        await engine.command(
+            f'{self._at("CFG")}="{parameter}",{value}', timeout=deadline.step(_COMMAND_TIMEOUT)
+        )
         self._config[parameter] = value
 
-    async def _query(self, engine: AtEngine, parameter: str) -> int | None:
+    async def _query(self, engine: AtEngine, parameter: str, deadline: Deadline) -> int | None:
         """`AT+HTTPCFG="<parameter>"` -> `+HTTPCFG: "<parameter>",<value>`; None if refused."""
         try:
             reply = await engine.command(
-                f'{self._at("CFG")}="{parameter}"', timeout=_COMMAND_TIMEOUT
+                f'{self._at("CFG")}="{parameter}"', timeout=deadline.step(_COMMAND_TIMEOUT)
             )
         except AtCommandError:
             return None
@@ -137,14 +145,14 @@ class HttpcfgDriver:
                 return int(value.strip())
         return None
 
-    async def _content_type(self, engine: AtEngine, code: int | None) -> bool:
+    async def _content_type(self, engine: AtEngine, code: int | None, deadline: Deadline) -> bool:
         """Set `contenttype`; False when the modem refuses it (the seed module does)."""
         if code is None:
             code = 0
         if "contenttype" in self._refused:
             return code == 0
         try:
-            await self._configure(engine, "contenttype", code)
+            await self._configure(engine, "contenttype", code, deadline)
         except AtCommandError:
             self._refused.add("contenttype")
             return code == 0
@@ -161,15 +169,19 @@ class HttpcfgDriver:
         check_request_url(url)
         check_modem_file_name(file_name)
 
-    async def request(self, engine: AtEngine, request: HttpRequest) -> HttpResponse:
-        """One request: configure, URL, send, result URC, read."""
+    async def request(
+        self, engine: AtEngine, request: HttpRequest, deadline: Deadline
+    ) -> HttpResponse:
+        """One request: configure, URL, send, result URC, read; all within the deadline."""
         plan = plan_request(request, content_type_supported="contenttype" not in self._refused)
-        deadline = _Deadline(request.timeout)
+        await self._after_unfinished(deadline)
         body_mode_post = not plan.raw and plan.command is Command.POST
-        if body_mode_post and not await self._content_type(engine, plan.content_type_code):
+        if body_mode_post and not await self._content_type(
+            engine, plan.content_type_code, deadline
+        ):
             plan = plan_request(request, content_type_supported=False)
-        await self._configure(engine, "requestheader", int(plan.raw))
-        await self._configure(engine, "responseheader", int(self.response_headers))
+        await self._configure(engine, "requestheader", int(plan.raw), deadline)
+        await self._configure(engine, "responseheader", int(self.response_headers), deadline)
         await self._set_url(engine, plan.url, deadline)
         reader = ResponseReader(
             self.prefix, headers=self.response_headers, expects_body=plan.expects_body
@@ -184,14 +196,14 @@ class HttpcfgDriver:
             )
 
     async def post_modem_file(
-        self, engine: AtEngine, url: str, file_name: str, *, timeout: float
+        self, engine: AtEngine, url: str, file_name: str, *, deadline: Deadline
     ) -> HttpResponse:
         """POST a module file as the body (AT+HTTPPOSTFILE, body mode)."""
         check_request_url(url)
         check_modem_file_name(file_name)
-        deadline = _Deadline(timeout)
-        await self._configure(engine, "requestheader", 0)
-        await self._configure(engine, "responseheader", int(self.response_headers))
+        await self._after_unfinished(deadline)
+        await self._configure(engine, "requestheader", 0, deadline)
+        await self._configure(engine, "responseheader", int(self.response_headers), deadline)
         await self._set_url(engine, url, deadline)
         reader = ResponseReader(self.prefix, headers=self.response_headers, expects_body=True)
         plan = HttpcfgPlan("POST", url, Command.POST, False, None)
@@ -204,15 +216,15 @@ class HttpcfgDriver:
             return await self._finish(engine, plan, result, reader, captured, deadline, sink=None)
 
     async def download_to_modem_file(
-        self, engine: AtEngine, url: str, file_name: str, *, timeout: float
+        self, engine: AtEngine, url: str, file_name: str, *, deadline: Deadline
     ) -> HttpResponse:
         """GET url and let the module store the body (AT+HTTPREADFILE, headers off)."""
         check_request_url(url)
         check_modem_file_name(file_name)
-        deadline = _Deadline(timeout)
-        await self._configure(engine, "requestheader", 0)
+        await self._after_unfinished(deadline)
+        await self._configure(engine, "requestheader", 0, deadline)
         # With headers on, the module would store the header block in the file too.
-        await self._configure(engine, "responseheader", 0)
+        await self._configure(engine, "responseheader", 0, deadline)
         await self._set_url(engine, url, deadline)
         if self.auto_output:
             raise ModemError("the modem prints responses unasked (rspout/auto); cannot store one")
@@ -223,7 +235,12 @@ class HttpcfgDriver:
         command = f'{self._at("READFILE")}="{file_name}",{wait_time}'
         with self._urc_waiter(engine, self._urc("READFILE")) as waiter:
             await self._http_command(engine, command, deadline.step(_COMMAND_TIMEOUT), "GET")
-            urc = await waiter.wait(deadline.left() + _URC_GRACE)
+            try:
+                urc = await waiter.wait(deadline.left())
+            except ModemTimeoutError:
+                # The module keeps storing until its <wait_time>; nothing cancels that.
+                self._track_unfinished(engine, (self._urc("READFILE"),), deadline)
+                raise
         outcome = parse_result(urc.line[len(self._urc("READFILE")) :])
         if outcome.err != 0:
             raise http_error(outcome.err, method="GET")
@@ -231,7 +248,7 @@ class HttpcfgDriver:
 
     # ------------------------------------------------------------------- steps
 
-    async def _set_url(self, engine: AtEngine, url: str, deadline: _Deadline) -> None:
+    async def _set_url(self, engine: AtEngine, url: str, deadline: Deadline) -> None:
         data = url.encode("ascii")
         input_time = _input_time(engine, len(data))
         await self._http_command(
@@ -246,7 +263,7 @@ class HttpcfgDriver:
         self,
         engine: AtEngine,
         plan: HttpcfgPlan,
-        deadline: _Deadline,
+        deadline: Deadline,
         *,
         on_result: Callable[[Urc], None] | None = None,
     ) -> RequestResult:
@@ -283,7 +300,7 @@ class HttpcfgDriver:
         command: str,
         name: str,
         method: str,
-        deadline: _Deadline,
+        deadline: Deadline,
         *,
         payload: bytes | None = None,
         also: str | None = None,
@@ -305,12 +322,13 @@ class HttpcfgDriver:
             if early and on_result is not None:
                 on_result(Urc(early[0]))
             try:
-                urc = Urc(early[0]) if early else await waiter.wait(deadline.left() + _URC_GRACE)
+                urc = Urc(early[0]) if early else await waiter.wait(deadline.left())
             except ModemTimeoutError:
-                await self._stop(engine)
+                if not await self._stop(engine, deadline):
+                    self._track_unfinished(engine, (*prefixes, "TIMEOUT"), deadline)
                 raise
         if urc.line == "TIMEOUT":
-            await self._stop(engine)
+            await self._stop(engine, deadline)
             raise ModemTimeoutError(f"the server did not answer the {method} in time")
         prefix = next(p for p in prefixes if urc.line.startswith(p))
         result = parse_result(urc.line[len(prefix) :])
@@ -331,12 +349,12 @@ class HttpcfgDriver:
         result: RequestResult,
         reader: ResponseReader,
         captured: _Captured,
-        deadline: _Deadline,
+        deadline: Deadline,
         *,
         sink: BodySink | None,
     ) -> HttpResponse:
         if self.auto_output:
-            data, read_err = await captured.wait(deadline.left() + _URC_GRACE)
+            data, read_err = await captured.wait(deadline.left())
         else:
             data, read_err = await self._read(engine, reader, plan, result, deadline)
         if read_err != 0:
@@ -362,7 +380,7 @@ class HttpcfgDriver:
         reader: ResponseReader,
         plan: HttpcfgPlan,
         result: RequestResult,
-        deadline: _Deadline,
+        deadline: Deadline,
     ) -> tuple[bytes, int]:
         expected = (result.content_length or 0) + (1024 if self.response_headers else 0)
         wait_time = _clamp(math.ceil(min(deadline.left(), 60.0)), TIME_RANGE)
@@ -401,12 +419,45 @@ class HttpcfgDriver:
         except AtCommandError as err:
             raise translate(err, method=method) from err
 
-    async def _stop(self, engine: AtEngine) -> None:
-        """Cancel the request; the seed module does not support HTTPSTOP and answers ERROR."""
-        with contextlib.suppress(ModemError):
-            await engine.command(self._at("STOP"), timeout=_COMMAND_TIMEOUT)
+    async def _stop(self, engine: AtEngine, deadline: Deadline) -> bool:
+        """Cancel the request; False when the modem could not (the seed module has no HTTPSTOP).
 
-    def _rsptime(self, deadline: _Deadline) -> int:
+        Once the deadline has passed this gets a few hundredths of a second, so the caller is
+        answered in time; a request that goes on is waited for by the next one instead.
+        """
+        try:
+            await engine.command(self._at("STOP"), timeout=deadline.step(_COMMAND_TIMEOUT))
+        except ModemError:
+            return False
+        return True
+
+    def _track_unfinished(
+        self, engine: AtEngine, prefixes: tuple[str, ...], deadline: Deadline
+    ) -> None:
+        """Remember a request the modem is still working on after we gave up on it.
+
+        It ends by its own `<rsptime>` (set inside our deadline) with a result URC or TIMEOUT;
+        until then the module answers 703 (busy) to anything new, so the next request waits for
+        that line first instead of failing.
+        """
+        self._forget_unfinished()
+        until = deadline.end + _LATE_RESULT
+        self._unfinished = _Unfinished(engine, prefixes, until)
+
+    def _forget_unfinished(self) -> None:
+        if self._unfinished is not None:
+            self._unfinished.close()
+            self._unfinished = None
+
+    async def _after_unfinished(self, deadline: Deadline) -> None:
+        """Wait (within this request's deadline) for a given-up request to end on the module."""
+        unfinished = self._unfinished
+        if unfinished is None:
+            return
+        await unfinished.wait(deadline)
+        self._forget_unfinished()
+
+    def _rsptime(self, deadline: Deadline) -> int:
         """Leave a little of our budget so the modem's own TIMEOUT comes before ours."""
         return _clamp(math.floor(deadline.left() - 1), TIME_RANGE)
 
@@ -461,6 +512,34 @@ class _Waiter:
             raise ModemTimeoutError(f"no result from the modem within {timeout:g} s") from err
 
 
+class _Unfinished:
+    """Watches for the end of a request we stopped waiting for (its result URC or TIMEOUT)."""
+
+    def __init__(self, engine: AtEngine, prefixes: tuple[str, ...], until: float) -> None:
+        self._done = asyncio.Event()
+        self._until = until
+        self._removers = [engine.on_urc(prefix, self._on_end) for prefix in prefixes]
+
+    def _on_end(self, _urc: Urc) -> None:
+        self._done.set()
+
+    async def wait(self, deadline: Deadline) -> None:
+        """Until the module reported the end, or it must have ended by its own timer."""
+        if self._done.is_set():
+            return
+        give_up = min(self._until, deadline.end)
+        with contextlib.suppress(TimeoutError):
+            async with asyncio.timeout_at(give_up):
+                await self._done.wait()
+        if not self._done.is_set() and deadline.expired:
+            raise ModemTimeoutError("the modem was still busy with an earlier request")
+
+    def close(self) -> None:
+        for remove in self._removers:
+            remove()
+        self._removers = []
+
+
 class _Captured:
     """The auto-output response: CONNECT with its data, then `+HTTPREAD: <err>`."""
 
@@ -506,19 +585,6 @@ class _Captured:
         except TimeoutError as err:
             raise ModemTimeoutError("the modem did not print the response") from err
         return self._data, self._err
-
-
-class _Deadline:
-    """One budget for the whole request; each step gets what is left of it."""
-
-    def __init__(self, timeout: float) -> None:
-        self._end = asyncio.get_running_loop().time() + timeout
-
-    def left(self) -> float:
-        return max(0.05, self._end - asyncio.get_running_loop().time())
-
-    def step(self, ceiling: float) -> float:
-        return min(ceiling, self.left())
 
 
 def _clamp(value: float, bounds: tuple[int, int]) -> int:

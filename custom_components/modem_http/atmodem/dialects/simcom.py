@@ -17,7 +17,6 @@ Why it is shaped this way:
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import logging
 import math
@@ -28,6 +27,7 @@ from urllib.parse import urlsplit
 
 from multidict import CIMultiDict, CIMultiDictProxy
 
+from ..deadline import Deadline
 from ..engine import AtEngine, AtReply, Prompt
 from ..errors import AtCommandError, ModemError, RequestRejected
 from ..framing import DataSpec
@@ -108,7 +108,7 @@ class SimcomDriver:
         self.read_chunk = check_range("read_chunk", read_chunk, 1, MAX_BODY * 16)
         self.ssl_cfg_id = check_range("ssl_cfg_id", ssl_cfg_id, *SSL_CFG_RANGE)
 
-    async def setup(self, engine: AtEngine) -> None:
+    async def setup(self, engine: AtEngine, deadline: Deadline) -> None:
         """Nothing to prepare: each request opens and closes its own HTTP session."""
 
     # ------------------------------------------------------------------ planning
@@ -122,13 +122,18 @@ class SimcomDriver:
         self._url_parameters(url, 60.0)
         check_file_name("file_name", file_name, max_length=MAX_FILE_NAME)
 
-    def plan(self, request: HttpRequest) -> SimcomPlan:
-        """Check every field against the manual and build the HTTPPARA list (or RequestRejected)."""
+    def plan(self, request: HttpRequest, *, timeout: float | None = None) -> SimcomPlan:
+        """Check every field against the manual and build the HTTPPARA list (or RequestRejected).
+
+        `timeout` is what is left of the caller's budget when the request is sent (the modem's
+        own connect and receive timeouts are cut to fit it); the request's own by default.
+        """
         method = request.method.upper()
         if method not in METHOD_CODES:
             allowed = ", ".join(sorted(METHOD_CODES))
             raise RequestRejected("method", f"the simcom dialect can send {allowed}, not {method}")
-        parameters = [*self._url_parameters(request.url, request.timeout)]
+        budget = request.timeout if timeout is None else timeout
+        parameters = [*self._url_parameters(request.url, budget)]
         parameters += _header_parameters(request.headers, request.content_type)
         parameters += _range_parameters(method, request.byte_range)
         body = request.body
@@ -156,10 +161,11 @@ class SimcomDriver:
 
     # ------------------------------------------------------------------ requests
 
-    async def request(self, engine: AtEngine, request: HttpRequest) -> HttpResponse:
-        """Perform one request in its own HTTP session."""
-        plan = self.plan(request)
-        deadline = _Deadline(request.timeout)
+    async def request(
+        self, engine: AtEngine, request: HttpRequest, deadline: Deadline
+    ) -> HttpResponse:
+        """Perform one request in its own HTTP session, within the caller's deadline."""
+        plan = self.plan(request, timeout=deadline.left())
         async with _session(engine, deadline):
             for command in plan.parameters:
                 await engine.command(command, timeout=deadline.step(_COMMAND_TIMEOUT))
@@ -187,12 +193,11 @@ class SimcomDriver:
         )
 
     async def post_modem_file(
-        self, engine: AtEngine, url: str, file_name: str, *, timeout: float
+        self, engine: AtEngine, url: str, file_name: str, *, deadline: Deadline
     ) -> HttpResponse:
         """POST a file from the modem's /cache as the body (AT+HTTPPOSTFILE, send_header=1)."""
-        parameters = self._url_parameters(url, timeout)
+        parameters = self._url_parameters(url, deadline.left())
         check_file_name("file_name", file_name, max_length=MAX_FILE_NAME)
-        deadline = _Deadline(timeout)
         async with _session(engine, deadline):
             for command in parameters:
                 await engine.command(command, timeout=deadline.step(_COMMAND_TIMEOUT))
@@ -215,16 +220,15 @@ class SimcomDriver:
         url: str,
         file_name: str,
         *,
-        timeout: float,
+        deadline: Deadline,
         path: int = FILE_PATH_CACHE,
     ) -> HttpResponse:
         """GET url and let the modem store the body in /cache (AT+HTTPREADFILE).
 
         `path` 4 stores it in /mssl_cert/ instead, where SSL contexts find CA files.
         """
-        parameters = self._url_parameters(url, timeout)
+        parameters = self._url_parameters(url, deadline.left())
         check_file_name("file_name", file_name, max_length=MAX_FILE_NAME)
-        deadline = _Deadline(timeout)
         async with _session(engine, deadline):
             for command in parameters:
                 await engine.command(command, timeout=deadline.step(_COMMAND_TIMEOUT))
@@ -256,8 +260,8 @@ def _timeout_parameters(timeout: float) -> list[str]:
     if not math.isfinite(timeout) or timeout <= 0:
         raise RequestRejected("timeout", "must be a positive number of seconds")
     return [
-        f'AT+HTTPPARA="CONNECTTO",{_clamp(timeout / 2, CONNECT_TIMEOUT_RANGE)}',
-        f'AT+HTTPPARA="RECVTO",{_clamp(timeout / 2, RECEIVE_TIMEOUT_RANGE)}',
+        f'AT+HTTPPARA="CONNECTTO",{_clamp(round(timeout / 2), CONNECT_TIMEOUT_RANGE)}',
+        f'AT+HTTPPARA="RECVTO",{_clamp(round(timeout / 2), RECEIVE_TIMEOUT_RANGE)}',
     ]
 
 
@@ -322,31 +326,20 @@ def _range_parameters(method: str, byte_range: tuple[int, int | None] | None) ->
 # ---------------------------------------------------------------------- conversation helpers
 
 
-class _Deadline:
-    """One budget for the whole request; each step gets what is left of it."""
-
-    def __init__(self, timeout: float) -> None:
-        self._end = asyncio.get_running_loop().time() + timeout
-
-    def left(self) -> float:
-        return max(0.05, self._end - asyncio.get_running_loop().time())
-
-    def step(self, ceiling: float) -> float:
-        return min(ceiling, self.left())
-
-
 @contextlib.asynccontextmanager
-async def _session(engine: AtEngine, deadline: _Deadline) -> AsyncIterator[None]:
+async def _session(engine: AtEngine, deadline: Deadline) -> AsyncIterator[None]:
     """HTTPINIT (recovering a stale session), then always HTTPTERM, after success or failure."""
     await _http_init(engine, deadline)
     try:
         yield
     finally:
         with contextlib.suppress(ModemError):
-            await engine.command("AT+HTTPTERM", timeout=_TERM_TIMEOUT)
+            # After the deadline this gets a few hundredths of a second: a session left open
+            # is terminated by the next request's HTTPINIT recovery instead.
+            await engine.command("AT+HTTPTERM", timeout=deadline.step(_TERM_TIMEOUT))
 
 
-async def _http_init(engine: AtEngine, deadline: _Deadline) -> None:
+async def _http_init(engine: AtEngine, deadline: Deadline) -> None:
     """A session left open by a crash makes HTTPINIT answer ERROR: terminate it and retry once."""
     try:
         await engine.command("AT+HTTPINIT", timeout=deadline.left())
@@ -363,7 +356,7 @@ def _line_seconds(engine: AtEngine, size: int) -> float:
     return size * 10 / baud
 
 
-async def _send_body(engine: AtEngine, body: bytes, deadline: _Deadline) -> None:
+async def _send_body(engine: AtEngine, body: bytes, deadline: Deadline) -> None:
     """AT+HTTPDATA=<size>,<time>, wait for DOWNLOAD, write exactly size bytes, then OK."""
     seconds = _line_seconds(engine, len(body))
     input_time = _clamp(math.ceil(seconds * 2) + 10, DATA_TIME_RANGE)
@@ -375,9 +368,7 @@ async def _send_body(engine: AtEngine, body: bytes, deadline: _Deadline) -> None
     )
 
 
-async def _command_with_urc(
-    engine: AtEngine, command: str, prefix: str, deadline: _Deadline
-) -> str:
+async def _command_with_urc(engine: AtEngine, command: str, prefix: str, deadline: Deadline) -> str:
     """Send a command whose result follows as a URC; return the URC's text after the prefix.
 
     The waiter is armed before the command goes out, so a fast modem cannot beat it. A URC that
@@ -394,7 +385,7 @@ async def _command_with_urc(
 
 
 async def _action(
-    engine: AtEngine, method_code: int, method: str, deadline: _Deadline
+    engine: AtEngine, method_code: int, method: str, deadline: Deadline
 ) -> tuple[int, int]:
     line = await _command_with_urc(engine, f"AT+HTTPACTION={method_code}", "+HTTPACTION:", deadline)
     return _parse_result(line, method=method)
@@ -469,7 +460,7 @@ class ResponseHead:
     headers: CIMultiDictProxy[str]
 
 
-async def read_head(engine: AtEngine, deadline: _Deadline) -> ResponseHead:
+async def read_head(engine: AtEngine, deadline: Deadline) -> ResponseHead:
     """AT+HTTPHEAD: `+HTTPHEAD: DATA,<n>` (or `+HTTPHEAD: <n>`), n raw bytes, OK."""
     try:
         reply = await engine.command(
@@ -488,7 +479,7 @@ async def read_head(engine: AtEngine, deadline: _Deadline) -> ResponseHead:
 async def read_body(
     engine: AtEngine,
     length: int,
-    deadline: _Deadline,
+    deadline: Deadline,
     *,
     chunk: int,
     sink: BodySink | None,
@@ -525,7 +516,7 @@ async def read_body(
     return b"".join(parts)
 
 
-async def _buffered_length(engine: AtEngine, deadline: _Deadline) -> int:
+async def _buffered_length(engine: AtEngine, deadline: Deadline) -> int:
     """`AT+HTTPREAD?` -> `+HTTPREAD: LEN,<len>`; ERROR means nothing is buffered."""
     try:
         reply = await engine.command("AT+HTTPREAD?", timeout=deadline.step(_COMMAND_TIMEOUT))
