@@ -153,6 +153,9 @@ class NetworkState:
     """APN -> (user, password) the network insists on; a mismatch fails authentication."""
     cgerep: int = 0
     """AT+CGEREP mode: +CGEV URCs are printed when 1 or 2."""
+    activation_delay: float = 0.0
+    """Seconds the network takes to answer an activation (AT+CGACT=1 / AT+QIACT); the manuals
+    allow up to 150 s, and a module far from a cell does take tens of seconds."""
 
     @property
     def registered(self) -> bool:

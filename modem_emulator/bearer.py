@@ -23,6 +23,7 @@ Formats, with their sources:
 
 from __future__ import annotations
 
+import asyncio
 from typing import TYPE_CHECKING, Final, Literal
 
 from modem_emulator.basic import PdpContext
@@ -56,8 +57,13 @@ def activation_error(net: NetworkState, cid: int) -> int | None:
     return None
 
 
-def activate(modem: EmulatedModem, cid: int) -> int | None:
-    """Bring context `cid` up (a CME error number when the network refuses)."""
+async def activate(modem: EmulatedModem, cid: int) -> int | None:
+    """Bring context `cid` up (a CME error number when the network refuses).
+
+    The network's answer takes `activation_delay` seconds, during which the command is pending.
+    """
+    if modem.network.activation_delay > 0:
+        await asyncio.sleep(modem.network.activation_delay)
     error = activation_error(modem.network, cid)
     if error is None:
         modem.network.contexts[cid].active = True
@@ -118,8 +124,10 @@ async def _cgact(modem: EmulatedModem, req: AtRequest) -> None:
         for cid in cids:
             if state == 0:
                 deactivate(modem, cid, by="me")
-            elif not net.contexts[cid].active and (error := activate(modem, cid)) is not None:
-                raise CmeError(error)
+            elif not net.contexts[cid].active:
+                error = await activate(modem, cid)
+                if error is not None:
+                    raise CmeError(error)
     else:
         raise PlainError
 
@@ -206,7 +214,7 @@ async def _qiact(modem: EmulatedModem, req: AtRequest) -> None:
         cid = _cid(req)
         if cid not in net.contexts:
             net.contexts[cid] = PdpContext(cid, address=f"10.64.0.{cid + 1}")
-        if net.contexts[cid].active or activate(modem, cid) is not None:
+        if net.contexts[cid].active or await activate(modem, cid) is not None:
             raise PlainError  # EC2x: ERROR for an active context and for a refusal alike
     else:
         raise PlainError

@@ -177,19 +177,16 @@ class ModemControl:
     async def _bounded[T](self, deadline: Deadline, work: Callable[[], Awaitable[T]]) -> T:
         """Run `work` on the modem within the deadline; errors say where the time went.
 
-        A step that timed out because the caller's time was up becomes one ModemTimeoutError
-        for the whole operation (queueing and time on the modem told apart); every other error
-        keeps its type and cause (a link that is down, an unregistered modem, a refused APN).
+        A step that timed out becomes one ModemTimeoutError for the operation that keeps the
+        step's cause and tells queueing and time on the modem apart; every other error keeps its
+        type and cause (a link that is down, an unregistered modem, a refused APN).
         """
         deadline.got_modem()
         try:
             async with asyncio.timeout_at(deadline.end + _HAND_BACK):
                 return await work()
         except ModemTimeoutError as err:
-            if deadline.expired:
-                raise deadline.timed_out(str(err)) from err
-            deadline.account(err)
-            raise
+            raise deadline.timed_out(str(err)) from err
         except ModemError as err:
             deadline.account(err)
             raise

@@ -77,29 +77,34 @@ class Deadline:
         return self._loop.time() - self._on_modem_since
 
     def account(self, err: ModemError) -> ModemError:
-        """Note on the error where this operation's time went; returns it for `raise`."""
+        """Note on the error where this operation's time went (and, once spent, the budget)."""
         err.queued = self.queued
         err.elapsed = self.elapsed
         if isinstance(err, ModemTimeoutError):
-            err.timeout = self.timeout
+            err.timeout = self.timeout if self.expired else None
         return err
 
     def timed_out(self, cause: str) -> ModemTimeoutError:
-        """The error for a budget that ran out, saying what was waited for and where time went.
+        """The error for a wait that ran out, saying what was waited for and where time went.
 
         A call that waited 55 s behind others and then ran 10 s on the modem does not claim that
-        the modem took too long: the message tells both parts apart.
+        the modem took too long: the message tells both parts apart. When the caller's whole
+        budget is spent the message says so, and `timeout` is set; a step that timed out on its
+        own (the server's or the modem's timer) keeps its cause and gets the same accounting.
         """
         if self._on_modem_since is None:
-            where = f"all of it waiting for the modem, busy with other operations ({cause})"
+            where = "all of it waiting for the modem, busy with other operations"
         elif self.queued >= 0.1:
             where = (
                 f"{self.queued:.1f} s waiting for the modem, busy with other operations, then "
-                f"{self.elapsed:.1f} s on it ({cause})"
+                f"{self.elapsed:.1f} s on it"
             )
         else:
-            where = cause
-        err = ModemTimeoutError(f"no result within {self.timeout:g} s: {where}")
+            where = f"{self.elapsed:.1f} s on the modem"
+        if self.expired:
+            err = ModemTimeoutError(f"no result within {self.timeout:g} s ({where}): {cause}")
+        else:
+            err = ModemTimeoutError(f"{cause} ({where})")
         self.account(err)
         return err
 
