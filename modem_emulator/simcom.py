@@ -135,7 +135,11 @@ class SimcomHttpService:
         if not modem.network.registered:
             raise PlainError
         no_bearer = modem.network.active_context() is None
-        if self.options.httpinit_activates and no_bearer and bearer.activate(modem, 1) is not None:
+        if (
+            self.options.httpinit_activates
+            and no_bearer
+            and await bearer.activate(modem, 1) is not None
+        ):
             raise PlainError  # HTTPINIT activates the PDP context; when that fails, ERROR
         self.session = HttpSession()
 

@@ -39,8 +39,11 @@ MAX_TIMEOUT: Final = 600
 
 PROBE_TIMEOUT: Final = 10.0
 """Seconds the config flow gives a modem to open, answer AT and name its HTTP family."""
-STATUS_TIMEOUT: Final = 5.0
-"""Seconds each status command may take before the poll counts as failed."""
+STATUS_TIMEOUT: Final = 10.0
+"""Seconds a whole status poll (five or six short commands) may take before it counts as failed.
+
+Status commands run between the steps of a request in flight, so one may wait behind a long
+HTTPREAD; a serial link that is down fails the poll within the link grace anyway."""
 
 UNREACHABLE_ISSUE_AFTER: Final = 15 * 60
 """Seconds a modem may stay unreachable before a repair issue tells the user."""

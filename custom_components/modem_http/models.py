@@ -24,6 +24,7 @@ class RequestRecord:
     bytes_sent: int
     bytes_received: int
     duration: float
+    """Seconds the request had the modem (queueing behind other requests not included)."""
     error: ErrorKind | None = None
     """Why it failed (one of a fixed set, the Last error sensor's states); None on success."""
     error_code: int | None = None

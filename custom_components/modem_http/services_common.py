@@ -139,6 +139,10 @@ async def perform(
     Only what the modem worked on is recorded: input refused before anything was sent
     (RequestRejected) is the caller's mistake, answered with a validation error, and neither
     turns the last-request problem sensor on nor counts as a failed request.
+
+    The recorded duration is the time the request had the modem (`elapsed`), not the time it
+    waited for the modem behind other requests, so the duration sensor shows the modem's and the
+    network's speed however busy the modem is.
     """
     started = time.monotonic()
     try:
@@ -146,16 +150,24 @@ async def perform(
     except RequestRejected as err:
         raise rejected_to_validation_error(err) from err
     except (ModemError, TimeoutError) as err:
-        _record(entry, method, None, bytes_sent, 0, started, err)
+        _record(entry, method, None, bytes_sent, 0, _time_on_modem(err, started), err)
         raise to_service_error(err, timeout=timeout) from err
     except BaseException as err:
         # The body sink's own errors (a file that appeared meanwhile), cancellation, or a bug:
         # still counted, then passed on unchanged.
-        _record(entry, method, None, bytes_sent, 0, started, err)
+        _record(entry, method, None, bytes_sent, 0, time.monotonic() - started, err)
         raise
     size = received(response) if received else len(response.body)
-    _record(entry, method, response.status, response.bytes_sent or bytes_sent, size, started)
+    sent = response.bytes_sent or bytes_sent
+    _record(entry, method, response.status, sent, size, response.elapsed)
     return response
+
+
+def _time_on_modem(err: BaseException, started: float) -> float:
+    """How long a failed request had the modem (the whole call when the library cannot tell)."""
+    if isinstance(err, ModemError) and err.elapsed is not None:
+        return err.elapsed
+    return time.monotonic() - started
 
 
 def _record(
@@ -164,7 +176,7 @@ def _record(
     status: int | None,
     bytes_sent: int,
     bytes_received: int,
-    started: float,
+    duration: float,
     failure: BaseException | None = None,
 ) -> None:
     kind: ErrorKind | None = None if failure is None else error_kind(failure)
@@ -173,7 +185,7 @@ def _record(
         status=status,
         bytes_sent=bytes_sent,
         bytes_received=bytes_received,
-        duration=time.monotonic() - started,
+        duration=duration,
         error=kind,
         error_code=None if failure is None else modem_code(failure),
     )

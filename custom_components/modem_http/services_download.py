@@ -138,6 +138,7 @@ async def _to_modem_file(
         "modem_file": name,
         "size": _announced_size(response),
         "elapsed": round(response.elapsed, 3),
+        "queued": round(response.queued, 3),
     }
 
 
@@ -188,6 +189,7 @@ async def _to_local_file(
         "path": target,
         "size": size,
         "elapsed": round(response.elapsed, 3),
+        "queued": round(response.queued, 3),
     }
 
 

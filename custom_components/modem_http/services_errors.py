@@ -15,6 +15,7 @@ from .atmodem import (
     AtCommandError,
     ModemDisconnectedError,
     ModemHttpError,
+    ModemTimeoutError,
     NoDataConnectionError,
     RequestRejected,
     ResponseTooLargeError,
@@ -80,14 +81,36 @@ def to_service_error(err: BaseException, *, timeout: float) -> HomeAssistantErro
             return modem_failure("response_too_large_unannounced", limit=err.limit)
         return modem_failure("response_too_large", size=err.size, limit=err.limit)
     if isinstance(err, ModemDisconnectedError):
-        return modem_failure("modem_disconnected")
+        port = err.port or "an unknown port"
+        if err.restarted:
+            return modem_failure("modem_restarted", port=port)
+        return modem_failure("modem_disconnected", port=port)
+    if isinstance(err, ModemTimeoutError):
+        return _timeout_error(err, timeout)
     if isinstance(err, TimeoutError):
-        # ModemTimeoutError, or the overall deadline the Modem puts around a whole transaction.
         return modem_failure("modem_timeout", timeout=f"{timeout:g}")
     if isinstance(err, AtCommandError):
         code = err.cme_code if err.cme_code is not None else err.final
         return modem_failure("at_command_error", code=code)
     return modem_failure("modem_error", error=str(err) or type(err).__name__)
+
+
+def _timeout_error(err: ModemTimeoutError, timeout: float) -> HomeAssistantError:
+    """Say where the time went: queued behind other requests, then on the modem.
+
+    A request's timeout counts from the call, queueing included, so a request that waited long
+    for the modem must not read as if the modem itself had been slow.
+    """
+    queued, elapsed = err.queued, err.elapsed
+    if queued is None or elapsed is None:
+        return modem_failure("modem_timeout", timeout=f"{timeout:g}")
+    if elapsed == 0.0:
+        return modem_failure("modem_busy", timeout=f"{timeout:g}")
+    if queued >= 0.1:
+        return modem_failure(
+            "modem_timeout_queued", queued=f"{queued:.1f}", elapsed=f"{elapsed:.1f}"
+        )
+    return modem_failure("modem_timeout", timeout=f"{round(elapsed, 1):g}")
 
 
 def event_error(err: BaseException) -> tuple[str, int | None]:

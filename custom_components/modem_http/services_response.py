@@ -1,9 +1,10 @@
 """The service response, in the shape `rest_command` users already template against.
 
 `status`, `headers` and `content` mean what they mean in rest_command's response; `json`, `bytes`,
-`elapsed` and `content_encoding` are additions. A service response must be JSON, so a body that is
-not text in its declared charset (an image, a firmware blob) is handed back as base64 and marked,
-rather than mangled by a lossy decode.
+`elapsed` (seconds the request had the modem), `queued` (seconds it waited for the modem while
+other requests used it) and `content_encoding` are additions. A service response must be JSON,
+so a body that is not text in its declared charset (an image, a firmware blob) is handed back as
+base64 and marked, rather than mangled by a lossy decode.
 """
 
 from __future__ import annotations
@@ -73,4 +74,5 @@ def http_response_data(response: HttpResponse) -> dict[str, Any]:
     data.update(body_fields(response.body, response.headers.get("Content-Type")))
     data["bytes"] = len(response.body)
     data["elapsed"] = round(response.elapsed, 3)
+    data["queued"] = round(response.queued, 3)
     return data

@@ -34,6 +34,13 @@ STRINGS = json.loads(
     (Path(__file__).parents[2] / "custom_components/modem_http/strings.json").read_text()
 )
 
+
+def timed(err: ModemError, *, queued: float, elapsed: float) -> ModemError:
+    """An error as a Modem operation hands it over: with where its time went."""
+    err.queued, err.elapsed = queued, elapsed
+    return err
+
+
 CASES: list[tuple[BaseException, type[HomeAssistantError], str, ErrorKind | None]] = [
     # Refused input never reaches the sensors (None): the caller fixes the call.
     (
@@ -85,15 +92,45 @@ CASES: list[tuple[BaseException, type[HomeAssistantError], str, ErrorKind | None
         ErrorKind.RESPONSE_TOO_LARGE,
     ),
     (
+        ModemDisconnectedError("connection lost", port="socket://192.168.1.5:4000"),
+        HomeAssistantError,
+        "modem_disconnected",
+        ErrorKind.MODEM_DISCONNECTED,
+    ),
+    (
         ModemDisconnectedError("connection lost"),
         HomeAssistantError,
         "modem_disconnected",
         ErrorKind.MODEM_DISCONNECTED,
     ),
     (
+        ModemDisconnectedError("modem restarted (RDY)", port="/dev/ttyUSB2", restarted=True),
+        HomeAssistantError,
+        "modem_restarted",
+        ErrorKind.MODEM_DISCONNECTED,
+    ),
+    (
         ModemTimeoutError("AT+HTTPACTION=0: no reply"),
         HomeAssistantError,
         "modem_timeout",
+        ErrorKind.MODEM_TIMEOUT,
+    ),
+    (
+        timed(ModemTimeoutError("the server did not answer"), queued=0.0, elapsed=9.96),
+        HomeAssistantError,
+        "modem_timeout",
+        ErrorKind.MODEM_TIMEOUT,
+    ),
+    (
+        timed(ModemTimeoutError("the server did not answer"), queued=55.2, elapsed=9.8),
+        HomeAssistantError,
+        "modem_timeout_queued",
+        ErrorKind.MODEM_TIMEOUT,
+    ),
+    (
+        timed(ModemTimeoutError("it never got the modem"), queued=30.0, elapsed=0.0),
+        HomeAssistantError,
+        "modem_busy",
         ErrorKind.MODEM_TIMEOUT,
     ),
     (TimeoutError(), HomeAssistantError, "modem_timeout", ErrorKind.MODEM_TIMEOUT),
@@ -141,6 +178,21 @@ def test_each_library_error_becomes_a_translated_error_and_a_sensor_state(
     if sensor_state is not None:
         assert error_kind(raised) is sensor_state
         assert STRINGS["entity"]["sensor"]["last_error"]["state"][sensor_state]
+
+
+def test_a_timeout_after_queueing_tells_both_parts() -> None:
+    err = timed(ModemTimeoutError("the server did not answer"), queued=55.2, elapsed=9.8)
+    message = rendered(to_service_error(err, timeout=65))
+    assert "55.2 seconds for the modem" in message
+    assert "9.8 seconds it had on the modem" in message
+    assert "within 65" not in message
+
+
+def test_a_disconnected_modem_is_named_by_its_port() -> None:
+    err = ModemDisconnectedError("link down", port="socket://192.168.1.5:4000")
+    assert "The modem at socket://192.168.1.5:4000 is not connected" in rendered(
+        to_service_error(err, timeout=60)
+    )
 
 
 def test_the_modems_own_code_is_in_the_message_and_beside_the_state() -> None:

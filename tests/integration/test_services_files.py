@@ -199,6 +199,7 @@ async def test_download_writes_the_file_and_fires_completed(
         "path": str(target),
         "size": FarEnd.BIG_SIZE,
         "elapsed": response["elapsed"],
+        "queued": 0.0,  # nothing else was using the modem
     }
     assert leftovers(allowed) == []
     assert [event.data for event in completed] == [

@@ -42,6 +42,7 @@ async def test_get_text_returns_status_headers_and_content(
     assert response["bytes"] == len(b"hello from the far end")
     assert response["headers"]["X-Far-End"] == "yes"
     assert response["elapsed"] >= 0
+    assert response["queued"] == 0.0  # nothing else was using the modem
     assert far_end.requests[-1].method == "GET"
     assert far_end.requests[-1].path == "/text"
 
