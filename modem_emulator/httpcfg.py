@@ -11,8 +11,14 @@ Formats and choices, with their sources:
   without length for a chunked answer, `+QHTTPGET: 0,404,0` for a 404).
 - A ranged GET reports `+QHTTPGET:` on Quectel (same EG800K log: `GETEX=80,0,8` ->
   `+QHTTPGET: 0,206,8`) and `+HTTPGETEX:` on the seed module (its manual, 15.4).
-- `AT+HTTPREAD`: `\\r\\nCONNECT\\r\\n<response>\\r\\nOK\\r\\n\\r\\n+HTTPREAD: 0\\r\\n`
-  (LooUQ LTEmC's BGx reader and the EG800K log: CONNECT, body, OK, `+QHTTPREAD: 0`).
+- `AT+HTTPREAD` ends its output in one of three ways, chosen with `read_format`:
+  "ok" (default): `\\r\\nCONNECT\\r\\n<response>\\r\\nOK\\r\\n\\r\\n+HTTPREAD: 0\\r\\n`
+  (LooUQ LTEmC's BGx reader and the EG800K log: CONNECT, body, OK, `+QHTTPREAD: 0`);
+  "no_ok": `\\r\\nCONNECT\\r\\n<response>\\r\\n+HTTPREAD: 0\\r\\n`, no OK at all (seed manual 000,
+  table 12: "CONNECT <response> +HTTPREAD: <err>");
+  "urc_after_ok": `\\r\\nCONNECT\\r\\n<response>\\r\\nOK\\r\\n`, then `+QHTTPREAD: 0` as an
+  unsolicited result once the output is done (Quectel's manuals list it with the URCs), with
+  whatever other URCs are due (`urcs_after_read_ok`: `+CREG: 1`, `+CMTI: "SM",3`...) in between.
 - Errors: out-of-range or malformed values give `+CME ERROR: 730` (Quectel's "invalid parameter",
   the number its HTTP stack uses for bad arguments); a parameter the module does not support gives
   `+CME ERROR: 4` (27.007 "operation not supported"); input that does not arrive in time gives
@@ -36,10 +42,10 @@ import asyncio
 import ssl
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Final
+from typing import Any, Final, Literal
 from urllib.parse import urlsplit
 
-from modem_emulator import far_end, tls
+from modem_emulator import far_end, quectel_files, tls
 from modem_emulator.commands import (
     NO_FINAL,
     AtRequest,
@@ -94,6 +100,7 @@ DEFAULT_TIME: Final = 60
 
 type PerformRequest = Callable[..., Awaitable[FarEndResponse]]
 type Handler = Callable[[EmulatedModem, AtRequest], Awaitable[FinalSent | None]]
+type ReadFormat = Literal["ok", "no_ok", "urc_after_ok"]
 type Outcome = FarEndResponse | int | None
 """A response, a 7xx error number, or None for TIMEOUT."""
 
@@ -114,6 +121,8 @@ class HttpcfgOptions:
     """Report connection failures as the request command's `+CME ERROR` (EG800K does for DNS)."""
     stop_supported: bool | None = None
     """AT+HTTPSTOP works (Quectel) or answers ERROR (seed manual: not supported)."""
+    read_format: ReadFormat = "ok"
+    """How the HTTPREAD output ends: "ok", "no_ok" or "urc_after_ok" (see the module notes)."""
     perform: PerformRequest = far_end.perform_request
 
 
@@ -141,6 +150,8 @@ class HttpcfgState:
     """Raw requests received in raw mode (tests assert on them)."""
     urcs_in_read: list[str] = field(default_factory=list)
     """URCs to print during the next HTTPREAD, right before CONNECT (one-shot)."""
+    urcs_after_read_ok: list[str] = field(default_factory=list)
+    """URCs to print between the next read's OK and its result ("urc_after_ok"; one-shot)."""
 
     def reset(self) -> None:
         """Power-on state: defaults, no URL, nothing to read."""
@@ -172,6 +183,8 @@ def install(modem: EmulatedModem, prefix: str = "", **options: Any) -> HttpcfgSt
     handlers = _Handlers(modem, state)
     for name, handler in handlers.table().items():
         modem.register(f"+{prefix}HTTP{name}", handler)
+    if prefix == "Q":
+        quectel_files.install(modem)
     modem.httpcfg = state  # type: ignore[attr-defined]
     return state
 
@@ -356,7 +369,7 @@ class _Handlers:
         for urc in self.state.urcs_in_read:
             modem.send_urc(urc)
         self.state.urcs_in_read.clear()
-        modem.send_raw(self._read_output(response))
+        self._print_read_output(response)
         return NO_FINAL
 
     async def readfile(self, modem: EmulatedModem, req: AtRequest) -> None:
@@ -437,9 +450,27 @@ class _Handlers:
             return response.head + chunk + b"0\r\n\r\n"
         return response.head + response.body
 
-    def _read_output(self, response: StoredResponse) -> bytes:
-        data = self._response_bytes(response)
-        return b"\r\nCONNECT\r\n" + data + f"\r\nOK\r\n\r\n{self.p}READ: 0\r\n".encode()
+    def _print_read_output(self, response: StoredResponse) -> None:
+        """CONNECT, the response, and the ending of the module's `read_format`."""
+        output = b"\r\nCONNECT\r\n" + self._response_bytes(response)
+        result = f"{self.p}READ: 0"
+        match self.opts.read_format:
+            case "ok":
+                self.modem.send_raw(output + f"\r\nOK\r\n\r\n{result}\r\n".encode())
+            case "no_ok":
+                self.modem.send_raw(output + f"\r\n{result}\r\n".encode())
+            case "urc_after_ok":
+                self.modem.send_raw(output + b"\r\nOK\r\n")
+                due = list(self.state.urcs_after_read_ok)
+                self.state.urcs_after_read_ok.clear()
+                self.modem.spawn(self._result_after(due, result))
+
+    async def _result_after(self, urcs: list[str], result: str) -> None:
+        """The result URC once the output is done, after the URCs that were due meanwhile."""
+        for urc in urcs:
+            self.modem.send_urc(urc)
+        await asyncio.sleep(self.opts.urc_delay)
+        self.modem.send_urc(result)
 
     def _call(
         self,
@@ -512,7 +543,7 @@ class _Handlers:
         self.modem.send_urc(f"{prefix} {fields}")
         if self.state.config["rspout/auto"] == 1:
             self.state.response = None
-            self.modem.send_raw(self._read_output(response))
+            self._print_read_output(response)
 
 
 async def _outcome(call: Callable[[], Awaitable[FarEndResponse]], rsptime: int) -> Outcome:

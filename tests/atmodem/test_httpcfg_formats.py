@@ -23,8 +23,18 @@ class Firmware:
         self.sections = load_sections(name)
         self.peer = ScriptedPeer(self.respond)
         self.sent: list[str] = []
+        self.files_deleted = 0
 
     def respond(self, command: str) -> Sequence[Step] | None:
+        file_command = re.match(r"AT\+(QF[A-Z]+)", command)
+        if file_command is not None:
+            self.sent.append(command)
+            step = file_command.group(1)
+            if step == "QFDEL":
+                # The first delete finds no leftover file; the one after the read removes it.
+                self.files_deleted += 1
+                step = "QFDEL-MISSING" if self.files_deleted == 1 else "QFDEL"
+            return self.sections[step]
         name = re.match(r"AT\+QHTTP([A-Z]+)", command)
         if name is None:
             return None
@@ -57,18 +67,29 @@ async def firmware(request: pytest.FixtureRequest) -> AsyncIterator[tuple[Modem,
         await fw.peer.stop()
 
 
-@pytest.mark.parametrize("firmware", ["httpcfg_eg800k_get_chunked.txt"], indirect=True)
-async def test_result_without_length_reads_up_to_the_trailer(
+@pytest.mark.parametrize("firmware", ["httpcfg_quectel_readfile_chunked.txt"], indirect=True)
+async def test_result_without_length_is_read_through_the_modules_file(
     firmware: tuple[Modem, Firmware],
 ) -> None:
+    """No length anywhere: the module stores the page and hands it back by its length."""
     modem, fw = firmware
 
     response = await modem.http_request("GET", "http://example.com/", timeout=10)
 
     assert response.status == 200
     assert response.content_length is None
-    assert response.body == b"<!doctype html><title>Example Domain</title>"
+    assert response.body == b"end of page\r\nOK\r\n\r\n+QHTTPREAD: 0\r\n<p>after"
     assert fw.peer.payloads[0] == b"http://example.com/"
+    file_steps = [line for line in fw.sent if not line.startswith("AT+QHTTPCFG")][2:]
+    assert file_steps == [
+        'AT+QFDEL="UFS:modem_http_response.tmp"',
+        file_steps[1],
+        'AT+QFOPEN="UFS:modem_http_response.tmp",2',
+        "AT+QFREAD=1027,32768",
+        "AT+QFCLOSE=1027",
+        'AT+QFDEL="UFS:modem_http_response.tmp"',
+    ]
+    assert re.fullmatch(r'AT\+QHTTPREADFILE="UFS:modem_http_response\.tmp",\d+', file_steps[1])
 
 
 @pytest.mark.parametrize("firmware", ["httpcfg_eg800k_getex.txt"], indirect=True)

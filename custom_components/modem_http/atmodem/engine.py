@@ -62,6 +62,9 @@ _ALWAYS_UNSOLICITED: Final = (
     "+QIURC:",
     "+HTTP_PEER_CLOSED",
     "+HTTP_NONET_EVENT",
+    # SMS indications (27.005 3.4.1): a message arrived or a status report was stored.
+    "+CMTI:",
+    "+CDSI:",
 )
 LINK_GRACE: Final = 3.0
 """Seconds a command waits for a serial link that is down to come back before it fails.

@@ -37,7 +37,19 @@ class UntilTerminator:
     then: Callable[[bytes], DataSpec] | None = field(default=None, compare=False)
 
 
-DataSpec = int | UntilTerminator | None
+@dataclass(frozen=True, slots=True)
+class Counted:
+    """Exactly `size` raw bytes, after which `then()` says what raw data follows directly.
+
+    With UntilTerminator's `then`, it lets a reader walk a self-delimiting stream (HTTP chunked
+    coding: a size line, that many bytes, the next size line...) within one raw run.
+    """
+
+    size: int
+    then: Callable[[], DataSpec] = field(compare=False)
+
+
+DataSpec = int | Counted | UntilTerminator | None
 """What follows a line: a byte count, data up to a terminator, or nothing (None or 0)."""
 
 
@@ -63,6 +75,7 @@ class AtStreamParser:
         self._data_after = data_after
         self._buffer = bytearray()
         self._raw_remaining = 0
+        self._raw_after_count: Callable[[], DataSpec] | None = None
         self._raw_until: bytes | None = None
         self._raw_then: Callable[[bytes], DataSpec] | None = None
         self._raw_block = bytearray()
@@ -78,6 +91,7 @@ class AtStreamParser:
         """Forget partial input (after a resynchronisation or a reconnect)."""
         self._buffer.clear()
         self._raw_remaining = 0
+        self._raw_after_count = None
         self._raw_until = None
         self._raw_then = None
         self._raw_block.clear()
@@ -88,16 +102,33 @@ class AtStreamParser:
         if isinstance(spec, UntilTerminator):
             self._raw_until = spec.terminator
             self._raw_then = spec.then
+        elif isinstance(spec, Counted):
+            self._raw_remaining = spec.size
+            self._raw_after_count = spec.then
+            if spec.size <= 0:
+                self._count_done()
         elif spec:
             self._raw_remaining = spec
+
+    def _count_done(self) -> bool:
+        """A counted run is complete: start what follows it; True when the raw data is over."""
+        then = self._raw_after_count
+        if then is not None:
+            self._raw_after_count = None
+            self._start_raw(then())
+        return not self.in_raw_data
+
+    def _take_counted(self, chunk: bytes) -> None:
+        self._raw_remaining -= len(chunk)
+        final = self._count_done() if self._raw_remaining == 0 else False
+        self._sink.on_data(chunk, final=final)
 
     def feed(self, data: bytes) -> None:
         """Consume bytes; calls the sink for everything complete."""
         if self._raw_remaining and not self._buffer and not self._skip_lf:
             # Fast path for bulk bodies: hand the chunk straight on, no copy into the buffer.
             take = min(self._raw_remaining, len(data))
-            self._raw_remaining -= take
-            self._sink.on_data(data[:take], final=self._raw_remaining == 0)
+            self._take_counted(data[:take])
             data = data[take:]
             if not data:
                 return
@@ -116,8 +147,7 @@ class AtStreamParser:
                 take = min(self._raw_remaining, len(buf))
                 chunk = bytes(buf[:take])
                 del buf[:take]
-                self._raw_remaining -= take
-                self._sink.on_data(chunk, final=self._raw_remaining == 0)
+                self._take_counted(chunk)
                 continue
             if self._raw_until is not None:
                 if not self._drain_until(buf, self._raw_until):

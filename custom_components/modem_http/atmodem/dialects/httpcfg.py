@@ -5,14 +5,16 @@ both, `HttpcfgDriver(prefix="")` as dialect "httpcfg" and `HttpcfgDriver(prefix=
 
 One request is: HTTPCFG where the configuration must change (cached, so a run of similar requests
 sends none), HTTPURL (CONNECT, the URL), the request command (HTTPGET, HTTPGETEX or HTTPPOST, with
-the body or the whole raw request after CONNECT), the result URC, then HTTPREAD.
+the body or the whole raw request after CONNECT), the result URC, then HTTPREAD (or, for a Quectel
+response of unannounced length, HTTPREADFILE and the file commands: httpcfg_read explains why).
 
 Why it is shaped this way:
 - Everything is checked and built (httpcfg_request.plan_request) before the first byte goes out,
   so bad input is refused with RequestRejected while the modem has seen nothing.
 - The stack reports its failures as `+CME ERROR: 7xx` finals or as the `<err>` of the result URC;
   both become ModemHttpError. `TIMEOUT` (no answer within `<rsptime>`) and our own wait running
-  out both cancel the request with HTTPSTOP, which the seed module refuses (ERROR): that is fine.
+  out both cancel the request with HTTPSTOP, which the seed module refuses (ERROR); a request it
+  goes on with is waited for by the next one, which would otherwise get 703 (busy).
 - The seed module refuses `contextid`, `contenttype` and `closed/ind`; the driver never relies on
   them (contenttype is used only where the modem accepted it, otherwise raw mode says it all).
 - `rspout/auto` 1 makes the module print the response right after the URC. Setup turns it off;
@@ -36,6 +38,7 @@ from ..errors import AtCommandError, ModemError, ModemTimeoutError
 from ..response import HttpResponse
 from .base import BodySink, HttpRequest, check_announced_size
 from .httpcfg_errors import http_error, translate
+from .httpcfg_file_read import read_through_file
 from .httpcfg_read import RequestResult, ResponseReader, parse_result
 from .httpcfg_request import (
     MAX_POST,
@@ -90,6 +93,8 @@ class HttpcfgDriver:
         """True when the modem would not turn `rspout/auto` off."""
         self._unfinished: _Unfinished | None = None
         """A request we stopped waiting for that the modem could not cancel (no HTTPSTOP)."""
+        self._read_ends_with_ok: bool | None = None
+        """Whether this module prints OK between a response and `+HTTPREAD:` (None: not seen)."""
 
     # ----------------------------------------------------------------- commands
 
@@ -183,9 +188,7 @@ class HttpcfgDriver:
         await self._configure(engine, "requestheader", int(plan.raw), deadline)
         await self._configure(engine, "responseheader", int(self.response_headers), deadline)
         await self._set_url(engine, plan.url, deadline)
-        reader = ResponseReader(
-            self.prefix, headers=self.response_headers, expects_body=plan.expects_body
-        )
+        reader = self._reader(expects_body=plan.expects_body)
         with self._auto_capture(engine, reader) as captured:
             result = await self._send(engine, plan, deadline, on_result=captured.arm)
             reader.content_length = result.content_length
@@ -205,7 +208,7 @@ class HttpcfgDriver:
         await self._configure(engine, "requestheader", 0, deadline)
         await self._configure(engine, "responseheader", int(self.response_headers), deadline)
         await self._set_url(engine, url, deadline)
-        reader = ResponseReader(self.prefix, headers=self.response_headers, expects_body=True)
+        reader = self._reader(expects_body=True)
         plan = HttpcfgPlan("POST", url, Command.POST, False, None)
         with self._auto_capture(engine, reader) as captured:
             command = f'{self._at("POSTFILE")}="{file_name}",{self._rsptime(deadline)}'
@@ -355,6 +358,8 @@ class HttpcfgDriver:
     ) -> HttpResponse:
         if self.auto_output:
             data, read_err = await captured.wait(deadline.left())
+        elif self._through_file(plan, result):
+            data, read_err = await read_through_file(engine, deadline, plan.method), 0
         else:
             data, read_err = await self._read(engine, reader, plan, result, deadline)
         if read_err != 0:
@@ -394,7 +399,23 @@ class HttpcfgDriver:
             data_after=reader.data_after,
             complete=reader.finished,
         )
+        if not reader.by_trailer:
+            # A body read by its length shows how this module ends the output; that settles
+            # where a later body found by its trailer ends (see httpcfg_read).
+            self._read_ends_with_ok = reply.final == "OK"
         return reply.data, reader.read_error(reply.lines)
+
+    def _reader(self, *, expects_body: bool) -> ResponseReader:
+        return ResponseReader(
+            self.prefix,
+            headers=self.response_headers,
+            expects_body=expects_body,
+            ends_with_ok=self._read_ends_with_ok,
+        )
+
+    def _through_file(self, plan: HttpcfgPlan, result: RequestResult) -> bool:
+        """Quectel bodies of unannounced length go through the module's files (httpcfg_read)."""
+        return self.prefix == "Q" and plan.expects_body and result.content_length is None
 
     async def _http_command(
         self,

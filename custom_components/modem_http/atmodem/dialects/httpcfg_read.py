@@ -1,18 +1,32 @@
 """Reading a response of the AT+HTTPCFG family: result URCs and the HTTPREAD output.
 
-AT+QHTTPREAD prints `CONNECT`, the response, then `OK`, a blank line and `+QHTTPREAD: <err>`
-(`CONNECT\\r\\n<body>\\r\\nOK\\r\\n\\r\\n+QHTTPREAD: 0\\r\\n`, as parsed by LooUQ's LTEmC BGx
-library, which looks for `\\r\\nOK\\r\\n\\r\\n` then `+QHTTPREAD: `, and as logged on an EG800K:
-CONNECT, 559 bytes of HTML, OK, `+QHTTPREAD: 0`). Nothing in that output says how long the
-response is, so the reader decides it from what it already knows, in this order:
+Real firmware ends the HTTPREAD output in three ways:
 
-1. With response headers on, the header block is read up to its blank line, and Content-Length
-   in it gives the exact body length (UntilTerminator's `then`), so a body is read byte-exact
-   even if it contains `\\r\\nOK\\r\\n`.
+- `CONNECT`, the response, `OK`, a blank line, `+QHTTPREAD: <err>`, that is
+  `\\r\\nCONNECT\\r\\n<body>\\r\\nOK\\r\\n\\r\\n+QHTTPREAD: 0\\r\\n` (LooUQ's LTEmC BGx library,
+  which looks for `\\r\\nOK\\r\\n\\r\\n` then `+QHTTPREAD: `, and an EG800K log: CONNECT, 559
+  bytes of HTML, OK, `+QHTTPREAD: 0`);
+- `CONNECT <response> +HTTPREAD: <err>` with no OK at all (seed manual 000, table 12);
+- on Quectel modules `+QHTTPREAD: <err>` is itself an unsolicited result reported when the
+  output is done, after the OK, so other unsolicited lines (`+CREG: 1`, `+QIURC: ...`, an SMS
+  indication `+CMTI: "SM",3`) may come between the OK and it.
+
+Nothing in that output says how long the response is, so the end of the body must come from what
+is known, never from a guess at where the trailer starts:
+
+1. With response headers on, the header block is read up to its blank line; Content-Length in it
+   gives the exact body length, and a chunked body is followed chunk by chunk (size line, that
+   many bytes, the next size line, up to the last chunk and its trailer), so either is read
+   byte-exact whatever it contains, `\\r\\nOK\\r\\n` and `+HTTPREAD: 0` included.
 2. Without headers, the `<content_length>` of the result URC gives the exact length.
-3. Otherwise (chunked responses: the URC then has no length) the body runs up to the trailer
-   `\\r\\nOK\\r\\n\\r\\n+QHTTPREAD: `. Limitation: a body that itself contains that exact trailer
-   is cut short there. Chunked bodies passed through verbatim (headers on) are de-chunked.
+3. A response with neither (no length anywhere, not chunked) has no framing that a body could not
+   imitate. Quectel modules are then read through their file system (httpcfg_file_read: the
+   module stores the response, AT+QFREAD hands it over with its length announced); the driver
+   decides that from the result URC, before reading. The seed module has no command to read a
+   file back, so there the body runs up to `\\r\\n+HTTPREAD: `, the part both of its endings share,
+   and an `\\r\\nOK\\r\\n` just before it is taken for the first ending's unless this module is
+   known to end without one. Limitation, for that case only: a body containing
+   `\\r\\n+HTTPREAD: ` is cut short there.
 """
 
 from __future__ import annotations
@@ -21,10 +35,13 @@ from dataclasses import dataclass
 
 from ..engine import AtReply
 from ..errors import ModemError
-from ..framing import DataSpec, UntilTerminator
+from ..framing import Counted, DataSpec, UntilTerminator
 from ..response import ParsedHead, parse_response_head
 
 HEAD_END = b"\r\n\r\n"
+CRLF = b"\r\n"
+READ_OK = b"\r\nOK\r\n"
+"""The OK of the first ending, when the body's end had to be found by its trailer."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,14 +70,27 @@ def parse_result(text: str) -> RequestResult:
 class ResponseReader:
     """Tells the parser how long the HTTPREAD output is; used for commands and auto-output URCs."""
 
-    def __init__(self, prefix: str, *, headers: bool, expects_body: bool) -> None:
-        """`prefix` is "" or "Q"; `headers` is the modem's `responseheader` setting."""
-        self.trailer = f"\r\nOK\r\n\r\n+{prefix}HTTPREAD: ".encode()
+    def __init__(
+        self,
+        prefix: str,
+        *,
+        headers: bool,
+        expects_body: bool,
+        ends_with_ok: bool | None = None,
+    ) -> None:
+        """`prefix` is "" or "Q"; `headers` is the modem's `responseheader` setting.
+
+        `ends_with_ok` is what earlier reads showed of this module (None: not known yet).
+        """
+        self.trailer = f"\r\n+{prefix}HTTPREAD: ".encode()
         self.read_prefix = f"+{prefix}HTTPREAD:"
         self.headers = headers
         self.expects_body = expects_body
+        self.ends_with_ok = ends_with_ok
         self.content_length: int | None = None
         """Set from the result URC before the read starts."""
+        self.by_trailer = False
+        """True when the body's end was found by the trailer (no length, not chunked)."""
 
     def data_after(self, line: str) -> DataSpec:
         """`CONNECT` announces the response; nothing else in the read does."""
@@ -77,9 +107,37 @@ class ResponseReader:
     def _body_spec(self, length: int | None, *, chunked: bool) -> DataSpec:
         if not self.expects_body:
             return None
-        if length is not None and not chunked:
+        if chunked and self.headers:
+            return self._chunk_size_line()
+        if length is not None:
             return length or None
+        self.by_trailer = True
         return UntilTerminator(self.trailer)
+
+    # Chunked coding, followed as it comes (RFC 9112 section 7.1): the bytes stay verbatim in
+    # the data and split() de-chunks them; here only their end is found.
+
+    def _chunk_size_line(self) -> DataSpec:
+        return UntilTerminator(CRLF, then=self._after_chunk_size)
+
+    def _after_chunk_size(self, line: bytes) -> DataSpec:
+        size_text = line[: -len(CRLF)].split(b";")[0].strip()
+        try:
+            size = int(size_text, 16)
+        except ValueError:
+            # Not chunked after all (a module that de-chunks but keeps the header): fall back
+            # to the trailer, and split() keeps the body as it came.
+            self.by_trailer = True
+            return UntilTerminator(self.trailer)
+        if size == 0:
+            return self._chunk_trailer_line()
+        return Counted(size + len(CRLF), then=self._chunk_size_line)
+
+    def _chunk_trailer_line(self) -> DataSpec:
+        return UntilTerminator(CRLF, then=self._after_trailer_line)
+
+    def _after_trailer_line(self, line: bytes) -> DataSpec:
+        return None if line == CRLF else self._chunk_trailer_line()
 
     def finished(self, reply: AtReply) -> bool:
         """The read is over once `+HTTPREAD: <err>` has come (it follows OK)."""
@@ -94,6 +152,8 @@ class ResponseReader:
 
     def split(self, data: bytes) -> tuple[ParsedHead | None, bytes]:
         """Separate the header block (when on) from the body and undo chunked framing."""
+        if self.by_trailer and self.ends_with_ok is not False and data.endswith(READ_OK):
+            data = data[: -len(READ_OK)]
         if not self.headers:
             return None, data
         end = data.find(HEAD_END)
@@ -101,7 +161,7 @@ class ResponseReader:
             return parse_response_head(data), b""
         head = parse_response_head(data[: end + len(HEAD_END)])
         body = data[end + len(HEAD_END) :]
-        if _is_chunked(head) and self.expects_body:
+        if _is_chunked(head) and self.expects_body and not self.by_trailer:
             body = dechunk(body)
         return head, body
 

@@ -1,0 +1,100 @@
+"""Reading a Quectel response whose length nothing announces, through the module's file system.
+
+When the result URC carries no length and the response is not known to be chunked, no framing of
+the AT+QHTTPREAD output is safe: its end (`OK`, then `+QHTTPREAD: <err>` as an unsolicited result,
+with other unsolicited lines free to come in between) is text a body can contain. So the module
+stores the response in a file and hands it back with the length announced:
+
+- `AT+QFDEL="UFS:<name>"`: a file left by an interrupted read (`+CME ERROR: 405` when none);
+- `AT+QHTTPREADFILE="UFS:<name>",<wait_time>`: OK, later `+QHTTPREADFILE: <err>` (Quectel
+  HTTP(S) AT commands manual; the seed manual 000 documents the same command without the Q);
+- `AT+QFOPEN="UFS:<name>",2`: `+QFOPEN: <filehandle>`, OK (mode 2: open read-only; Quectel FILE
+  AT commands manual, BG96/EC2x);
+- `AT+QFREAD=<filehandle>,<length>`: `CONNECT <read_length>`, exactly that many bytes, OK (same
+  manual); repeated until a read returns less than asked;
+- `AT+QFCLOSE=<filehandle>`, then `AT+QFDEL` again, so nothing is left on the module.
+
+The seed module (AT+HTTPCFG without the Q) has no command that reads a file back, so it cannot
+take this path; httpcfg_read says what it does instead.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from typing import Final
+
+from ..deadline import Deadline
+from ..engine import AtEngine
+from ..errors import AtCommandError, ModemError
+from .httpcfg_errors import http_error, translate
+from .httpcfg_read import parse_result
+
+FILE_NAME: Final = "UFS:modem_http_response.tmp"
+READ_PIECE: Final = 32768
+"""Bytes per AT+QFREAD: each read stays a few seconds on a 115200-baud line."""
+_COMMAND_TIMEOUT: Final = 10.0
+_WAIT_TIME: Final = (1, 65535)
+
+
+async def read_through_file(engine: AtEngine, deadline: Deadline, method: str) -> bytes:
+    """Store the response on the module, read it back byte-exact, delete the file."""
+    with contextlib.suppress(AtCommandError):
+        await engine.command(f'AT+QFDEL="{FILE_NAME}"', timeout=deadline.step(_COMMAND_TIMEOUT))
+    await _store(engine, deadline, method)
+    try:
+        return await _read_file(engine, deadline)
+    finally:
+        with contextlib.suppress(ModemError):
+            await engine.command(f'AT+QFDEL="{FILE_NAME}"', timeout=deadline.step(_COMMAND_TIMEOUT))
+
+
+async def _store(engine: AtEngine, deadline: Deadline, method: str) -> None:
+    wait_time = max(_WAIT_TIME[0], min(_WAIT_TIME[1], int(deadline.left())))
+    with engine.expect_urc("+QHTTPREADFILE:") as stored:
+        try:
+            await engine.command(
+                f'AT+QHTTPREADFILE="{FILE_NAME}",{wait_time}',
+                timeout=deadline.step(_COMMAND_TIMEOUT),
+            )
+        except AtCommandError as err:
+            raise translate(err, method=method) from err
+        urc = await stored.wait(deadline.left())
+    outcome = parse_result(urc.line[len("+QHTTPREADFILE:") :])
+    if outcome.err != 0:
+        raise http_error(outcome.err, method=method)
+
+
+async def _read_file(engine: AtEngine, deadline: Deadline) -> bytes:
+    reply = await engine.command(
+        f'AT+QFOPEN="{FILE_NAME}",2', timeout=deadline.step(_COMMAND_TIMEOUT)
+    )
+    handle = reply.first("+QFOPEN:").strip()
+    if not handle.isdigit():
+        raise ModemError(f"AT+QFOPEN answered an unusable file handle {handle!r}")
+    parts: list[bytes] = []
+    try:
+        while True:
+            read = await engine.command(
+                f"AT+QFREAD={handle},{READ_PIECE}",
+                timeout=deadline.step(_COMMAND_TIMEOUT + _line_seconds(engine, READ_PIECE)),
+                data_after=_announced_read,
+            )
+            parts.append(read.data)
+            if len(read.data) < READ_PIECE:
+                return b"".join(parts)
+    finally:
+        with contextlib.suppress(ModemError):
+            await engine.command(f"AT+QFCLOSE={handle}", timeout=deadline.step(_COMMAND_TIMEOUT))
+
+
+def _announced_read(line: str) -> int | None:
+    """`CONNECT <read_length>` announces exactly that many bytes (0: end of the file)."""
+    if not line.startswith("CONNECT"):
+        return None
+    value = line[len("CONNECT") :].strip()
+    return (int(value) or None) if value.isdigit() else None
+
+
+def _line_seconds(engine: AtEngine, size: int) -> float:
+    """How long `size` bytes take on the serial line (8N1: ten bits a byte), twice over."""
+    return 2 * size * 10 / max(engine.baudrate, 300)
