@@ -20,8 +20,11 @@ from custom_components.modem_http.atmodem import (
     Modem,
     ModemDisconnectedError,
     NoDataConnectionError,
+    open_modem,
 )
 from custom_components.modem_http.atmodem.transport import open_serial_transport
+from modem_emulator import ModemServer
+from modem_emulator.dialects import create_modem
 
 from .bearer_fixtures import FAMILIES, Rig, bearer_rig
 
@@ -143,3 +146,23 @@ async def test_after_a_long_outage_the_first_request_reconnects_at_once(
         assert response.body == b"hello"
         # The module kept its data connection while the line was away; it is read, not redone.
         assert rig.count("AT+QIACT=1") == 1
+
+
+async def test_a_usb_modem_that_vanishes_fails_fast_on_its_device_path() -> None:
+    """A pseudo-terminal whose emulator goes away looks like a USB modem pulled from its port."""
+    emulator = create_modem("quectel", boot_delay=0.01, boot_step=0.001)
+    async with ModemServer(emulator) as server:
+        path = await server.start_pty()
+        modem = await open_modem(path, dialect="quectel", link_grace=GRACE)
+        try:
+            assert await modem.send_command("AT+CSQ") == (["+CSQ: 20,99"], "OK")
+            await server.unplug()
+
+            async with asyncio.timeout(NEVER):
+                for _attempt in range(2):  # the one that meets the hang-up, and one after it
+                    with pytest.raises(ModemDisconnectedError) as failure:
+                        await modem.send_command("AT+CSQ", timeout=PATIENT)
+                    assert failure.value.port == path
+            assert not modem.connected
+        finally:
+            await modem.close()
