@@ -67,6 +67,22 @@ async def test_server_that_never_answers_gives_timeout_and_stop(
         assert response.status == 200
 
 
+async def test_a_request_the_seed_module_cannot_cancel_is_waited_for_by_the_next(
+    aiohttp_server,
+) -> None:
+    """The caller's second runs out before the module's own <rsptime>, and HTTPSTOP is refused."""
+    async with make_rig("httpcfg", aiohttp_server) as rig:
+        await rig.modem.connect(10)
+        with pytest.raises(ModemTimeoutError):
+            await rig.modem.http_request("GET", f"{rig.base}/slow", timeout=1)
+        assert rig.commands("STOP") == ["+HTTPSTOP"]
+
+        # The module is still busy with it (it would answer 703); the next request waits for
+        # its TIMEOUT instead of failing.
+        response = await rig.modem.http_request("GET", f"{rig.base}/bytes/10", timeout=10)
+        assert response.status == 200
+
+
 @pytest.mark.parametrize("dialect", DIALECTS)
 async def test_no_bearer_is_network_deactivated(dialect: str, aiohttp_server) -> None:
     async with make_rig(dialect, aiohttp_server) as rig:

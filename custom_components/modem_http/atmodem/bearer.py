@@ -257,12 +257,14 @@ class Bearer:
                 if state.registered:
                     return
                 last = state.value
-            if loop.time() + _POLL_STEP > give_up:
+            remaining = give_up - loop.time()
+            if remaining <= MIN_STEP:
                 raise NoDataConnectionError(
                     f"the modem is not registered on the network (state {last}) after "
-                    f"{loop.time() - started:.0f} s; check the SIM, the antenna and the coverage"
+                    f"{loop.time() - started:.1f} s; check the SIM, the antenna and the coverage"
                 )
-            await asyncio.sleep(_POLL_STEP)
+            # The module's own pace of registration; the last read comes just before the end.
+            await asyncio.sleep(min(_POLL_STEP, remaining - MIN_STEP))
 
     def _refused(self, err: AtCommandError) -> NoDataConnectionError:
         apn = self.settings.apn or "the network's default APN"
