@@ -166,3 +166,22 @@ async def test_a_usb_modem_that_vanishes_fails_fast_on_its_device_path() -> None
             assert not modem.connected
         finally:
             await modem.close()
+
+
+async def test_callers_during_an_outage_fail_side_by_side_not_one_grace_each(
+    aiohttp_server: Any,
+) -> None:
+    grace = 1.0
+    async with bearer_rig("simcom", aiohttp_server, reconnect=True, link_grace=grace) as rig:
+        await pull_the_cable(rig)
+
+        # Ten automations fire at once. Queued one behind the other, each waiting a grace of
+        # its own, the last would hear back after ten graces.
+        async with asyncio.timeout(5 * grace):
+            outcomes = await asyncio.gather(
+                *(rig.modem.http_request("GET", f"{rig.base}/", timeout=PATIENT) for _ in range(5)),
+                *(rig.modem.send_command("AT+CSQ", timeout=PATIENT) for _ in range(5)),
+                return_exceptions=True,
+            )
+
+        assert all(isinstance(outcome, ModemDisconnectedError) for outcome in outcomes)

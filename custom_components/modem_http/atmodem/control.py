@@ -165,8 +165,14 @@ class ModemControl:
         for an answer, whatever else the modem is busy with.
         """
         try:
+            # A link that is down fails callers side by side within the grace, rather than one
+            # after another as each reaches the front of the queue.
+            await self.engine.wait_for_link(deadline.left())
             async with asyncio.timeout_at(deadline.end):
                 await self._http_lock.acquire()
+        except ModemDisconnectedError as err:
+            deadline.account(err)
+            raise
         except TimeoutError:
             raise deadline.timed_out("it never got the modem") from None
         try:

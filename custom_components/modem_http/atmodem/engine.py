@@ -11,10 +11,12 @@ Why it is shaped this way:
 - A port that closes or a modem that restarts (`RDY`, `+CPIN: READY` out of the blue) fails the
   command in flight with ModemDisconnectedError; the engine reopens the port with backoff and
   re-initialises (echo off, numeric CME errors) before the next command runs.
-- While the port is down a command waits at most the link grace for it to come back (trying to
-  reopen it at once and then every few tenths of a second, whatever the backoff has grown to),
-  then fails with ModemDisconnectedError naming the port: a pulled cable or a stopped ser2net is
-  reported within seconds, not after the caller's whole timeout, and a short blip goes unnoticed.
+- While the port is down a command waits for it until the link has been down for the link grace
+  (and at least for one fresh attempt to reopen it), trying at once and then every few tenths of
+  a second whatever the backoff has grown to; then it fails with ModemDisconnectedError naming the
+  port. A pulled cable or a stopped ser2net is reported within seconds, not after the caller's
+  whole timeout; a short blip goes unnoticed; and callers queued behind each other during an
+  outage do not each wait a grace of their own.
 """
 
 from __future__ import annotations
@@ -73,6 +75,9 @@ Long enough for a USB modem to re-enumerate or a ser2net/ESPHome proxy to accept
 blip; short enough that an automation learns within seconds that the modem is gone."""
 _RETRY_WHILE_WANTED: Final = 0.25
 """How often the port is tried while a command waits for it (the backoff applies otherwise)."""
+_FRESH_ATTEMPT: Final = 0.5
+"""How long a command waits for a link that has been down longer than the grace: enough for the
+reopen attempt it triggers (and one retry) to come back with the port."""
 _BOOT_WINDOW: Final = 15.0
 """Seconds after RDY during which +CPIN: READY belongs to the same boot."""
 _UNSAFE_COMMAND: Final = re.compile("[\r\n\x1a\x1b]")
@@ -256,6 +261,8 @@ class AtEngine(asyncio.Protocol):
         self._reconnect_now = asyncio.Event()
         self._link_wanted = 0
         """Commands waiting for the port to come back; while any do, it is tried often."""
+        self._down_since: float | None = None
+        """Loop time the port went away (None while it is open)."""
         self._last_rx = time.monotonic()
         self._last_boot = -_BOOT_WINDOW
         self._decoded_raw: bytes | None = None
@@ -322,6 +329,7 @@ class AtEngine(asyncio.Protocol):
         self._transport = transport
         self._parser.reset()
         self._needs_init = True
+        self._down_since = None
         self._connected.set()
         self._can_write.set()
         _LOGGER.debug("connected to %s", redact_url(self.url))
@@ -332,6 +340,7 @@ class AtEngine(asyncio.Protocol):
         self._transport = None
         self._connected.clear()
         self._can_write.set()
+        self._down_since = asyncio.get_running_loop().time()
         self._fail_pending(
             ModemDisconnectedError(
                 f"connection to {self.port} lost: {exc or 'closed'}", port=self.port
@@ -655,10 +664,13 @@ class AtEngine(asyncio.Protocol):
             )
         if self._reconnect_task is not None:
             loop = asyncio.get_running_loop()
+            now = loop.time()
+            down_since = self._down_since if self._down_since is not None else now
+            give_up = min(deadline, max(down_since + self.link_grace, now + _FRESH_ATTEMPT))
             self._link_wanted += 1
             self._reconnect_now.set()  # try now, not at the backoff's next step
             try:
-                async with asyncio.timeout_at(min(deadline, loop.time() + self.link_grace)):
+                async with asyncio.timeout_at(give_up):
                     await self._connected.wait()
             except TimeoutError:
                 pass
