@@ -16,6 +16,8 @@ from typing import Any
 import pytest
 from aiohttp import web
 
+from custom_components.modem_http.atmodem import ResponseTooLargeError
+
 from .httpcfg_fixtures import DIALECTS, make_rig
 
 pytestmark = pytest.mark.usefixtures("socket_enabled")
@@ -155,3 +157,29 @@ def _app() -> web.Application:
     app = web.Application()
     app.router.add_get("/chunked", chunked_page)
     return app
+
+
+async def test_a_too_large_unannounced_response_stops_after_the_first_file_read(
+    aiohttp_server: Any,
+) -> None:
+    async def big_chunked(request: web.Request) -> web.StreamResponse:
+        response = web.StreamResponse()
+        response.enable_chunked_encoding()
+        await response.prepare(request)
+        await response.write(bytes(range(256)) * 800)  # 200 KiB, no Content-Length
+        await response.write_eof()
+        return response
+
+    app = web.Application()
+    app.router.add_get("/big", big_chunked)
+    server = await aiohttp_server(app)
+    async with make_rig("quectel", aiohttp_server) as rig:
+        with pytest.raises(ResponseTooLargeError) as caught:
+            await rig.modem.http_request(
+                "GET", f"http://127.0.0.1:{server.port}/big", timeout=20, max_response_size=1000
+            )
+
+        assert (caught.value.limit, caught.value.size) == (1000, None)
+        files: Any = rig.emulator.files  # type: ignore[attr-defined]
+        assert [line.split("=")[0] for line in files.log] == ["+QFOPEN", "+QFREAD", "+QFCLOSE"]
+        assert not rig.emulator.fs.exists("UFS:", "modem_http_response.tmp")

@@ -137,10 +137,6 @@ def check_user_command(command: str) -> str:
 # ---------------------------------------------------------------------- the Modem's control methods
 
 RESTART_TIMEOUT: Final = 60.0
-_HAND_BACK: Final = 1.0
-"""A safety net only: every step takes its time from the deadline, and cleanup after it has
-passed gets a few hundredths of a second, so an operation ends within its timeout; this is how
-far past it the Modem stops waiting for a step that would not."""
 _SETTLE: Final = 1.0
 """After RDY, boot URCs (+CPIN: READY, SMS DONE...) come for a while; wait for this much quiet."""
 
@@ -183,21 +179,22 @@ class ModemControl:
     async def _bounded[T](self, deadline: Deadline, work: Callable[[], Awaitable[T]]) -> T:
         """Run `work` on the modem within the deadline; errors say where the time went.
 
+        Every step of `work` takes its time from the deadline (cleanup after it has passed gets
+        a few hundredths of a second), so the work ends within it without a timer of its own.
         A step that timed out becomes one ModemTimeoutError for the operation that keeps the
         step's cause and tells queueing and time on the modem apart; every other error keeps its
         type and cause (a link that is down, an unregistered modem, a refused APN).
         """
         deadline.got_modem()
         try:
-            async with asyncio.timeout_at(deadline.end + _HAND_BACK):
-                return await work()
+            return await work()
         except ModemTimeoutError as err:
             raise deadline.timed_out(str(err)) from err
         except ModemError as err:
             deadline.account(err)
             raise
         except TimeoutError as err:
-            raise deadline.timed_out("a step overran the time left") from err
+            raise deadline.timed_out("a step ran out of time") from err
 
     async def data_active(self, timeout: float = 5.0) -> bool | None:
         """Whether the HTTP stack's PDP context is active now (None when it cannot be read)."""

@@ -195,7 +195,14 @@ class HttpcfgDriver:
             if plan.expects_body:
                 check_announced_size(request, result.content_length)
             return await self._finish(
-                engine, plan, result, reader, captured, deadline, sink=request.body_sink
+                engine,
+                plan,
+                result,
+                reader,
+                captured,
+                deadline,
+                sink=request.body_sink,
+                limit=request.max_response_size,
             )
 
     async def post_modem_file(
@@ -355,11 +362,15 @@ class HttpcfgDriver:
         deadline: Deadline,
         *,
         sink: BodySink | None,
+        limit: int | None = None,
     ) -> HttpResponse:
         if self.auto_output:
             data, read_err = await captured.wait(deadline.left())
         elif self._through_file(plan, result):
-            data, read_err = await read_through_file(engine, deadline, plan.method), 0
+            data = await read_through_file(
+                engine, deadline, plan.method, headers=self.response_headers, limit=limit
+            )
+            read_err = 0
         else:
             data, read_err = await self._read(engine, reader, plan, result, deadline)
         if read_err != 0:

@@ -25,9 +25,9 @@ from typing import Final
 
 from ..deadline import Deadline
 from ..engine import AtEngine
-from ..errors import AtCommandError, ModemError
+from ..errors import AtCommandError, ModemError, ResponseTooLargeError
 from .httpcfg_errors import http_error, translate
-from .httpcfg_read import parse_result
+from .httpcfg_read import HEAD_END, parse_result
 
 FILE_NAME: Final = "UFS:modem_http_response.tmp"
 READ_PIECE: Final = 32768
@@ -36,13 +36,25 @@ _COMMAND_TIMEOUT: Final = 10.0
 _WAIT_TIME: Final = (1, 65535)
 
 
-async def read_through_file(engine: AtEngine, deadline: Deadline, method: str) -> bytes:
-    """Store the response on the module, read it back byte-exact, delete the file."""
+async def read_through_file(
+    engine: AtEngine,
+    deadline: Deadline,
+    method: str,
+    *,
+    headers: bool,
+    limit: int | None = None,
+) -> bytes:
+    """Store the response on the module, read it back byte-exact, delete the file.
+
+    `headers` says the module stores the header block before the body (`responseheader` 1).
+    With `limit`, reading stops (ResponseTooLargeError) as soon as more body than that has come:
+    the stored file may be large, and little more than what the caller accepts is held.
+    """
     with contextlib.suppress(AtCommandError):
         await engine.command(f'AT+QFDEL="{FILE_NAME}"', timeout=deadline.step(_COMMAND_TIMEOUT))
     await _store(engine, deadline, method)
     try:
-        return await _read_file(engine, deadline)
+        return await _read_file(engine, deadline, _BodyLimit(limit, headers=headers))
     finally:
         with contextlib.suppress(ModemError):
             await engine.command(f'AT+QFDEL="{FILE_NAME}"', timeout=deadline.step(_COMMAND_TIMEOUT))
@@ -64,14 +76,33 @@ async def _store(engine: AtEngine, deadline: Deadline, method: str) -> None:
         raise http_error(outcome.err, method=method)
 
 
-async def _read_file(engine: AtEngine, deadline: Deadline) -> bytes:
+class _BodyLimit:
+    """Counts body bytes as the file comes in (the header block, when stored, is not body)."""
+
+    def __init__(self, limit: int | None, *, headers: bool) -> None:
+        self.limit = limit
+        self._head_length: int | None = None if headers else 0
+
+    def check(self, data: bytearray) -> None:
+        if self.limit is None:
+            return
+        if self._head_length is None:
+            end = data.find(HEAD_END)
+            if end < 0:
+                return
+            self._head_length = end + len(HEAD_END)
+        if len(data) - self._head_length > self.limit:
+            raise ResponseTooLargeError(self.limit)
+
+
+async def _read_file(engine: AtEngine, deadline: Deadline, limit: _BodyLimit) -> bytes:
     reply = await engine.command(
         f'AT+QFOPEN="{FILE_NAME}",2', timeout=deadline.step(_COMMAND_TIMEOUT)
     )
     handle = reply.first("+QFOPEN:").strip()
     if not handle.isdigit():
         raise ModemError(f"AT+QFOPEN answered an unusable file handle {handle!r}")
-    parts: list[bytes] = []
+    data = bytearray()
     try:
         while True:
             read = await engine.command(
@@ -79,9 +110,10 @@ async def _read_file(engine: AtEngine, deadline: Deadline) -> bytes:
                 timeout=deadline.step(_COMMAND_TIMEOUT + _line_seconds(engine, READ_PIECE)),
                 data_after=_announced_read,
             )
-            parts.append(read.data)
+            data += read.data
+            limit.check(data)
             if len(read.data) < READ_PIECE:
-                return b"".join(parts)
+                return bytes(data)
     finally:
         with contextlib.suppress(ModemError):
             await engine.command(f"AT+QFCLOSE={handle}", timeout=deadline.step(_COMMAND_TIMEOUT))
