@@ -57,7 +57,7 @@ from .packing import pack_septets, unpack_septets
 from .parse import SmsDeliver, SmsPdu, SmsStatusReport, SmsSubmit, UserData, parse_pdu
 from .reassembly import AssembledMessage, Reassembler
 from .segment import MAX_PARTS, SegmentPlan, check_text, choose_encoding, plan_segments
-from .submit import CTRL_Z, ESC, SubmitPart, build_submit, encode_validity
+from .submit import CTRL_Z, ESC, SubmitPart, build_submit, encode_submit, encode_validity
 from .udh import Concatenation
 
 __all__ = [
@@ -96,6 +96,7 @@ __all__ = [
     "cms_cause",
     "decode_gsm7",
     "encode_gsm7",
+    "encode_submit",
     "encode_validity",
     "gsm7_length",
     "is_gsm7",

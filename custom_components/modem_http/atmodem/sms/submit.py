@@ -109,10 +109,34 @@ def build_submit(
 
     `reference` (0-255) ties the parts of a concatenated message together; callers keep a
     counter so that two long messages to the same phone never share one. Raises InvalidNumber,
-    InvalidText or MessageTooLong before building anything.
+    InvalidText (`check_text`) or MessageTooLong before building anything.
+    """
+    return encode_submit(
+        destination,
+        check_text(text),
+        reference=reference,
+        validity=validity,
+        request_status_report=request_status_report,
+        max_parts=max_parts,
+    )
+
+
+def encode_submit(
+    destination: str,
+    text: str,
+    *,
+    reference: int,
+    validity: timedelta | None = None,
+    request_status_report: bool = False,
+    max_parts: int = MAX_PARTS,
+) -> tuple[SubmitPart, ...]:
+    """`build_submit` without the text check: any non-empty text, control characters included.
+
+    It exists to show (and test) that the payload is safe by construction; callers use
+    `build_submit`, which refuses such texts first.
     """
     address = encode_destination(validate_e164(destination))
-    plan = plan_segments(check_text(text), max_parts)
+    plan = plan_segments(text, max_parts)
     if not 0 <= reference <= 0xFF:
         raise ValueError("reference must be 0-255")
     first = _MTI_SUBMIT
