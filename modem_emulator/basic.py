@@ -212,6 +212,10 @@ def install(modem: EmulatedModem) -> None:
     from modem_emulator import bearer  # noqa: PLC0415 - bearer imports this module
 
     bearer.install(modem)
+    # SMS (27.005) is the same command set in both families; sms.py keeps the differences.
+    from modem_emulator import sms  # noqa: PLC0415 - sms imports this module's neighbours
+
+    sms.install(modem)
 
 
 # --- V.250 basic commands -------------------------------------------------------------------------

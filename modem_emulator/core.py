@@ -54,6 +54,7 @@ from modem_emulator.commands import (
 )
 from modem_emulator.faults import FaultPlan
 from modem_emulator.filesystem import ModemFileSystem
+from modem_emulator.sms import SmsState
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -146,6 +147,7 @@ class EmulatedModem:
         self._closed = False
         self._reply: _Reply | None = None
         self.data_mode = False
+        self.sms: SmsState = SmsState()
         basic.install(self)
 
     # --- plug-in API: registration --------------------------------------------------------------
