@@ -2,7 +2,8 @@
 
 `EmulatedModem` (core.py) holds the line discipline and the plug-in API the HTTP dialects build on;
 `ModemServer` (server.py) puts it on a TCP port or a pty; `FaultPlan` (faults.py) makes it
-misbehave; `far_end.py` performs the HTTP requests for real.
+misbehave; `far_end.py` performs the HTTP requests for real; `sms.py` stores and sends messages
+(`deliver_sms` plays the network, `modem.sms` holds the SIM and the log of sent messages).
 """
 
 from modem_emulator.basic import PROFILES, Identity, NetworkState, PdpContext, announce_registration
@@ -19,6 +20,7 @@ from modem_emulator.dialects import DIALECTS, DialectUnavailable, create_modem, 
 from modem_emulator.faults import FaultPlan
 from modem_emulator.filesystem import ModemFileSystem
 from modem_emulator.server import ModemServer, ModemServerThread
+from modem_emulator.sms import SentMessage, SentSms, SmsState, deliver_pdu, deliver_sms
 
 __all__ = [
     "DIALECTS",
@@ -39,7 +41,12 @@ __all__ = [
     "PayloadTimeout",
     "PdpContext",
     "PlainError",
+    "SentMessage",
+    "SentSms",
+    "SmsState",
     "announce_registration",
     "create_modem",
+    "deliver_pdu",
+    "deliver_sms",
     "install_dialect",
 ]

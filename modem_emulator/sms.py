@@ -329,6 +329,11 @@ def _push(modem: EmulatedModem, record: StoredSms) -> None:
         modem.send_urc(f"{header}\r\n{_text_body(state, record)}")
 
 
+async def _deliver_waiting_soon(modem: EmulatedModem) -> None:
+    await asyncio.sleep(0)
+    _deliver_waiting(modem)
+
+
 def _deliver_waiting(modem: EmulatedModem) -> None:
     state = modem.sms
     waiting, state.waiting_at_network = state.waiting_at_network, []
@@ -764,7 +769,9 @@ async def _cmgd(modem: EmulatedModem, req: AtRequest) -> None:
         doomed = {1: {1}, 2: {1, 3}, 3: {1, 2, 3}, 4: {0, 1, 2, 3}}[flag]
         for index in [i for i, record in storage.slots.items() if record.status in doomed]:
             del storage.slots[index]
-    _deliver_waiting(modem)
+    if state.waiting_at_network:
+        # The service centre retries on its own time: the message lands after this OK.
+        modem.spawn(_deliver_waiting_soon(modem))
 
 
 _HANDLERS: Final[dict[str, _Handler]] = {
