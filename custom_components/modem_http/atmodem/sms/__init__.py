@@ -16,8 +16,8 @@ Text mode or PDU mode? PDU mode (`AT+CMGF=0`) for everything, sending and receiv
   user writes can end, cancel or edit it (see `submit.py`).
 - Receiving in PDU mode gives what text mode drops: the concatenation header of each part, the
   data coding, and the time stamp with its time zone. The same SIM7670G log shows text mode
-  listing a 4-part message as one truncated record while PDU mode lists its parts with their
-  headers.
+  listing a multi-part message as a single record of 67 characters while PDU mode lists its
+  parts with their `05 00 03` headers.
 - Both families document PDU mode identically (SIM7500/SIM7600 AT Command Manual V1.07 and
   Quectel EC25&EC21 AT Commands Manual, SMS chapters: AT+CMGF=0, `AT+CMGS=<length>`, `+CMGL:
   <index>,<stat>,[<alpha>],<length>`), so one code path serves both.
