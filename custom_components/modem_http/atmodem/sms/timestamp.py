@@ -36,26 +36,3 @@ def decode_timestamp(data: bytes) -> datetime | None:
         )
     except ValueError:
         return None
-
-
-def encode_timestamp(moment: datetime) -> bytes:
-    """`moment` (aware, whole quarter-hour offset) as the 7 octets of a time stamp."""
-    offset = moment.utcoffset()
-    if offset is None:
-        raise ValueError("time stamps carry a time zone: pass an aware datetime")
-    quarters, rest = divmod(abs(int(offset.total_seconds())), 900)
-    if rest or quarters > 79:
-        raise ValueError("time zone must be a whole number of quarter hours within ±19:45")
-    fields = (
-        moment.year % 100,
-        moment.month,
-        moment.day,
-        moment.hour,
-        moment.minute,
-        moment.second,
-    )
-    octets = [((value % 10) << 4) | (value // 10) for value in fields]
-    zone = ((quarters % 10) << 4) | (quarters // 10)
-    if offset < timedelta(0):
-        zone |= 0x08
-    return bytes([*octets, zone])
