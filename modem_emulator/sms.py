@@ -35,8 +35,6 @@ When the storage is full an incoming message waits at the network (the service c
 23.040 "memory capacity exceeded"), and is delivered once AT+CMGD frees a slot.
 """
 
-from __future__ import annotations
-
 import asyncio
 import binascii
 from collections.abc import Awaitable, Callable, Sequence

@@ -7,8 +7,6 @@ a mistake shared by both sides (a fill bit, a length) would otherwise go unnotic
 9.2.3.24.1, time stamps 9.2.3.11).
 """
 
-from __future__ import annotations
-
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Final

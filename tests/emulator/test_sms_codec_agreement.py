@@ -4,8 +4,6 @@ The integration builds what the emulator decodes (SMS-SUBMIT), and the emulator 
 integration parses (SMS-DELIVER), so a mistake made on one side only shows up here.
 """
 
-from __future__ import annotations
-
 from datetime import UTC, datetime, timedelta, timezone
 from typing import Final, Literal
 

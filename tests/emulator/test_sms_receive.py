@@ -1,7 +1,5 @@
 """The network delivers SMS to the emulated modem: storage, +CMTI/+CMT, listing, reading."""
 
-from __future__ import annotations
-
 from datetime import datetime, timedelta, timezone
 
 import pytest

@@ -1,7 +1,5 @@
 """A host sends SMS through the emulated modem: prompt, payload, Ctrl-Z, +CMGS, and the refusals."""
 
-from __future__ import annotations
-
 import pytest
 
 from modem_emulator import EmulatedModem, announce_registration, create_modem

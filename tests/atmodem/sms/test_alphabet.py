@@ -1,7 +1,5 @@
 """The GSM 7-bit alphabet: which characters fit, what they cost, and how septets are packed."""
 
-from __future__ import annotations
-
 import pytest
 
 from custom_components.modem_http.atmodem.sms import (

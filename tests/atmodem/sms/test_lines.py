@@ -1,7 +1,5 @@
 """The AT lines around PDUs: listings, reads, new-message indications, send results, errors."""
 
-from __future__ import annotations
-
 import pytest
 
 from custom_components.modem_http.atmodem.sms import (

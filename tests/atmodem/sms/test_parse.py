@@ -1,7 +1,5 @@
 """Reading what modems list and push: real PDUs from networks and modules, decoded exactly."""
 
-from __future__ import annotations
-
 from datetime import datetime, timedelta, timezone
 
 import pytest

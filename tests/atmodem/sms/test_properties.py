@@ -1,7 +1,5 @@
 """Round trips over arbitrary texts: what we build decodes to what was meant, part by part."""
 
-from __future__ import annotations
-
 from typing import Final, Literal
 
 from hypothesis import given, settings

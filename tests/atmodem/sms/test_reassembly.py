@@ -1,7 +1,5 @@
 """Joining concatenated parts: any order, duplicates ignored, nothing lost if a part is missing."""
 
-from __future__ import annotations
-
 from datetime import UTC, datetime, timedelta
 
 from custom_components.modem_http.atmodem.sms import (

@@ -1,7 +1,5 @@
 """Building what goes after AT+CMGS: byte-exact against published PDUs, and safe by construction."""
 
-from __future__ import annotations
-
 from datetime import timedelta
 
 import pytest

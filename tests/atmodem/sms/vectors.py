@@ -12,8 +12,6 @@
   gateway's comment), UCS-2 with an alphanumeric sender padded with CR.
 """
 
-from __future__ import annotations
-
 from typing import Final
 
 DREAMFABRIC_DELIVER: Final = (

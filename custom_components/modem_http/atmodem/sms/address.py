@@ -8,8 +8,6 @@ number 101, "Vodafone", "InternetSMS"): their value is GSM-7 packed, the length 
 semi-octets.
 """
 
-from __future__ import annotations
-
 import re
 from dataclasses import dataclass
 from typing import Final

@@ -11,8 +11,6 @@ When decoding, an escape followed by a code the extension table does not define 
 table's character for that code, and an escape at the very end shows a space (23.038 6.2.1.1).
 """
 
-from __future__ import annotations
-
 from typing import Final
 
 ESCAPE: Final = 0x1B

@@ -14,8 +14,6 @@ Numbers from 512 up mean different things per vendor, so a family passes its own
 With AT+CMEE=2 the modem prints the text instead of the number; `parse_cms_error` reads both.
 """
 
-from __future__ import annotations
-
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass

@@ -11,8 +11,6 @@ UCS-2 here means UTF-16BE: phones send characters outside the Basic Multilingual
 surrogate pairs, and so do we; a pair counts as two of the 70/67 characters of a part.
 """
 
-from __future__ import annotations
-
 from enum import StrEnum
 from typing import Final
 

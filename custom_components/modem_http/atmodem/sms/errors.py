@@ -4,8 +4,6 @@ They are `ValueError`s and carry no user text in their message (a rejected text 
 echoed back), so the caller can turn each one into its own translated error.
 """
 
-from __future__ import annotations
-
 
 class SmsError(ValueError):
     """Base of every refusal by the SMS codec."""

@@ -12,8 +12,6 @@
 `<stat>` in PDU mode: 0 received unread, 1 received read, 2 stored unsent, 3 stored sent.
 """
 
-from __future__ import annotations
-
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass

@@ -6,8 +6,6 @@ after the header, so 0-6 fill bits (23.040 9.2.3.24) sit between them: `fill_bit
 whole text by that much.
 """
 
-from __future__ import annotations
-
 from collections.abc import Sequence
 
 from .errors import InvalidPdu

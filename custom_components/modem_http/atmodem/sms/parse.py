@@ -7,8 +7,6 @@ report) and SMS-SUBMIT (a message stored on the SIM to be sent, listed as "STO U
 SENT"). Layouts from 3GPP TS 23.040 9.2.2.1 (DELIVER), 9.2.2.2 (SUBMIT), 9.2.2.3 (STATUS-REPORT).
 """
 
-from __future__ import annotations
-
 import binascii
 from dataclasses import dataclass
 from datetime import datetime, timedelta

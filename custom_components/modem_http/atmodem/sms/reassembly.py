@@ -10,8 +10,6 @@ never completes are given back by `take_incomplete()` with what did arrive, so n
 Pure and synchronous: the caller says what time it is.
 """
 
-from __future__ import annotations
-
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from datetime import datetime

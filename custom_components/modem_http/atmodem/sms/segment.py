@@ -13,8 +13,6 @@ than line feed and carriage return, and lone surrogates are refused. The encoder
 any text, which is what keeps the PDU payload free of raw control bytes whatever reaches them.
 """
 
-from __future__ import annotations
-
 import unicodedata
 from dataclasses import dataclass
 from typing import Final

@@ -13,8 +13,6 @@ any text can ever be a Ctrl-Z that ends the payload early or an ESC (0x1B) that 
 holds by construction, not by filtering.
 """
 
-from __future__ import annotations
-
 import math
 from dataclasses import dataclass
 from datetime import timedelta

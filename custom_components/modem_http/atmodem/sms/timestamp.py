@@ -6,8 +6,6 @@ quarters of an hour whose first semi-octet carries the sign in its bit 3 (`80` i
 19xx, 00-68 are 20xx.
 """
 
-from __future__ import annotations
-
 from datetime import datetime, timedelta, timezone
 
 from .errors import InvalidPdu

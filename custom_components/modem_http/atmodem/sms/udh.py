@@ -6,8 +6,6 @@ length and data. Two elements say "part n of m of message r": 00 with an 8-bit r
 Other elements (ports, national language tables...) are kept but not interpreted.
 """
 
-from __future__ import annotations
-
 from dataclasses import dataclass
 from typing import Final
 
