@@ -14,6 +14,21 @@ Formats follow what the modules print, not only what the manuals say:
   PR #41 log; espressif/esp-protocols issue #789 hex dump shows the `\\r\\nRDY\\r\\n\\r\\n+CPIN:
   READY` framing); EC25 prints `RDY`, `+CFUN: 1`, `+CPIN: READY`, `+QUSIM: 1`, `+QIND: SMS DONE`,
   `+QIND: PB DONE` (EC25 AT manual, "URC indication" of AT+QURCCFG, and field logs).
+- SIMCom SIM800 / SIM900 (2G): `ATI` prints one line, `SIM800 R14.18` (TinyGSM issue #332 log,
+  SIM800L); `AT+CGMM` / `AT+GMM` print `SIMCOM_SIM800L` (same log); `AT+CGMR` prints
+  `Revision:1418B04SIM800L24` (ostaquet/Arduino-SIM800L-driver issue #10 log); `AT+CGMI` prints
+  `SIMCOM_Ltd` (SIM800 Series AT Command Manual V1.09, AT+CGMI example); `AT+CCID` prints the
+  bare ICCID without a prefix (same driver's log: "SIM card number 8942..."). Boot: `RDY`,
+  `+CFUN: 1`, `+CPIN: READY`, `Call Ready`, `SMS Ready` (TinyGSM issue #332 and
+  Seeed-Studio/GPRS_SIM900 issue #39 logs); a SIM900 prints no `SMS Ready` and `ATI` says
+  `SIM900 R11.0`.
+- SIMCom SIM7070 / SIM7080 (LTE-M/NB-IoT): `ATI` prints `R1951.01` and `AT+CGMR`
+  `Revision:1951B03SIM7070` (SIM7070G log in botletics/SIM7000-LTE-Shield issue #200);
+  SIM7080G revisions `1951B05SIM7080` / `1951B10SIM7080` (TinyGSM issue #592); `AT+GMM` prints
+  `SIMCOM_SIM7000E` on the sibling SIM7000 (TinyGSM issue #381), hence `SIMCOM_SIM7080G`;
+  `AT+CCID` prints the bare ICCID (TinyGSM TinyGsmClientSIM70xx.h: "Doesn't return the +CCID
+  before the number"). Boot: `RDY`, `+CFUN: 1`, `+CPIN: READY`, `SMS Ready` (TinyGSM's SIM70xx
+  restart waits for `SMS Ready`).
 - Unknown commands answer a plain `ERROR` whatever AT+CMEE says: V.250 treats them as syntax errors,
   and SIM7600 / EC25 logs show `ERROR` for them with AT+CMEE=2 set.
 """
@@ -61,6 +76,56 @@ class Identity:
         )
 
 
+def _sim800_family() -> dict[str, Identity]:
+    """SIM800L, SIM800C and SIM900: one firmware family, told apart by model and revision."""
+    sim800 = Identity(
+        profile="sim800",
+        manufacturer="SIMCOM_Ltd",
+        model="SIMCOM_SIM800L",
+        revision="1418B04SIM800L24",
+        imei="866262031234567",
+        imsi="262011234567890",
+        iccid="89490200001234567890",
+        ati_lines=("SIM800 R14.18",),
+        cgmr_format="Revision:{revision}",
+        # An empty prefix prints the bare ICCID, without "+CCID: ".
+        iccid_commands=(("+CCID", ""),),
+        boot_urcs=("RDY", "+CFUN: 1", "+CPIN: READY", "Call Ready", "SMS Ready"),
+    )
+    return {
+        "sim800": sim800,
+        "sim800c": replace(sim800, model="SIMCOM_SIM800C", revision="1418B05SIM800C32"),
+        "sim900": replace(
+            sim800,
+            model="SIMCOM_SIM900",
+            revision="1137B13SIM900M64_ST",
+            ati_lines=("SIM900 R11.0",),
+            boot_urcs=("RDY", "+CFUN: 1", "+CPIN: READY", "Call Ready"),
+        ),
+    }
+
+
+def _sim7080_family() -> dict[str, Identity]:
+    """SIM7080G and SIM7070G: the same 1951 firmware line with the AT+SH* HTTP commands."""
+    sim7080 = Identity(
+        profile="sim7080",
+        manufacturer="SIMCOM INCORPORATED",
+        model="SIMCOM_SIM7080G",
+        revision="1951B05SIM7080",
+        imei="869951035874415",
+        imsi="262011234567890",
+        iccid="89490200001234567890",
+        ati_lines=("R1951.01",),
+        cgmr_format="Revision:{revision}",
+        iccid_commands=(("+CCID", ""),),
+        boot_urcs=("RDY", "+CFUN: 1", "+CPIN: READY", "SMS Ready"),
+    )
+    return {
+        "sim7080": sim7080,
+        "sim7070": replace(sim7080, model="SIMCOM_SIM7070G", revision="1951B03SIM7070"),
+    }
+
+
 PROFILES: Final[dict[str, Identity]] = {
     "simcom": Identity(
         profile="simcom",
@@ -101,6 +166,8 @@ PROFILES: Final[dict[str, Identity]] = {
             "+QIND: PB DONE",
         ),
     ),
+    **_sim800_family(),
+    **_sim7080_family(),
 }
 
 
@@ -286,7 +353,8 @@ def _iccid_handler(prefix: str) -> _Handler:
         if req.kind != "exec":
             raise PlainError
         _require_sim(modem)
-        modem.send_line(f"{prefix}: {modem.identity.iccid}")
+        iccid = modem.identity.iccid
+        modem.send_line(f"{prefix}: {iccid}" if prefix else iccid)
 
     return handler
 

@@ -19,11 +19,18 @@ Formats, with their sources:
   network refuses (EC21-J log, SeeedJP/WioLTEforArduino issue #5); `+QIURC: "pdpdeact",<cid>` when
   the network drops the context, printed whatever AT+CGEREP says (BG96/EC25 logs and public URC
   handlers).
+- SIM800: `+SAPBR <cid>: DEACT` when the bearer goes down without AT+SAPBR=0 (SIM800 Series AT
+  Command Manual V1.05, AT+SAPBR unsolicited result code; thehapyone/BareBoneSim800 issue #10
+  log shows it after AT+CGATT=0).
+- SIM7080: `+APP PDP: <pdpidx>,DEACTIVE` (TinyGSM TinyGsmClientSIM7080.h waits for it next to
+  `,ACTIVE`); AT+CNACT's <pdpidx> 0 is PDP context 1 (same file: "use PDP context identifier of 0
+  for what we defined as 1").
 """
 
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Final, Literal
 
 from modem_emulator.basic import PdpContext
@@ -39,6 +46,13 @@ ERR_INVALID: Final = 50
 ERR_APN_REFUSED: Final = 133
 ERR_AUTH_FAILED: Final = 149
 MAX_CID: Final = 24
+
+# What a module prints, besides +CGEV, when the network takes a context down.
+_NETWORK_DROP_URCS: Final[dict[str, Callable[[int], str]]] = {
+    "quectel": lambda cid: f'+QIURC: "pdpdeact",{cid}',
+    "sim800": lambda cid: f"+SAPBR {cid}: DEACT",
+    "sim7080": lambda cid: f"+APP PDP: {cid - 1},DEACTIVE",
+}
 
 
 def activation_error(net: NetworkState, cid: int) -> int | None:
@@ -78,8 +92,9 @@ def deactivate(modem: EmulatedModem, cid: int, *, by: Literal["me", "network"]) 
     ctx.active = False
     if modem.network.cgerep in (1, 2):
         modem.send_urc(f"+CGEV: {'NW' if by == 'network' else 'ME'} PDN DEACT {cid}")
-    if by == "network" and modem.identity.profile == "quectel":
-        modem.send_urc(f'+QIURC: "pdpdeact",{cid}')
+    drop_urc = _NETWORK_DROP_URCS.get(modem.identity.profile)
+    if by == "network" and drop_urc is not None:
+        modem.send_urc(drop_urc(cid))
 
 
 def drop_bearer(modem: EmulatedModem, cid: int = 1) -> None:

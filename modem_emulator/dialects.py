@@ -6,7 +6,8 @@ its module when called, and `install_dialect` turns a missing module into `Diale
 
 Each dialect also implies the identity profile of the modules that speak it: SIMCom SIM7600 speaks
 AT+HTTPINIT; Quectel EC2x speaks AT+QHTTPCFG; the unprefixed AT+HTTPCFG family (found on other
-firmware) is served with the Quectel profile too.
+firmware) is served with the Quectel profile too. SIM800/SIM900 speak their own AT+HTTPINIT variant
+over an AT+SAPBR bearer ("sim800"); SIM7070/SIM7080 speak AT+SH* over AT+CNACT ("sim7080").
 """
 
 from __future__ import annotations
@@ -22,6 +23,8 @@ _SOURCES: Final[dict[str, tuple[str, dict[str, str], str]]] = {
     "simcom": ("modem_emulator.simcom", {}, "simcom"),
     "httpcfg": ("modem_emulator.httpcfg", {"prefix": ""}, "quectel"),
     "quectel": ("modem_emulator.httpcfg", {"prefix": "Q"}, "quectel"),
+    "sim800": ("modem_emulator.sim800", {}, "sim800"),
+    "sim7080": ("modem_emulator.sim7080", {}, "sim7080"),
 }
 
 DIALECT_PROFILES: Final[dict[str, str]] = {name: source[2] for name, source in _SOURCES.items()}

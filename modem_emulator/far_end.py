@@ -67,6 +67,15 @@ class BadRawRequest(FarEndError, ValueError):
     """A raw request text (custom-header mode) is not a complete HTTP/1.x request."""
 
 
+type FailureTable = Sequence[tuple[type[FarEndError], int]]
+"""Each failure class with the number a module reports for it, most specific first."""
+
+
+def failure_number(error: FarEndError, table: FailureTable, default: int) -> int:
+    """The number `table` gives the failure (`default` for a class it does not list)."""
+    return next((code for kind, code in table if isinstance(error, kind)), default)
+
+
 @dataclass(frozen=True)
 class FarEndResponse:
     """What the server answered; headers in order and with the server's spelling."""
@@ -133,12 +142,17 @@ async def perform_request(
     read_timeout: float,
     ssl_context: ssl.SSLContext | None,
     raw_request: bytes | None = None,
+    keep_alive: bool = False,
 ) -> FarEndResponse:
     """Perform one request and return the whole response.
 
     With `raw_request`, that text decides method, target, headers and body (custom-header mode);
     `url` then only supplies scheme, host and port, and a target in origin form (`/path`) is
     resolved against it. Without `ssl_context`, HTTPS verifies against the system CAs.
+
+    The request says `Connection: close` unless the caller gives a Connection header or asks for
+    `keep_alive`, for a module that keeps its connection open between requests: then no
+    Connection header goes out (HTTP/1.1 keeps alive by default), so the server decides.
     """
     request_headers: list[tuple[str, str]] = list(
         headers.items() if isinstance(headers, Mapping) else (headers or [])
@@ -158,7 +172,7 @@ async def perform_request(
         total=None, connect=connect_timeout, sock_connect=connect_timeout, sock_read=read_timeout
     )
     connector = aiohttp.TCPConnector(
-        ssl=ssl_context if ssl_context is not None else True, force_close=True
+        ssl=ssl_context if ssl_context is not None else True, force_close=not keep_alive
     )
     try:
         async with (

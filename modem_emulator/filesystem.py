@@ -67,6 +67,12 @@ class ModemFileSystem:
             if name in self._dirs:
                 self._lookup[str(number)] = name
 
+    def add_directory(self, name: str) -> None:
+        """Add a drive (a module with its own folders, SIM7080's /customer/), if not there yet."""
+        if name not in self._dirs:
+            self._dirs[name] = {}
+            self._lookup[name.upper()] = name
+
     @property
     def directories(self) -> list[str]:
         """The drive names, in configuration order."""

@@ -170,29 +170,29 @@ class SimcomHttpService:
         value = req.args[1]
         match tag.upper():
             case "URL":
-                url = _text(value, MAX_URL)
+                url = quoted_text(value, MAX_URL)
                 if not url.lower().startswith(("http://", "https://")):
                     raise PlainError
                 parameters.url = url
             case "CONNECTTO":
-                parameters.connect_timeout = _number(value, 20, 120)
+                parameters.connect_timeout = bare_number(value, 20, 120)
             case "RECVTO":
-                parameters.receive_timeout = _number(value, 2, 120)
+                parameters.receive_timeout = bare_number(value, 2, 120)
             case "CONTENT":
-                parameters.content_type = _text(value, MAX_TEXT)
+                parameters.content_type = quoted_text(value, MAX_TEXT)
             case "ACCEPT":
-                parameters.accept = _text(value, MAX_TEXT)
+                parameters.accept = quoted_text(value, MAX_TEXT)
             case "UA":
-                parameters.user_agent = _text(value, MAX_TEXT)
+                parameters.user_agent = quoted_text(value, MAX_TEXT)
             case "SSLCFG":
                 # The manual writes it quoted, firmware and libraries send a bare number.
-                parameters.ssl_cfg = _number(value, 0, 9, quoted_ok=True)
+                parameters.ssl_cfg = bare_number(value, 0, 9, quoted_ok=True)
             case "USERDATA":
-                parameters.user_data = _text(value, MAX_USER_DATA)
+                parameters.user_data = quoted_text(value, MAX_USER_DATA)
             case "BREAK":
-                parameters.break_start = _number(value, 0, 2**31 - 1)
+                parameters.break_start = bare_number(value, 0, 2**31 - 1)
             case "BREAKEND":
-                parameters.break_end = _number(value, 0, 2**31 - 1)
+                parameters.break_end = bare_number(value, 0, 2**31 - 1)
             case _:
                 raise PlainError
 
@@ -203,8 +203,8 @@ class SimcomHttpService:
         if req.kind != "set" or len(req.args) != 2:
             raise PlainError
         session = self._session()
-        size = _number(req.args[0], 1, MAX_POST)
-        seconds = _number(req.args[1], 10, 65535)
+        size = bare_number(req.args[0], 1, MAX_POST)
+        seconds = bare_number(req.args[1], 10, 65535)
         modem.send_line("DOWNLOAD")
         try:
             session.post_data = await modem.receive_payload(size, float(seconds))
@@ -221,7 +221,7 @@ class SimcomHttpService:
             return
         if req.kind != "set" or len(req.args) != 1:
             raise PlainError
-        method_code = _number(req.args[0], 0, 3)
+        method_code = bare_number(req.args[0], 0, 3)
         session = self._ready_session()
         method = METHODS[method_code]
         body = session.post_data if method == "POST" else None
@@ -235,9 +235,9 @@ class SimcomHttpService:
         if req.kind != "set" or not 1 <= len(req.args) <= 4:
             raise PlainError
         name = self._file_name(req.args[0])
-        path = _number(req.args[1], 1, 3) if len(req.args) > 1 else 1
-        method_code = _number(req.args[2], 0, 3) if len(req.args) > 2 else 1
-        send_header = _number(req.args[3], 0, 1) if len(req.args) > 3 else 0
+        path = bare_number(req.args[1], 1, 3) if len(req.args) > 1 else 1
+        method_code = bare_number(req.args[2], 0, 3) if len(req.args) > 2 else 1
+        send_header = bare_number(req.args[3], 0, 1) if len(req.args) > 3 else 0
         session = self._ready_session()
         method = METHODS[method_code]
         try:
@@ -336,10 +336,10 @@ class SimcomHttpService:
         session = self._session()
         body = self._response().body
         if len(req.args) == 2:
-            offset = _number(req.args[0], 0, 2**31 - 1)
-            size = _number(req.args[1], 1, 2**31 - 1)
+            offset = bare_number(req.args[0], 0, 2**31 - 1)
+            size = bare_number(req.args[1], 1, 2**31 - 1)
         else:
-            offset, size = session.read_position, _number(req.args[0], 1, 2**31 - 1)
+            offset, size = session.read_position, bare_number(req.args[0], 1, 2**31 - 1)
         data = body[offset : offset + size]
         session.read_position = offset + len(data)
         modem.send_final("OK")
@@ -363,7 +363,7 @@ class SimcomHttpService:
         if req.kind != "set" or not 1 <= len(req.args) <= 2:
             raise PlainError
         name = self._file_name(req.args[0])
-        path = _number(req.args[1], 1, 4) if len(req.args) > 1 else 1
+        path = bare_number(req.args[1], 1, 4) if len(req.args) > 1 else 1
         body = self._response().body
         try:
             modem.fs.write(path, name, body)
@@ -376,7 +376,7 @@ class SimcomHttpService:
         return NO_FINAL
 
     def _file_name(self, value: str | int) -> str:
-        name = _text(value, MAX_FILE_NAME)
+        name = quoted_text(value, MAX_FILE_NAME)
         try:
             self.modem.fs.validate_name(name)
         except FileSystemError:
@@ -384,14 +384,14 @@ class SimcomHttpService:
         return name
 
 
-def _text(value: str | int, max_length: int) -> str:
+def quoted_text(value: str | int, max_length: int) -> str:
     """A quoted string argument within the manual's length (ERROR otherwise)."""
     if not isinstance(value, str) or len(value) > max_length:
         raise PlainError
     return value
 
 
-def _number(value: str | int, low: int, high: int, *, quoted_ok: bool = False) -> int:
+def bare_number(value: str | int, low: int, high: int, *, quoted_ok: bool = False) -> int:
     """A bare number in the manual's range (ERROR otherwise, as the manual says for HTTPPARA)."""
     if isinstance(value, str) and quoted_ok and value.isdigit():
         value = int(value)

@@ -15,11 +15,13 @@ from modem_emulator.far_end import (
     ConnectFailed,
     ConnectTimeout,
     DnsFailure,
+    FailureTable,
     FarEndError,
     FarEndResponse,
     ReadTimeout,
     ResponseError,
     TlsFailure,
+    failure_number,
     perform_request,
 )
 from modem_emulator.tls import TlsState
@@ -31,7 +33,7 @@ CA_DIRECTORY: Final = 4
 # SIMCom 13.3.2 error numbers for each way the far end can fail (A76XX library header names them:
 # 705 timeout, 706 receive/send socket data failed, 708 invalid parameter, 713 get DNS failed,
 # 714 connect socket failed, 715 handshake failed).
-FAILURE_CODES: Final[tuple[tuple[type[FarEndError], int], ...]] = (
+FAILURE_CODES: Final[FailureTable] = (
     (DnsFailure, 713),
     (ConnectFailed, 714),
     (ConnectTimeout, 714),
@@ -47,10 +49,7 @@ FILE_ERROR: Final = 707
 
 def failure_code(error: FarEndError) -> int:
     """The 7xx number the module prints for a far-end failure (702, unknown error, otherwise)."""
-    for kind, code in FAILURE_CODES:
-        if isinstance(error, kind):
-            return code
-    return 702
+    return failure_number(error, FAILURE_CODES, 702)
 
 
 @dataclass
