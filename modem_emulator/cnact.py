@@ -28,7 +28,14 @@ from typing import TYPE_CHECKING, Final
 
 from modem_emulator import bearer
 from modem_emulator.basic import PdpContext
-from modem_emulator.commands import NO_FINAL, AtRequest, CmeError, FinalSent, PlainError
+from modem_emulator.commands import (
+    NO_FINAL,
+    AtRequest,
+    CmeError,
+    FinalSent,
+    PlainError,
+    execute_form,
+)
 
 if TYPE_CHECKING:
     from modem_emulator.core import EmulatedModem
@@ -126,10 +133,8 @@ class CnactBearer:
 
     async def cgnapn(self, modem: EmulatedModem, req: AtRequest) -> None:
         """The APN the network assigned, once attached."""
-        if req.kind == "test":
+        if not execute_form(req):
             return
-        if req.kind != "exec":
-            raise PlainError
         network = modem.network
         if network.registered and network.attached:
             modem.send_line(f'+CGNAPN: 1,"{network.default_apn}"')

@@ -159,6 +159,18 @@ class FinalSent(Enum):
 NO_FINAL: Final = FinalSent.NO_FINAL
 
 
+def execute_form(req: AtRequest) -> bool:
+    """For a command with only an execute form: True to run it, False for its test form.
+
+    The test form answers a plain OK; any other form is a syntax error (ERROR).
+    """
+    if req.kind == "test":
+        return False
+    if req.kind != "exec":
+        raise PlainError
+    return True
+
+
 def parse_args(text: str) -> list[Arg]:
     """Split `text` (what follows `=`) into arguments, unquoting strings and converting numbers."""
     if text == "":

@@ -36,7 +36,7 @@ import asyncio
 import contextvars
 import logging
 import re
-from collections.abc import Awaitable, Callable, Coroutine, Iterable
+from collections.abc import Awaitable, Callable, Coroutine, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, Final
 
@@ -82,6 +82,14 @@ _DEFAULT_FINALS: Final = (b"\r\nOK\r\n", b"ERROR\r\n", b"\r\n+CME ERROR: ")
 _GENERATION: contextvars.ContextVar[int | None] = contextvars.ContextVar(
     "modem_emulator_generation", default=None
 )
+
+
+def _logging(handler: CommandHandler, log: list[str]) -> CommandHandler:
+    async def run(modem: EmulatedModem, req: AtRequest) -> FinalSent | None:
+        log.append(req.raw)
+        return await handler(modem, req)
+
+    return run
 
 
 def _as_bytes(text: str | bytes) -> bytes:
@@ -159,6 +167,16 @@ class EmulatedModem:
         Basic V.250 commands are registered by letter (`E`, `&F`) and get `E0`, `E1`, `&F0` too.
         """
         self._handlers[name.upper()] = handler
+
+    def register_all(
+        self, handlers: Mapping[str, CommandHandler], *, log: list[str] | None = None
+    ) -> None:
+        """Register a dialect's commands; with `log`, every request's text is appended to it first.
+
+        Dialect services keep such a log so tests can check exactly what reached the module.
+        """
+        for name, handler in handlers.items():
+            self.register(name, handler if log is None else _logging(handler, log))
 
     def handler_for(self, name: str) -> CommandHandler | None:
         """The handler that would run for a request named `name` (None: the modem says ERROR)."""

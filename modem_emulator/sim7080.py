@@ -46,7 +46,6 @@ import asyncio
 import contextlib
 import math
 import ssl
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Final
 
@@ -54,14 +53,19 @@ from yarl import URL
 
 from modem_emulator import simcom_600
 from modem_emulator.cnact import CnactBearer
-from modem_emulator.commands import NO_FINAL, AtRequest, CmeError, FinalSent, PlainError
-from modem_emulator.core import EmulatedModem
+from modem_emulator.commands import (
+    NO_FINAL,
+    AtRequest,
+    CmeError,
+    FinalSent,
+    PlainError,
+    execute_form,
+)
+from modem_emulator.core import CommandHandler, EmulatedModem
 from modem_emulator.far_end import FarEndError, FarEndResponse, perform_request
 from modem_emulator.sim7080_files import Sim7080Files
 from modem_emulator.sim7080_tls import MAX_CONTEXT, Sim7080Tls
 from modem_emulator.simcom import bare_number, quoted_text
-
-type _Handler = Callable[[EmulatedModem, AtRequest], Awaitable[FinalSent | None]]
 
 MAX_URL: Final = 64
 MAX_HEADERS: Final = 350
@@ -131,7 +135,7 @@ class Sim7080HttpService:
         self.bearer.install()
         self.files.install()
         self.tls.install()
-        handlers: dict[str, _Handler] = {
+        handlers: dict[str, CommandHandler] = {
             "+SHCONF": self.shconf,
             "+SHSSL": self.shssl,
             "+SHCONN": self.shconn,
@@ -143,16 +147,8 @@ class Sim7080HttpService:
             "+SHREAD": self.shread,
             "+SHDISC": self.shdisc,
         }
-        for name, handler in handlers.items():
-            self.modem.register(name, self._logged(handler))
+        self.modem.register_all(handlers, log=self.requests)
         self.modem.on_reset(self._forget)
-
-    def _logged(self, handler: _Handler) -> _Handler:
-        async def run(modem: EmulatedModem, req: AtRequest) -> FinalSent | None:
-            self.requests.append(req.raw)
-            return await handler(modem, req)
-
-        return run
 
     def _forget(self) -> None:
         self.session = ShSession()
@@ -219,10 +215,8 @@ class Sim7080HttpService:
 
     async def shconn(self, modem: EmulatedModem, req: AtRequest) -> None:
         """Open the connection (TCP, and TLS for https); `+CME ERROR: 3` when it cannot."""
-        if req.kind == "test":
+        if not execute_form(req):
             return
-        if req.kind != "exec":
-            raise PlainError
         session, config = self.session, self.session.config
         ready = None not in (config.url, config.body_limit, config.header_limit)
         if self.connected or not ready or not self.bearer.is_active(0):
@@ -261,10 +255,8 @@ class Sim7080HttpService:
 
     async def shdisc(self, modem: EmulatedModem, req: AtRequest) -> None:
         """Close the connection; the response it held goes with it."""
-        if req.kind == "test":
+        if not execute_form(req):
             return
-        if req.kind != "exec":
-            raise PlainError
         if not self.session.connected:
             raise CmeError(_NOT_ALLOWED)
         self.session.connected = False
@@ -274,10 +266,8 @@ class Sim7080HttpService:
 
     async def shchead(self, modem: EmulatedModem, req: AtRequest) -> None:
         """Forget every request header."""
-        if req.kind == "test":
+        if not execute_form(req):
             return
-        if req.kind != "exec":
-            raise PlainError
         self.session.headers.clear()
 
     async def shahead(self, modem: EmulatedModem, req: AtRequest) -> None:

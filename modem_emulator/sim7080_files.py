@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Final
 
-from modem_emulator.commands import AtRequest, CmeError, PayloadTimeout, PlainError
+from modem_emulator.commands import AtRequest, CmeError, PayloadTimeout, PlainError, execute_form
 from modem_emulator.filesystem import FileSystemError
 from modem_emulator.simcom import bare_number, quoted_text
 
@@ -73,16 +73,16 @@ class Sim7080Files:
 
     async def cfsinit(self, modem: EmulatedModem, req: AtRequest) -> None:
         """Open the file buffer."""
-        if req.kind != "exec":
-            raise PlainError
+        if not execute_form(req):
+            return
         if self.open:
             raise CmeError(_NOT_ALLOWED)
         self.open = True
 
     async def cfsterm(self, modem: EmulatedModem, req: AtRequest) -> None:
         """Close the file buffer."""
-        if req.kind != "exec":
-            raise PlainError
+        if not execute_form(req):
+            return
         if not self.open:
             raise CmeError(_NOT_ALLOWED)
         self.open = False

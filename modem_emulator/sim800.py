@@ -43,7 +43,6 @@ from __future__ import annotations
 
 import asyncio
 import math
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field, replace
 from typing import Final, Literal
 
@@ -57,8 +56,9 @@ from modem_emulator.commands import (
     FinalSent,
     PayloadTimeout,
     PlainError,
+    execute_form,
 )
-from modem_emulator.core import EmulatedModem
+from modem_emulator.core import CommandHandler, EmulatedModem
 from modem_emulator.far_end import BadUrl, FarEndError, FarEndResponse, TlsFailure, perform_request
 from modem_emulator.sapbr import MAX_PROFILE, SapbrBearer
 from modem_emulator.simcom import bare_number, quoted_text
@@ -66,7 +66,6 @@ from modem_emulator.simcom_session import Parameters, StoredResponse
 from modem_emulator.tls import TlsState
 
 type SslSupport = Literal["tls12", "tls10", "none"]
-type _Handler = Callable[[EmulatedModem, AtRequest], Awaitable[FinalSent | None]]
 
 COMMAND_LINE_LIMIT: Final = 556
 MAX_POST: Final = 319488
@@ -128,7 +127,7 @@ class Sim800HttpService:
     def install(self) -> None:
         """Register the bearer and HTTP commands; a reboot forgets the session."""
         self.bearer.install()
-        handlers: dict[str, _Handler] = {
+        handlers: dict[str, CommandHandler] = {
             "+HTTPINIT": self.httpinit,
             "+HTTPTERM": self.httpterm,
             "+HTTPPARA": self.httppara,
@@ -140,16 +139,8 @@ class Sim800HttpService:
         }
         if self.options.ssl != "none":
             handlers["+HTTPSSL"] = self.httpssl
-        for name, handler in handlers.items():
-            self.modem.register(name, self._logged(handler))
+        self.modem.register_all(handlers, log=self.requests)
         self.modem.on_reset(self._forget)
-
-    def _logged(self, handler: _Handler) -> _Handler:
-        async def run(modem: EmulatedModem, req: AtRequest) -> FinalSent | None:
-            self.requests.append(req.raw)
-            return await handler(modem, req)
-
-        return run
 
     def _forget(self) -> None:
         self.session = None
@@ -164,20 +155,16 @@ class Sim800HttpService:
 
     async def httpinit(self, modem: EmulatedModem, req: AtRequest) -> None:
         """Open the session; `+CME ERROR: 3` when one is open already."""
-        if req.kind == "test":
+        if not execute_form(req):
             return
-        if req.kind != "exec":
-            raise PlainError
         if self.session is not None:
             raise CmeError(_NOT_ALLOWED)
         self.session = Sim800Session()
 
     async def httpterm(self, modem: EmulatedModem, req: AtRequest) -> None:
         """Close the session and drop a request in flight."""
-        if req.kind == "test":
+        if not execute_form(req):
             return
-        if req.kind != "exec":
-            raise PlainError
         self._session()
         if self._work is not None:
             self._work.cancel()
@@ -347,10 +334,8 @@ class Sim800HttpService:
 
     async def httphead(self, modem: EmulatedModem, req: AtRequest) -> None:
         """`+HTTPHEAD: <n>` and the status line and headers as received."""
-        if req.kind == "test":
+        if not execute_form(req):
             return
-        if req.kind != "exec":
-            raise PlainError
         response = self._session().response
         if response is None:
             raise CmeError(_NOT_ALLOWED)

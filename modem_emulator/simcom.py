@@ -30,7 +30,6 @@ from __future__ import annotations
 
 import asyncio
 import math
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Final, Literal
 
@@ -48,7 +47,6 @@ from modem_emulator.simcom_session import (
 )
 
 type Framing = Literal["sim7600", "legacy"]
-type _Handler = Callable[[EmulatedModem, AtRequest], Awaitable[FinalSent | None]]
 
 MAX_URL: Final = 4096
 MAX_TEXT: Final = 256
@@ -103,16 +101,8 @@ class SimcomHttpService:
             "+HTTPPOSTFILE": self.httppostfile,
             "+HTTPREADFILE": self.httpreadfile,
         }
-        for name, handler in handlers.items():
-            self.modem.register(name, self._logged(handler))
+        self.modem.register_all(handlers, log=self.requests)
         self.modem.on_reset(self._forget)
-
-    def _logged(self, handler: _Handler) -> _Handler:
-        async def run(modem: EmulatedModem, req: AtRequest) -> FinalSent | None:
-            self.requests.append(req.raw)
-            return await handler(modem, req)
-
-        return run
 
     def _forget(self) -> None:
         self.session = None

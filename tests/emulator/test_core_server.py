@@ -166,13 +166,19 @@ async def test_thread_runner_serves_outside_the_test_loop(socket_enabled: None) 
         runner.stop()
 
 
-async def test_cli_serves_tcp_and_prints_the_url(socket_enabled: None) -> None:
+@pytest.mark.parametrize(
+    ("dialect", "model"),
+    [("simcom", "SIMCOM_SIM7600E-H"), ("sim800", "SIMCOM_SIM800L"), ("sim7080", "SIMCOM_SIM7080G")],
+)
+async def test_cli_serves_tcp_and_prints_the_url(
+    socket_enabled: None, dialect: str, model: str
+) -> None:
     process = await asyncio.create_subprocess_exec(
         sys.executable,
         "-m",
         "modem_emulator",
         "--dialect",
-        "simcom",
+        dialect,
         "--listen",
         "127.0.0.1:0",
         "--no-echo",
@@ -187,7 +193,7 @@ async def test_cli_serves_tcp_and_prints_the_url(socket_enabled: None) -> None:
         assert url.startswith("socket://127.0.0.1:")
         client = await AtClient.connect(int(url.rsplit(":", 1)[1]))
         try:
-            assert await client.command("AT+CGMI") == b"\r\nSIMCOM INCORPORATED\r\n\r\nOK\r\n"
+            assert await client.command("AT+CGMM") == f"\r\n{model}\r\n\r\nOK\r\n".encode()
         finally:
             await client.close()
     finally:
@@ -218,3 +224,5 @@ def test_dialect_profiles_and_missing_modules(monkeypatch: pytest.MonkeyPatch) -
     assert set(dialects_module.DIALECTS) >= {"simcom", "httpcfg", "quectel"}
     assert dialects_module.DIALECT_PROFILES["simcom"] == "simcom"
     assert dialects_module.DIALECT_PROFILES["httpcfg"] == "quectel"
+    assert dialects_module.DIALECT_PROFILES["sim800"] == "sim800"
+    assert dialects_module.DIALECT_PROFILES["sim7080"] == "sim7080"

@@ -1,4 +1,4 @@
-"""The emulated SIM800 as a host sees it: who it says it is, and its AT+SAPBR bearer.
+"""The emulated SIM800's AT+SAPBR bearer as a host sees it.
 
 Echo is off unless a story says otherwise, so each reply is exactly what the module prints.
 """
@@ -16,49 +16,26 @@ from .conftest import FAST_BOOT, AtClient, Serve
 CLOSED = b'\r\n+SAPBR: 1,3,"0.0.0.0"\r\n\r\nOK\r\n'
 OPEN = b'\r\n+SAPBR: 1,1,"10.64.0.2"\r\n\r\nOK\r\n'
 NOT_ALLOWED = b"\r\n+CME ERROR: operation not allowed\r\n"
+IDENTITY = "sim800"
 
 
 async def sim800(
-    serve: Serve, identity: str = "sim800", network: NetworkState | None = None
+    serve: Serve, network: NetworkState | None = None
 ) -> tuple[EmulatedModem, AtClient]:
-    modem = EmulatedModem(identity=identity, network=network, echo=False, **FAST_BOOT)
+    modem = EmulatedModem(identity=IDENTITY, network=network, echo=False, **FAST_BOOT)
     install_sim800(modem, action_delay=0.0)
     _server, client = await serve(modem)
     return modem, client
 
 
-@pytest.mark.parametrize(
-    ("identity", "command", "answer"),
-    [
-        ("sim800", "ATI", b"\r\nSIM800 R14.18\r\n\r\nOK\r\n"),
-        ("sim800", "AT+CGMM", b"\r\nSIMCOM_SIM800L\r\n\r\nOK\r\n"),
-        ("sim800", "AT+GMM", b"\r\nSIMCOM_SIM800L\r\n\r\nOK\r\n"),
-        ("sim800", "AT+CGMR", b"\r\nRevision:1418B04SIM800L24\r\n\r\nOK\r\n"),
-        ("sim800", "AT+CGMI", b"\r\nSIMCOM_Ltd\r\n\r\nOK\r\n"),
-        ("sim800", "AT+CCID", b"\r\n89490200001234567890\r\n\r\nOK\r\n"),
-        ("sim800c", "AT+CGMM", b"\r\nSIMCOM_SIM800C\r\n\r\nOK\r\n"),
-        ("sim900", "ATI", b"\r\nSIM900 R11.0\r\n\r\nOK\r\n"),
-        ("sim900", "AT+CGMR", b"\r\nRevision:1137B13SIM900M64_ST\r\n\r\nOK\r\n"),
-    ],
-)
-async def test_the_module_names_itself_as_its_family_does(
-    serve: Serve, identity: str, command: str, answer: bytes
-) -> None:
-    _modem, client = await sim800(serve, identity)
-
-    assert await client.command(command) == answer
-
-
-async def test_a_reboot_prints_the_2g_boot_lines_and_closes_the_bearer(serve: Serve) -> None:
+async def test_a_reboot_closes_the_bearer(serve: Serve) -> None:
     modem, client = await sim800(serve)
     await client.command('AT+SAPBR=3,1,"APN","internet"')
     await client.command("AT+SAPBR=1,1")
 
     modem.reset()
 
-    assert await client.read_until(b"SMS Ready\r\n") == (
-        b"\r\nRDY\r\n\r\n+CFUN: 1\r\n\r\n+CPIN: READY\r\n\r\nCall Ready\r\n\r\nSMS Ready\r\n"
-    )
+    await client.read_until(b"SMS Ready\r\n")
     await client.command("ATE0")
     assert await client.command("AT+SAPBR=2,1") == CLOSED
 

@@ -391,3 +391,22 @@ async def test_requests_are_logged_as_written(serve: Serve, far_end: FarEnd) -> 
         "+HTTPINIT",
         f'+HTTPPARA="URL","http://127.0.0.1:{far_end.port}/ip"',
     ]
+
+
+async def test_a_reset_in_the_middle_of_a_read_cuts_it_and_forgets_the_session(
+    serve: Serve, far_end: FarEnd
+) -> None:
+    modem, _service, client = await sim800(serve)
+    await session(client, f"http://127.0.0.1:{far_end.port}/doc")
+    await action(client, 0)
+    whole = b"\r\n+HTTPREAD: 150\r\n" + DOCUMENT + b"\r\nOK\r\n"
+
+    modem.faults.reset_mid_reply()
+    await client.send(b"AT+HTTPREAD\r")
+
+    assert await client.read_until(b"SMS Ready\r\n") == (
+        whole[: len(whole) // 2]
+        + b"\r\nRDY\r\n\r\n+CFUN: 1\r\n\r\n+CPIN: READY\r\n\r\nCall Ready\r\n\r\nSMS Ready\r\n"
+    )
+    await client.command("ATE0")
+    assert await client.command("AT+HTTPREAD", final=b"ERROR\r\n") == b"\r\nERROR\r\n"
