@@ -20,6 +20,7 @@ Formats, with their sources:
 - `AT+CNCFG=<pdpidx>,<ip_type>[,<APN>[,<user>,<password>[,<auth>]]]` (TinyGSM's comment block).
 - `AT+CGNAPN`: `+CGNAPN: 1,"<apn>"` once attached, `+CGNAPN: 0,""` before (botletics issue #200
   log shows the latter).
+- The test forms answer a bare OK: no source shows their text.
 """
 
 from __future__ import annotations
@@ -80,7 +81,6 @@ class CnactBearer:
     async def cnact(self, modem: EmulatedModem, req: AtRequest) -> FinalSent | None:
         """Activate or deactivate a network (result as a URC), or list all four."""
         if req.kind == "test":
-            modem.send_line(f"+CNACT: (0-{NETWORKS - 1}),(0-2)")
             return None
         if req.kind == "read":
             lines = []
@@ -117,7 +117,6 @@ class CnactBearer:
     async def cncfg(self, modem: EmulatedModem, req: AtRequest) -> None:
         """Set a network's IP type, APN and credentials (they live in its PDP context)."""
         if req.kind == "test":
-            modem.send_line(f'+CNCFG: (0-{NETWORKS - 1}),(0-2),"APN","USERNAME","PASSWORD",(0-3)')
             return
         if req.kind != "set" or not 2 <= len(req.args) <= 6:
             raise PlainError

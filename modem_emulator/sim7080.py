@@ -38,6 +38,8 @@ Formats and limits, with their sources:
   collects several `+SHREAD:` blocks for one read exists (LassiHeikkila/SIM7000), so `read_block`
   can cut a read into blocks; by default one block is printed.
 - Response headers cannot be read on this stack, and a HEAD request reports length 0.
+- Test forms print a line only where a source shows it (AT+SHCONF=?, AT+SHSSL=?); the others
+  answer a bare OK.
 """
 
 from __future__ import annotations
@@ -273,7 +275,6 @@ class Sim7080HttpService:
     async def shahead(self, modem: EmulatedModem, req: AtRequest) -> None:
         """Add a request header, within HEADERLEN."""
         if req.kind == "test":
-            modem.send_line('+SHAHEAD: "type","value"')
             return
         if req.kind != "set" or len(req.args) != 2:
             raise PlainError
@@ -288,7 +289,6 @@ class Sim7080HttpService:
     async def shbod(self, modem: EmulatedModem, req: AtRequest) -> None:
         """`>`, exactly <length> body bytes within <time> ms, then OK."""
         if req.kind == "test":
-            modem.send_line(f"+SHBOD: (1-{self.options.max_body}),(1-{_MAX_INPUT_MS})")
             return
         if req.kind != "set" or len(req.args) != 2:
             raise PlainError
@@ -303,7 +303,6 @@ class Sim7080HttpService:
     async def shreq(self, modem: EmulatedModem, req: AtRequest) -> None:
         """OK at once; the request runs and `+SHREQ: "<METHOD>",<status>,<datalen>` follows."""
         if req.kind == "test":
-            modem.send_line('+SHREQ: "url",(1-5)')
             return
         if req.kind != "set" or len(req.args) != 2:
             raise PlainError

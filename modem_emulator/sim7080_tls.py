@@ -58,7 +58,6 @@ class Sim7080Tls:
         """Set one parameter of one SSL context, or convert a certificate file."""
         self.log.append(req.raw)
         if req.kind == "test":
-            modem.send_line(f'+CSSLCFG: "SSLVERSION",(0-{MAX_CONTEXT}),(0-5)')
             return
         if req.kind != "set" or len(req.args) < 3:
             raise PlainError

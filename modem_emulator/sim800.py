@@ -5,7 +5,7 @@ or error numbers, so this module serves them on its own and borrows only the ses
 (`simcom_session.Parameters`, `StoredResponse`) and the real request (`far_end`).
 
 Formats and limits, with their sources:
-- `AT+HTTPACTION=<m>` (0 GET, 1 POST, 2 HEAD; test form `+HTTPACTION: (0-2)`): OK at once, then
+- `AT+HTTPACTION=<m>` (0 GET, 1 POST, 2 HEAD): OK at once, then
   `+HTTPACTION: <m>,<status>,<datalen>` (SIM800 Series AT Command Manual V1.09 AT+HTTPACTION;
   `+HTTPACTION: 0,200,13` in Twilio's Super SIM SIMCom knowledge base). A request that gets no
   HTTP answer reports a 600 code (`simcom_600`), 601 when the bearer named by CID is not open.
@@ -34,6 +34,8 @@ Formats and limits, with their sources:
   (`ssl="tls10"`, nager/Nager.Date #331 log). The server certificate is never verified.
 - `AT+HTTPSTATUS?`: `+HTTPSTATUS: <method>,<status>,<finish>,<remain>`, status 0 idle, 1
   receiving (manual V1.09).
+- Test forms (`=?`) print a line only where a source shows it (AT+HTTPSSL=?); the others answer a
+  bare OK, so a driver may rely on OK versus ERROR from them and nothing more.
 - HTTPINIT twice, HTTPTERM without a session, and any HTTP command outside one:
   `+CME ERROR: 3` (LilyGo-T-Call-SIM800 issue #259 log, AT+CMEE=2: "operation not allowed" for a
   second AT+HTTPINIT; plain `ERROR` with AT+CMEE=0).
@@ -187,7 +189,6 @@ class Sim800HttpService:
     async def httppara(self, modem: EmulatedModem, req: AtRequest) -> None:
         """Set one parameter within the manual's range; ERROR for anything else."""
         if req.kind == "test":
-            modem.send_line('+HTTPPARA: "HTTPParamTag","HTTPParamValue"')
             return
         if req.kind != "set" or len(req.args) != 2:
             raise PlainError
@@ -224,7 +225,6 @@ class Sim800HttpService:
     async def httpdata(self, modem: EmulatedModem, req: AtRequest) -> None:
         """`DOWNLOAD`, up to <size> raw bytes within <time> ms, then OK."""
         if req.kind == "test":
-            modem.send_line(f"+HTTPDATA: (1-{MAX_POST}),(1000-{MAX_TIMEOUT_MS})")
             return
         if req.kind != "set" or len(req.args) != 2:
             raise PlainError
@@ -242,7 +242,6 @@ class Sim800HttpService:
     async def httpaction(self, modem: EmulatedModem, req: AtRequest) -> FinalSent | None:
         """OK at once; the request runs and `+HTTPACTION: <m>,<status>,<datalen>` follows."""
         if req.kind == "test":
-            modem.send_line("+HTTPACTION: (0-2)")
             return None
         if req.kind != "set" or len(req.args) != 1:
             raise PlainError

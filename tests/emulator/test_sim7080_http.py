@@ -469,3 +469,13 @@ async def test_a_file_that_is_not_a_certificate_cannot_be_converted(serve: Serve
     await client.read_until(b"OK\r\n")
 
     assert await command(client, 'AT+CSSLCFG="convert",2,"junk.pem"') == b"\r\nERROR\r\n"
+
+
+async def test_test_forms(serve: Serve) -> None:
+    _modem, _service, client = await sim7080(serve, network=False)
+
+    assert await client.command("AT+SHCONF=?") == (
+        b'\r\n+SHCONF: "HTTPParamTag","HTTPParamValue"\r\n\r\nOK\r\n'
+    )
+    for line in ("AT+SHREQ=?", "AT+SHBOD=?", "AT+SHAHEAD=?", "AT+SHCONN=?", "AT+CSSLCFG=?"):
+        assert await client.command(line) == b"\r\nOK\r\n", line

@@ -410,3 +410,11 @@ async def test_a_reset_in_the_middle_of_a_read_cuts_it_and_forgets_the_session(
     )
     await client.command("ATE0")
     assert await client.command("AT+HTTPREAD", final=b"ERROR\r\n") == b"\r\nERROR\r\n"
+
+
+async def test_test_forms_without_a_known_text_answer_ok(serve: Serve) -> None:
+    _modem, _service, client = await sim800(serve)
+    await client.command("AT+HTTPINIT")
+
+    for line in ("AT+HTTPINIT=?", "AT+HTTPPARA=?", "AT+HTTPDATA=?", "AT+HTTPACTION=?"):
+        assert await client.command(line) == b"\r\nOK\r\n", line
