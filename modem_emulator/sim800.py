@@ -322,8 +322,8 @@ class Sim800HttpService:
         if req.kind == "exec":
             data = body
         elif req.kind == "set" and len(req.args) == 2:
-            start = bare_number(req.args[0], 0, MAX_POST * 64)
-            size = bare_number(req.args[1], 1, MAX_POST * 64)
+            start = bare_number(req.args[0], 0, 2**31 - 1)
+            size = bare_number(req.args[1], 1, 2**31 - 1)
             data = body[start : start + size]
         else:
             raise PlainError
