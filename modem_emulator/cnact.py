@@ -23,8 +23,6 @@ Formats, with their sources:
 - The test forms answer a bare OK: no source shows their text.
 """
 
-from __future__ import annotations
-
 from typing import TYPE_CHECKING, Final
 
 from modem_emulator import bearer

@@ -25,8 +25,6 @@ Formats, with their sources:
   `AT+CGATT=0` -> `+SAPBR 1: DEACT` -> `OK`).
 """
 
-from __future__ import annotations
-
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Final
 

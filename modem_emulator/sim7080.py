@@ -42,8 +42,6 @@ Formats and limits, with their sources:
   answer a bare OK.
 """
 
-from __future__ import annotations
-
 import asyncio
 import contextlib
 import math

@@ -17,8 +17,6 @@ Formats, with their sources:
   log sends AT+CFSTERM before AT+CFSINIT to be sure): `+CME ERROR: 3`.
 """
 
-from __future__ import annotations
-
 from typing import TYPE_CHECKING, Final
 
 from modem_emulator.commands import AtRequest, CmeError, PayloadTimeout, PlainError, execute_form

@@ -17,8 +17,6 @@ Formats, with their sources:
 - CTXINDEX (which prints a context's settings) is not emulated: no public log shows its output.
 """
 
-from __future__ import annotations
-
 from typing import TYPE_CHECKING, Final
 
 from modem_emulator.commands import AtRequest, PlainError

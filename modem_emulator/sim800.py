@@ -41,8 +41,6 @@ Formats and limits, with their sources:
   second AT+HTTPINIT; plain `ERROR` with AT+CMEE=0).
 """
 
-from __future__ import annotations
-
 import asyncio
 import math
 from dataclasses import dataclass, field, replace

@@ -15,8 +15,6 @@ What public logs show of them:
 - 603 and 604 alternating while DNS is broken (SIM800L question 60765382 on example-a.com).
 """
 
-from __future__ import annotations
-
 from typing import Final
 
 from modem_emulator.far_end import (

@@ -3,8 +3,6 @@
 Echo is off, so each reply is exactly what the module prints. Sources: `modem_emulator.basic`.
 """
 
-from __future__ import annotations
-
 import pytest
 
 from modem_emulator import create_modem

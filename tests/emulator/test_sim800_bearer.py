@@ -3,8 +3,6 @@
 Echo is off unless a story says otherwise, so each reply is exactly what the module prints.
 """
 
-from __future__ import annotations
-
 import pytest
 
 from modem_emulator import EmulatedModem, NetworkState

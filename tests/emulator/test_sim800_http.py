@@ -3,8 +3,6 @@
 Echo is off, so each reply is exactly what the module prints.
 """
 
-from __future__ import annotations
-
 import asyncio
 from collections.abc import AsyncIterator
 

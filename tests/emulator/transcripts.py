@@ -6,8 +6,6 @@ raw data-mode bytes (sent as they are); `<<< ` lines are the module's bytes in P
 notation; `~~~ ` lines are pauses, which a replay does not need: it waits for the bytes.
 """
 
-from __future__ import annotations
-
 import codecs
 from dataclasses import dataclass, field
 from pathlib import Path
