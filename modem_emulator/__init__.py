@@ -6,7 +6,7 @@ misbehave; `far_end.py` performs the HTTP requests for real; `sms.py` stores and
 (`deliver_sms` plays the network, `modem.sms` holds the SIM and the log of sent messages).
 """
 
-from modem_emulator.basic import PROFILES, Identity, NetworkState, PdpContext, announce_registration
+from modem_emulator.basic import PROFILES, Identity, NetworkState, PdpContext
 from modem_emulator.commands import (
     NO_FINAL,
     AtRequest,
@@ -19,6 +19,8 @@ from modem_emulator.core import CommandHandler, EmulatedModem
 from modem_emulator.dialects import DIALECTS, DialectUnavailable, create_modem, install_dialect
 from modem_emulator.faults import FaultPlan
 from modem_emulator.filesystem import ModemFileSystem
+from modem_emulator.network_status import announce_registration
+from modem_emulator.radio import RadioControl, Technology
 from modem_emulator.server import ModemServer, ModemServerThread
 from modem_emulator.sms import SentMessage, SentSms, SmsState, deliver_pdu, deliver_sms
 
@@ -44,6 +46,8 @@ __all__ = [
     "SentMessage",
     "SentSms",
     "SmsState",
+    "RadioControl",
+    "Technology",
     "announce_registration",
     "create_modem",
     "deliver_pdu",

@@ -40,6 +40,7 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Final
 
 from modem_emulator.commands import NO_FINAL, AtRequest, CmeError, FinalSent, PlainError
+from modem_emulator.radio import DataCounter, RadioState, SimCard
 
 if TYPE_CHECKING:
     from modem_emulator.core import EmulatedModem
@@ -194,23 +195,30 @@ def _default_contexts() -> dict[int, PdpContext]:
 
 @dataclass
 class NetworkState:
-    """The radio and packet-data state; bearer emulation (HTTP needs an active context) reads it."""
+    """Radio, SIM and packet-data state; bearer emulation (HTTP needs an active context) reads it.
 
-    rssi: int = 20
-    ber: int = 99
+    `radio` and `sim` hold what the status commands print (see radio.py); `registration` is what
+    the network answers when the modem can register at all (radio on, SIM ready, coverage).
+    """
+
     registration: int = (
         1  # 27.007 <stat>: 1 home, 5 roaming, 2 searching, 3 denied, 0 not searching
     )
     creg_n: int = 0
     cgreg_n: int = 0
     cereg_n: int = 0
-    lac: str = "1A2B"
-    cell_id: str = "01C2D3E4"
-    act: int = 7  # E-UTRAN
     operator: str = "Operator"
     attached: bool = True
     cfun: int = 1
-    sim_inserted: bool = True
+    radio: RadioState = field(default_factory=RadioState)
+    sim: SimCard = field(default_factory=SimCard)
+    data_counter: DataCounter = field(default_factory=DataCounter)
+    temperature_c: int = 36
+    """The module's hottest sensor, in degrees Celsius (AT+CPMUTEMP, AT+QTEMP)."""
+    cops_format: int = 0
+    """AT+COPS=3,<format>: 0 long name, 1 short name, 2 numeric MCC and MNC."""
+    announced: dict[str, str] = field(default_factory=dict)
+    """The registration URC each enabled command last reported, so only changes are printed."""
     contexts: dict[int, PdpContext] = field(default_factory=_default_contexts)
     working_apns: set[str] | None = None
     """APNs the network accepts (None: any); activating another fails like an unknown APN."""
@@ -225,9 +233,37 @@ class NetworkState:
     allow up to 150 s, and a module far from a cell does take tens of seconds."""
 
     @property
+    def rssi(self) -> int:
+        """The AT+CSQ <rssi> index of the measured RSSI (99: not known)."""
+        return csq_index(self.radio.signal.rssi_dbm)
+
+    @rssi.setter
+    def rssi(self, index: int) -> None:
+        """Set the RSSI from an AT+CSQ index (27.007 section 8.5; 99 makes it unknown)."""
+        self.radio.signal.rssi_dbm = None if index == 99 else -113 + 2 * index
+
+    @property
+    def sim_inserted(self) -> bool:
+        """Whether a SIM is in the holder."""
+        return self.sim.inserted
+
+    @sim_inserted.setter
+    def sim_inserted(self, inserted: bool) -> None:
+        self.sim.inserted = inserted
+
+    @property
+    def stat(self) -> int:
+        """The registration <stat> the modem reports now (27.007 section 7.2)."""
+        if self.cfun != 1 or not self.sim.ready:
+            return 0
+        if not self.radio.coverage:
+            return 2
+        return self.registration
+
+    @property
     def registered(self) -> bool:
-        """Whether the modem can carry data (home or roaming, radio on, SIM present)."""
-        return self.cfun == 1 and self.sim_inserted and self.registration in {1, 5}
+        """Whether the modem can carry data (home or roaming, radio on, SIM ready, coverage)."""
+        return self.stat in {1, 5}
 
     def active_context(self) -> PdpContext | None:
         """The first active PDP context, the one modem HTTP stacks use by default."""
@@ -241,12 +277,26 @@ class NetworkState:
         return ctx is not None and ctx.active
 
     def after_reset(self) -> None:
-        """A reboot forgets URC modes and PDP activations: the host brings the bearer up again."""
+        """A reboot forgets URC modes and PDP activations: the host brings the bearer up again.
+
+        A PIN-locked SIM asks for its PIN again; the data counter goes back to its saved value.
+        """
         self.creg_n = self.cgreg_n = self.cereg_n = 0
         self.cgerep = 0
         self.cfun = 1
+        self.cops_format = 0
+        self.announced.clear()
+        self.sim.unlocked = False
+        self.data_counter.after_restart()
         for ctx in self.contexts.values():
             ctx.active = False
+
+
+def csq_index(rssi_dbm: int | None) -> int:
+    """The AT+CSQ <rssi> for a level in dBm: 0 at -113 or below, 2 dBm a step, 31 from -51."""
+    if rssi_dbm is None:
+        return 99
+    return min(31, max(0, (rssi_dbm + 113) // 2))
 
 
 def profile(name: str, **changes: str | tuple[str, ...]) -> Identity:
@@ -258,27 +308,17 @@ def profile(name: str, **changes: str | tuple[str, ...]) -> Identity:
     return replace(base, **changes)  # type: ignore[arg-type]
 
 
-def announce_registration(modem: EmulatedModem, registration: int) -> None:
-    """Change the registration state and print the +CREG/+CGREG/+CEREG URCs enabled by `=<n>`."""
-    net = modem.network
-    net.registration = registration
-    for name, n in (("+CREG", net.creg_n), ("+CGREG", net.cgreg_n), ("+CEREG", net.cereg_n)):
-        if n == 1:
-            modem.send_urc(f"{name}: {registration}")
-        elif n >= 2:
-            modem.send_urc(f'{name}: {registration},"{net.lac}","{net.cell_id}",{net.act}')
-
-
 def install(modem: EmulatedModem) -> None:
     """Register every basic command on `modem` (dialects may override any of them afterwards)."""
     for name, handler in _HANDLERS.items():
         modem.register(name, handler)
-    for name, prefix in modem.identity.iccid_commands:
-        modem.register(name, _iccid_handler(prefix))
-    # AT+CGACT and the other bearer commands live in bearer.py (APN and credential checks).
-    from modem_emulator import bearer  # noqa: PLC0415 - bearer imports this module
+    # The bearer commands (APN and credential checks), the SIM commands and the network status
+    # commands live in modules of their own; they import this one.
+    from modem_emulator import bearer, network_status, sim_commands  # noqa: PLC0415
 
     bearer.install(modem)
+    sim_commands.install(modem)
+    network_status.install(modem)
     # SMS (27.005) is the same command set in both families; sms.py keeps the differences.
     from modem_emulator import sms  # noqa: PLC0415 - sms imports this module's neighbours
 
@@ -346,91 +386,6 @@ def _info(text: Callable[[EmulatedModem], str]) -> _Handler:
     return handler
 
 
-def _iccid_handler(prefix: str) -> _Handler:
-    async def handler(modem: EmulatedModem, req: AtRequest) -> None:
-        if req.kind == "test":
-            return
-        if req.kind != "exec":
-            raise PlainError
-        _require_sim(modem)
-        iccid = modem.identity.iccid
-        modem.send_line(f"{prefix}: {iccid}" if prefix else iccid)
-
-    return handler
-
-
-async def _cimi(modem: EmulatedModem, req: AtRequest) -> None:
-    if req.kind == "test":
-        return
-    if req.kind != "exec":
-        raise PlainError
-    _require_sim(modem)
-    modem.send_line(modem.identity.imsi)
-
-
-def _require_sim(modem: EmulatedModem) -> None:
-    if not modem.network.sim_inserted:
-        raise CmeError(10)
-
-
-# --- status and network ---------------------------------------------------------------------------
-
-
-async def _csq(modem: EmulatedModem, req: AtRequest) -> None:
-    if req.kind == "test":
-        modem.send_line("+CSQ: (0-31,99),(0-7,99)")
-        return
-    if req.kind != "exec":
-        raise PlainError
-    net = modem.network
-    if net.cfun != 1 or not net.sim_inserted:
-        modem.send_line("+CSQ: 99,99")
-    else:
-        modem.send_line(f"+CSQ: {net.rssi},{net.ber}")
-
-
-def _registration(name: str, attr: str) -> _Handler:
-    async def handler(modem: EmulatedModem, req: AtRequest) -> None:
-        net = modem.network
-        if req.kind == "test":
-            modem.send_line(f"{name}: (0-2)")
-        elif req.kind == "set":
-            n = req.arg_int(0, 0)
-            if not 0 <= n <= 2:
-                raise CmeError(50)
-            setattr(net, attr, n)
-        elif req.kind == "read":
-            n = getattr(net, attr)
-            stat = net.registration if net.cfun == 1 and net.sim_inserted else 0
-            if n == 2 and stat in {1, 5}:
-                modem.send_line(f'{name}: {n},{stat},"{net.lac}","{net.cell_id}",{net.act}')
-            else:
-                modem.send_line(f"{name}: {n},{stat}")
-        else:
-            raise PlainError
-
-    return handler
-
-
-async def _cops(modem: EmulatedModem, req: AtRequest) -> None:
-    net = modem.network
-    if req.kind == "read":
-        if net.registered:
-            modem.send_line(f'+COPS: 0,0,"{net.operator}",{net.act}')
-        else:
-            modem.send_line("+COPS: 0")
-    elif req.kind == "test":
-        modem.send_line(
-            f'+COPS: (2,"{net.operator}","{net.operator[:8]}","26201",{net.act}),,(0-4),(0-2)'
-        )
-    elif req.kind == "set":
-        mode = req.arg_int(0)
-        if not 0 <= mode <= 4:
-            raise CmeError(50)
-    else:
-        raise PlainError
-
-
 async def _cgatt(modem: EmulatedModem, req: AtRequest) -> None:
     net = modem.network
     if req.kind == "read":
@@ -447,19 +402,6 @@ async def _cgatt(modem: EmulatedModem, req: AtRequest) -> None:
         if not net.attached:
             for ctx in net.contexts.values():
                 ctx.active = False
-    else:
-        raise PlainError
-
-
-async def _cpin(modem: EmulatedModem, req: AtRequest) -> None:
-    if req.kind == "test":
-        return
-    _require_sim(modem)
-    if req.kind == "read":
-        modem.send_line("+CPIN: READY")
-    elif req.kind == "set":
-        # No PIN is pending on a READY SIM: entering one is refused like on real firmware.
-        raise CmeError(3)
     else:
         raise PlainError
 
@@ -487,6 +429,9 @@ async def _cfun(modem: EmulatedModem, req: AtRequest) -> FinalSent | None:
     if fun != 1:
         for ctx in net.contexts.values():
             ctx.active = False
+    from modem_emulator import network_status  # noqa: PLC0415 - it imports this module
+
+    network_status.announce(modem)
     return None
 
 
@@ -597,14 +542,7 @@ _HANDLERS: Final[dict[str, _Handler]] = {
     "+CGSN": _info(lambda m: m.identity.imei),
     "+GSN": _info(lambda m: m.identity.imei),
     "+GCAP": _gcap,
-    "+CIMI": _cimi,
-    "+CSQ": _csq,
-    "+CREG": _registration("+CREG", "creg_n"),
-    "+CGREG": _registration("+CGREG", "cgreg_n"),
-    "+CEREG": _registration("+CEREG", "cereg_n"),
-    "+COPS": _cops,
     "+CGATT": _cgatt,
-    "+CPIN": _cpin,
     "+CFUN": _cfun,
     "+CMEE": _cmee,
     "+IPR": _ipr,

@@ -55,6 +55,7 @@ from modem_emulator.commands import (
 from modem_emulator.faults import FaultPlan
 from modem_emulator.filesystem import ModemFileSystem
 from modem_emulator.sms import SmsState
+from modem_emulator.radio import RadioControl
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -156,6 +157,8 @@ class EmulatedModem:
         self._reply: _Reply | None = None
         self.data_mode = False
         self.sms: SmsState = SmsState()
+        self.radio = RadioControl(self)
+        """Knobs for coverage, technology, signal, roaming and the SIM (see radio.py)."""
         basic.install(self)
 
     # --- plug-in API: registration --------------------------------------------------------------
@@ -460,8 +463,10 @@ class EmulatedModem:
         self._out_event.set()
 
     async def _boot_sequence(self) -> None:
+        from modem_emulator import sim_commands  # noqa: PLC0415 - it imports this module's users
+
         await asyncio.sleep(self.boot_delay)
-        for index, urc in enumerate(self.identity.boot_urcs):
+        for index, urc in enumerate(sim_commands.boot_urcs(self)):
             if index:
                 await asyncio.sleep(self.boot_step)
             self.send_urc(urc)

@@ -225,6 +225,34 @@ async def perform_request(
         raise ResponseError(f"{type(err).__name__}: {err}") from err
 
 
+def request_size(
+    method: str,
+    url: str,
+    headers: Headers | None,
+    body: bytes | None,
+    raw_request: bytes | None = None,
+) -> int:
+    """Bytes of the request as written on the connection: request line, headers, body.
+
+    An estimate of what a module's data counter sees (it adds TCP/IP and TLS overhead): the
+    `Host` header aiohttp adds is counted, its other optional headers are skipped anyway.
+    """
+    if raw_request is not None:
+        return len(raw_request)
+    target = URL(url, encoded=True)
+    items = list(headers.items() if isinstance(headers, Mapping) else (headers or []))
+    head = f"{method} {target.raw_path_qs or '/'} HTTP/1.1\r\nHost: {target.raw_host}\r\n"
+    head += "".join(f"{name}: {value}\r\n" for name, value in items) + "\r\n"
+    return len(head.encode("latin-1", "replace")) + len(body or b"")
+
+
+def response_size(response: FarEndResponse) -> int:
+    """Bytes of the response as received: status line, headers, body."""
+    head = f"HTTP/{response.http_version} {response.status} {response.reason}\r\n"
+    head += "".join(f"{name}: {value}\r\n" for name, value in response.headers) + "\r\n"
+    return len(head.encode("latin-1", "replace")) + len(response.body)
+
+
 def _url(url: str) -> URL:
     try:
         parsed = URL(url, encoded=True)

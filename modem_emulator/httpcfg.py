@@ -490,7 +490,7 @@ class _Handlers:
         perform = self.opts.perform
 
         async def call() -> FarEndResponse:
-            return await perform(
+            response = await perform(
                 method,
                 url,
                 headers,
@@ -500,6 +500,12 @@ class _Handlers:
                 ssl_context=context,
                 raw_request=raw,
             )
+            # The module's data counter (AT+QGDCNT) counts what its stack moved.
+            self.modem.network.data_counter.add(
+                far_end.request_size(method, url, headers, body, raw),
+                far_end.response_size(response),
+            )
+            return response
 
         return call
 
