@@ -13,7 +13,9 @@ import contextlib
 import logging
 import sys
 
+from modem_emulator.core import EmulatedModem
 from modem_emulator.dialects import DIALECTS, create_modem
+from modem_emulator.radio import SimCard, Technology
 from modem_emulator.server import ModemServer
 
 
@@ -22,6 +24,12 @@ def _listen_address(text: str) -> tuple[str, int]:
     if not colon or not port.isdigit():
         raise argparse.ArgumentTypeError(f"expected HOST:PORT, got {text!r}")
     return host or "127.0.0.1", int(port)
+
+
+def _code(text: str) -> str:
+    if not text.isdigit() or not 4 <= len(text) <= 8:
+        raise argparse.ArgumentTypeError("expected 4 to 8 digits")
+    return text
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -39,12 +47,44 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--echo", action=argparse.BooleanOptionalAction, default=True)
     parser.add_argument("--boot-delay", type=float, default=0.5, help="seconds from reset to RDY")
     parser.add_argument("-v", "--verbose", action="store_true", help="log at debug level")
+    radio = parser.add_argument_group("radio and SIM at power-on (defaults: LTE, home, SIM ready)")
+    radio.add_argument(
+        "--technology", choices=[t.value for t in Technology], default=Technology.LTE.value
+    )
+    radio.add_argument("--roaming", action="store_true", help="registered on a visited network")
+    radio.add_argument("--no-coverage", action="store_true", help="no cell to camp on")
+    sim = radio.add_mutually_exclusive_group()
+    sim.add_argument("--sim-pin", type=_code, metavar="PIN", help="the SIM asks for this PIN")
+    sim.add_argument("--no-sim", action="store_true", help="no SIM in the holder")
+    radio.add_argument("--sim-puk", type=_code, default="12345678", metavar="PUK")
+    radio.add_argument("--rssi-dbm", type=int, metavar="DBM")
+    radio.add_argument("--rsrp-dbm", type=int, metavar="DBM")
+    radio.add_argument("--rsrq-db", type=int, metavar="DB")
+    radio.add_argument("--sinr-db", type=int, metavar="DB")
+    radio.add_argument("--temperature", type=int, metavar="CELSIUS", help="module temperature")
     return parser
+
+
+def apply_radio_options(modem: EmulatedModem, args: argparse.Namespace) -> None:
+    """Give the modem the radio and SIM the command line asked for, before anyone connects."""
+    modem.radio.preset(
+        technology=Technology(args.technology),
+        coverage=not args.no_coverage,
+        roaming=args.roaming,
+    )
+    for name in ("rssi_dbm", "rsrp_dbm", "rsrq_db", "sinr_db"):
+        value = getattr(args, name)
+        if value is not None:
+            setattr(modem.network.radio.signal, name, value)
+    modem.network.sim = SimCard(inserted=not args.no_sim, pin=args.sim_pin, puk=args.sim_puk)
+    if args.temperature is not None:
+        modem.network.temperature_c = args.temperature
 
 
 async def serve(args: argparse.Namespace) -> None:
     """Serve until cancelled."""
     modem = create_modem(args.dialect, strict=False, echo=args.echo, boot_delay=args.boot_delay)
+    apply_radio_options(modem, args)
     if modem.dialect_error:
         print(
             f"warning: {modem.dialect_error}; serving basic commands only",

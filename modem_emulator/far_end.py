@@ -234,14 +234,20 @@ def request_size(
 ) -> int:
     """Bytes of the request as written on the connection: request line, headers, body.
 
-    An estimate of what a module's data counter sees (it adds TCP/IP and TLS overhead): the
-    `Host` header aiohttp adds is counted, its other optional headers are skipped anyway.
+    What a module's data counter sees, less TCP/IP and TLS overhead: the `Host` and
+    `Content-Length` headers aiohttp adds are counted; it adds no others (see `perform_request`).
     """
     if raw_request is not None:
         return len(raw_request)
     target = URL(url, encoded=True)
     items = list(headers.items() if isinstance(headers, Mapping) else (headers or []))
-    head = f"{method} {target.raw_path_qs or '/'} HTTP/1.1\r\nHost: {target.raw_host}\r\n"
+    given = {name.lower() for name, _value in items}
+    host = target.raw_host if target.is_default_port() else f"{target.raw_host}:{target.port}"
+    if "host" not in given:
+        items.insert(0, ("Host", host or ""))
+    if body and "content-length" not in given:
+        items.append(("Content-Length", str(len(body))))
+    head = f"{method} {target.raw_path_qs or '/'} HTTP/1.1\r\n"
     head += "".join(f"{name}: {value}\r\n" for name, value in items) + "\r\n"
     return len(head.encode("latin-1", "replace")) + len(body or b"")
 

@@ -234,6 +234,10 @@ class RadioControl:
         """
         self._apply(lambda: self._change_radio(changes))
 
+    def preset(self, **changes: Unpack[RadioChanges]) -> None:
+        """Set the state the modem powers up with: nothing is printed, nothing was up to drop."""
+        self._change_radio(changes)
+
     def _change_radio(self, changes: RadioChanges) -> None:
         net = self._modem.network
         radio = net.radio

@@ -22,6 +22,7 @@ import argparse
 import contextlib
 import ctypes
 import os
+import shlex
 import signal
 import socket
 import subprocess
@@ -118,6 +119,9 @@ def parse_args() -> tuple[argparse.Namespace, list[str]]:
     parser.add_argument("--far-end-port", type=int, required=True)
     parser.add_argument("--ha-port", type=int, required=True)
     parser.add_argument("--dialect", required=True)
+    parser.add_argument(
+        "--emulator-args", default="", help="radio and SIM options for the emulator, one string"
+    )
     parser.add_argument("--config", type=Path, required=True)
     return parser.parse_known_args()
 
@@ -141,6 +145,7 @@ def main() -> int:
     exit_code = 0
     try:
         emulator = ["-m", "modem_emulator", "--dialect", args.dialect]
+        emulator += shlex.split(args.emulator_args)
         supervisor.start(
             "modem emulator", [PYTHON, *emulator, "--listen", f"{HOST}:{args.modem_port}"]
         )
