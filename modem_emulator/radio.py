@@ -6,8 +6,14 @@ the bearer: a modem without coverage, without a SIM or with a locked SIM is not 
 data context (which real modules lose with the network) is dropped with it.
 
 The knobs are on `modem.radio` (a `RadioControl`): `set(...)` for technology, coverage, roaming,
-signal and cell values; `lock_sim`, `enter_pin`-like behaviour through AT+CPIN, `remove_sim` and
-`insert_sim` for the SIM. Tests and `python -m modem_emulator` use them.
+signal and cell values, `preset(...)` for the same before anyone is connected; `lock_sim`,
+`block_pin`, `remove_sim` and `insert_sim` for the SIM (the host enters PIN and PUK with AT+CPIN,
+sim_commands.py). The module temperature is `modem.network.temperature_c`. Tests and
+`python -m modem_emulator` use them.
+
+LTE-M and NB-IoT on the Quectel profile print what a BG96 prints (an EC25 has neither), and
+NR5G-NSA on the SIMCom profile what a SIM8200 prints: one profile per family, the firmware's
+output for each technology.
 """
 
 from collections.abc import Callable
