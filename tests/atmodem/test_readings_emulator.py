@@ -147,7 +147,9 @@ async def test_pin_state_counters_and_imsi(modem: EmulatedModem) -> None:
         assert parse_spic(await ask(modem, "AT+SPIC")) == PinCounters(2, 10, 3, 10)
     else:
         assert parse_qpinc(await ask(modem, "AT+QPINC?")) == PinCounters(2, 10, 3, 10)
-    assert await ask(modem, "AT+CPIN=1234") == []
+    # OK, then the SIM's readiness unasked; both SIMCom and Quectel end with phonebook readiness.
+    unlocked = await modem.exchange(b"AT+CPIN=1234\r", until=(b"PB DONE\r\n",))
+    assert unlocked.startswith(b"\r\nOK\r\n\r\n+CPIN: READY\r\n")
     assert parse_cpin(await ask(modem, "AT+CPIN?")) is SimState.READY
     assert parse_cimi(await ask(modem, "AT+CIMI")).value == modem.identity.imsi
 
