@@ -54,8 +54,8 @@ from modem_emulator.commands import (
 )
 from modem_emulator.faults import FaultPlan
 from modem_emulator.filesystem import ModemFileSystem
-from modem_emulator.sms import SmsState
 from modem_emulator.radio import RadioControl
+from modem_emulator.sms import SmsState
 
 _LOGGER = logging.getLogger(__name__)
 
