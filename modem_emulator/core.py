@@ -145,6 +145,10 @@ class EmulatedModem:
         self._input_event = asyncio.Event()
         self._out = bytearray()
         self._out_event = asyncio.Event()
+        self.output_position = 0
+        """Bytes printed so far, ever (where the next byte goes in the output stream)."""
+        self.output_taken = 0
+        """Bytes a transport has taken from the output so far (`take_output`)."""
         self._line = bytearray()
         self._line_overflow = False
         self._skip_lf = False
@@ -413,6 +417,7 @@ class EmulatedModem:
         """Take what the modem has printed so far, without waiting."""
         data = bytes(self._out)
         self._out.clear()
+        self.output_taken += len(data)
         return data
 
     async def exchange(
@@ -454,12 +459,14 @@ class EmulatedModem:
             reply.capture += data
             return
         self._out += data
+        self.output_position += len(data)
         self._out_event.set()
 
     def _emit_uncaptured(self, data: bytes) -> None:
         if self._stale() or self._closed or not data:
             return
         self._out += data
+        self.output_position += len(data)
         self._out_event.set()
 
     async def _boot_sequence(self) -> None:

@@ -45,7 +45,7 @@ from dataclasses import dataclass, field
 from typing import Any, Final, Literal
 from urllib.parse import urlsplit
 
-from modem_emulator import far_end, quectel_files, tls
+from modem_emulator import far_end, quectel_files, read_cuts, tls
 from modem_emulator.commands import (
     NO_FINAL,
     AtRequest,
@@ -56,6 +56,7 @@ from modem_emulator.commands import (
 )
 from modem_emulator.core import EmulatedModem
 from modem_emulator.far_end import FarEndResponse
+from modem_emulator.faults import ReadCut
 from modem_emulator.filesystem import FileSystemError
 
 ERR_INVALID: Final = 730
@@ -442,17 +443,33 @@ class _Handlers:
         return response
 
     def _response_bytes(self, response: StoredResponse) -> bytes:
+        before, body, after = self._response_parts(response)
+        return before + body + after
+
+    def _response_parts(self, response: StoredResponse) -> tuple[bytes, bytes, bytes]:
+        """What the module prints before the body, the body, and what follows it."""
         if self.state.config["responseheader"] != 1:
-            return response.body
+            return b"", response.body, b""
         if response.chunked:
             body = response.body
-            chunk = f"{len(body):x}\r\n".encode() + body + b"\r\n" if body else b""
-            return response.head + chunk + b"0\r\n\r\n"
-        return response.head + response.body
+            if not body:
+                return response.head, b"", b"0\r\n\r\n"
+            return response.head + f"{len(body):x}\r\n".encode(), body, b"\r\n0\r\n\r\n"
+        return response.head, response.body, b""
 
     def _print_read_output(self, response: StoredResponse) -> None:
         """CONNECT, the response, and the ending of the module's `read_format`."""
-        output = b"\r\nCONNECT\r\n" + self._response_bytes(response)
+        before, body, after = self._response_parts(response)
+        cut = read_cuts.cut_point(self.modem, len(body))
+        if cut is not None:
+            position, armed = cut
+            self.modem.send_raw(b"\r\nCONNECT\r\n" + before + body[:position])
+            if armed.kind is ReadCut.BEARER:
+                self._lose_network()
+            else:
+                read_cuts.interrupt(self.modem, armed)
+            return
+        output = b"\r\nCONNECT\r\n" + before + body + after
         result = f"{self.p}READ: 0"
         match self.opts.read_format:
             case "ok":
@@ -464,6 +481,19 @@ class _Handlers:
                 due = list(self.state.urcs_after_read_ok)
                 self.state.urcs_after_read_ok.clear()
                 self.modem.spawn(self._result_after(due, result))
+
+    def _lose_network(self) -> None:
+        """The data connection goes mid-read: the read fails, then the network's URCs.
+
+        The module reads the body from the server while it prints it (`<wait_time>` is "the
+        longest gap between two packets", seed manual table 13), so the output stops where the
+        data did. The manual's ending for output that could not be completed is `+CME ERROR:
+        <err>`; 717 ("socket read error" in Quectel's HTTP error list) is the number chosen here,
+        as no public log shows the one a module prints for this. The context is then down, with
+        `+CGEV: NW PDN DEACT` per AT+CGEREP and `+QIURC: "pdpdeact",<cid>`.
+        """
+        self.modem.send_error(CmeError(ERR_SOCKET_READ))
+        read_cuts.lose_bearer(self.modem, self.state.config["contextid"])
 
     async def _result_after(self, urcs: list[str], result: str) -> None:
         """The result URC once the output is done, after the URCs that were due meanwhile."""

@@ -89,6 +89,10 @@ class ModemServer:
         self._pump: asyncio.Task[None] | None = None
         self._silent_until = 0.0
         self._remove_drop_listener: Callable[[], None] | None = None
+        self._written = 0
+        """The modem's output position up to which the pump has written (or discarded) output."""
+        self._drop_at: int | None = None
+        """An output position after which the line is to drop (`drop_connection(after_output)`)."""
         self.host = "127.0.0.1"
         self.port: int | None = None
         self.clients_served = 0
@@ -226,6 +230,7 @@ class ModemServer:
             raise RuntimeError("this server already serves a transport")
 
     def _begin(self) -> None:
+        self._written = self.modem.output_taken
         self._remove_drop_listener = self.modem.faults.add_drop_listener(self._on_drop)
         self.modem.start()
         self._pump = asyncio.get_running_loop().create_task(self._pump_output())
@@ -233,7 +238,15 @@ class ModemServer:
     def _silent(self) -> bool:
         return asyncio.get_running_loop().time() < self._silent_until
 
-    def _on_drop(self) -> None:
+    def _on_drop(self, after_output: int | None) -> None:
+        if after_output is not None and after_output > self._written:
+            # Bytes before the drop point are still on their way: the pump drops the line once it
+            # has written them.
+            self._drop_at = after_output
+            return
+        self._drop_now()
+
+    def _drop_now(self) -> None:
         if self._master is not None:
             self._silent_until = (
                 asyncio.get_running_loop().time() + self.modem.faults.pty_drop_silence
@@ -278,19 +291,31 @@ class ModemServer:
             self.modem.feed(data)
 
     async def _pump_output(self) -> None:
-        faults = self.modem.faults
         while True:
             data = await self.modem.read_output()
-            if self._silent() or not self.client_connected:
-                continue
-            for piece in faults.split(data):
-                if self._pacer is None:
-                    await self._write(piece)
-                else:
-                    async for part in self._pacer.pace(piece):
-                        await self._write(part)
-                if faults.split_max_chunk is not None:
-                    await asyncio.sleep(_SPLIT_PAUSE)
+            end = self.modem.output_taken
+            drop_at = self._drop_at
+            dropping = drop_at is not None and drop_at <= end
+            if drop_at is not None and dropping:
+                # What the modem printed after the drop point goes down a dead line.
+                data = data[: max(0, drop_at - (end - len(data)))]
+            if not self._silent() and self.client_connected:
+                await self._write_out(data)
+            self._written = end
+            if dropping:
+                self._drop_at = None
+                self._drop_now()
+
+    async def _write_out(self, data: bytes) -> None:
+        faults = self.modem.faults
+        for piece in faults.split(data):
+            if self._pacer is None:
+                await self._write(piece)
+            else:
+                async for part in self._pacer.pace(piece):
+                    await self._write(part)
+            if faults.split_max_chunk is not None:
+                await asyncio.sleep(_SPLIT_PAUSE)
 
     async def _write(self, data: bytes) -> None:
         if self._master is not None:

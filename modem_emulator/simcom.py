@@ -33,9 +33,10 @@ import math
 from dataclasses import dataclass
 from typing import Final, Literal
 
-from modem_emulator import bearer, tls
+from modem_emulator import bearer, read_cuts, tls
 from modem_emulator.commands import NO_FINAL, AtRequest, FinalSent, PayloadTimeout, PlainError
 from modem_emulator.core import EmulatedModem
+from modem_emulator.faults import ReadCut
 from modem_emulator.filesystem import FileSystemError
 from modem_emulator.simcom_session import (
     FILE_ERROR,
@@ -331,19 +332,49 @@ class SimcomHttpService:
         else:
             offset, size = session.read_position, bare_number(req.args[0], 1, 2**31 - 1)
         data = body[offset : offset + size]
+        cut = read_cuts.cut_point(modem, len(data))
+        if cut is not None and cut[1].kind is ReadCut.BEARER:
+            # The module streams the body from the server into its buffer while the host reads
+            # (A76xx manual: "+HTTPACTION: 0,200,104220" first, a 64 KiB buffer to read "quickly"),
+            # so when the network goes the buffer ends where the data stopped: this read gives
+            # what is there, with its real lengths, and nothing more ever arrives.
+            data = data[: cut[0]]
+            self._response().body = body[: offset + len(data)]
+            cut = None
+            network_lost = True
+        else:
+            network_lost = False
         session.read_position = offset + len(data)
         modem.send_final("OK")
+        blocks = [data] if self.options.framing == "legacy" and data else []
         if self.options.framing == "sim7600":
-            block = max(1, self.options.read_block)
-            for start in range(0, len(data), block):
-                piece = data[start : start + block]
-                modem.send_line(f"+HTTPREAD: DATA,{len(piece)}")
-                modem.send_raw(piece)
-        elif data:
-            modem.send_line(f"+HTTPREAD: {len(data)}")
-            modem.send_raw(data)
+            step = max(1, self.options.read_block)
+            blocks = [data[start : start + step] for start in range(0, len(data), step)]
+        printed = 0
+        for piece in blocks:
+            data_tag = "DATA," if self.options.framing == "sim7600" else ""
+            modem.send_line(f"+HTTPREAD: {data_tag}{len(piece)}")
+            if cut is not None and printed + len(piece) > cut[0]:
+                modem.send_raw(piece[: cut[0] - printed])
+                read_cuts.interrupt(modem, cut[1])
+                return NO_FINAL
+            modem.send_raw(piece)
+            printed += len(piece)
         modem.send_line("+HTTPREAD: 0")
+        if network_lost:
+            self._lose_network()
         return NO_FINAL
+
+    def _lose_network(self) -> None:
+        """The data connection goes: `+CGEV` (per AT+CGEREP), then `+HTTP_NONET_EVENT`.
+
+        `+HTTP_NONET_EVENT` is the HTTP service's own notice (A76xx AT manual 16.4: "the network
+        is now unavailable"); the context is the one the request used, the first active one.
+        """
+        context = self.modem.network.active_context()
+        if context is not None:
+            read_cuts.lose_bearer(self.modem, context.cid)
+        self.modem.send_urc("+HTTP_NONET_EVENT")
 
     async def httpreadfile(self, modem: EmulatedModem, req: AtRequest) -> FinalSent | None:
         """Store the body in a modem file: OK, then `+HTTPREADFILE: 0` (manual form a)."""
