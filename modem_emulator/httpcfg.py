@@ -32,6 +32,12 @@ Formats and choices, with their sources:
   no verification unless its `seclevel` asks for it, then against the CA file it names; a failed
   handshake is reported like a failed connection (716). `ca_files` presets contexts to verify
   against a file, as if the host had configured them.
+- Ranges: HTTPGETEX sends `Range: bytes=<start>-<start+len-1>` and nothing else of the host's,
+  and only with `requestheader` 0 (seed manual 15.4; otherwise `+CME ERROR: 730`). A raw request
+  (`requestheader` 1) goes out verbatim, so it carries any Range and If-Range, quoted ETags too.
+- Read cuts (`FaultPlan.cut_read`): the module reads the server while it prints the body, so a
+  data connection lost mid-read ends the output where the data stopped with `+CME ERROR: 717`
+  (the manual's failed-read ending; the number is an assumption), then the network's URCs.
 - Bearer: requests need PDP context `contextid` (1 on the seed module, which cannot change it)
   active; otherwise the request command answers `+CME ERROR: 709` ("network deactivated").
 """

@@ -20,6 +20,17 @@ HTTPS: `SSLCFG` names the SSL context (AT+CSSLCFG, `modem_emulator.tls`) the req
 verification unless its authmode asks for it, then against the CA file it names in /mssl_cert/
 (AT+CCERTDOWN or AT+HTTPREADFILE path 4); a failed handshake is `+HTTPACTION: <m>,715,0`.
 
+Ranges (manual F1303): BREAK/BREAKEND become a Range header on GET (both 0: none; BREAKEND below
+BREAK: to the end). Custom headers ride in USERDATA, separated by the four characters `\r\n`;
+public drivers resume with `AT+HTTPPARA="USERDATA","Range: bytes=<n>-"` (an A7677S driver, ESP32
+OTA sketches). A `"` cannot be inside the quoted parameter (the command is refused), so an If-Range
+can carry a Last-Modified date here but never a quoted ETag. `+HTTPACTION` reports a 206 with the
+length of the part.
+
+Read cuts (`FaultPlan.cut_read`): a data connection lost mid-read leaves the buffer ending where
+the data stopped (the module reads the server while the host reads the module, see `httpread`),
+then `+CGEV: NW PDN DEACT <cid>` (per AT+CGEREP) and `+HTTP_NONET_EVENT` (A76xx manual 16.4).
+
 Bearer: the seed manual says AT+HTTPINIT "starts HTTP service by activating PDP context"; SIM7600
 firmware does (`httpinit_activates`, default), and HTTPINIT answers ERROR when that activation
 fails. A76xx firmware does not: HTTPINIT works without a bearer and the request then fails with

@@ -138,3 +138,26 @@ async def test_faults_clear(modem: EmulatedModem) -> None:
     modem.faults.clear()
     modem.echo = False
     assert await asyncio.wait_for(modem.exchange(b"AT\r"), 1) == b"\r\nOK\r\n"
+
+
+async def test_a_drop_after_output_lets_exactly_the_bytes_before_it_through(
+    socket_enabled: None,
+) -> None:
+    modem = EmulatedModem(echo=False, boot_delay=0.05, boot_step=0.005)
+
+    async def dump_then_hang_up(modem: EmulatedModem, _req: AtRequest) -> None:
+        modem.send_raw(b"A" * 3000)
+        modem.faults.drop_connection(after_output=modem.output_position)
+        modem.send_raw(b"lost on a dead line")
+
+    modem.register("+DUMP", dump_then_hang_up)
+    async with ModemServer(modem, baud=115200) as server:  # paced: the drop waits for the bytes
+        port = await server.start_tcp()
+        client = await AtClient.connect(port)
+        try:
+            await server.wait_for_client()
+            await client.send(b"AT+DUMP\r")
+            assert await client.at_eof()
+            assert bytes(client.buffer) == b"A" * 3000
+        finally:
+            await client.close()
