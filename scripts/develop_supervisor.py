@@ -151,7 +151,7 @@ def main() -> int:
         )
         supervisor.start(
             "echo server",
-            [PYTHON, "scripts/echo_server.py", "--listen", f"{HOST}:{args.far_end_port}"],
+            [PYTHON, "-m", "scripts.echo_server", "--listen", f"{HOST}:{args.far_end_port}"],
         )
         home_assistant = supervisor.start(
             "Home Assistant", [str(hass), "-c", str(args.config), "--skip-pip", *hass_args]

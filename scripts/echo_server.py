@@ -7,12 +7,17 @@ modem at this server instead. It is deliberately boring:
 - any method on `/echo...` answers with JSON describing the request it received
   (method, path, query, headers, body as text and its length);
 - `GET /files/<name>?size=N` returns N deterministic bytes (default 65536) so downloads can be
-  checked byte for byte (`expected_file_bytes` gives the same bytes to the tests); it honours a
-  single `Range: bytes=a-b` with a 206, for the services' byte ranges;
+  checked byte for byte (`expected_file_bytes` gives the same bytes to the tests). It answers
+  ranged and conditional requests as `modem_emulator.resources.answer` does (one byte range: 206
+  or 416; If-Range; a strong ETag and a Last-Modified), so a download cut by hand in
+  `scripts/develop` can be resumed. Query options: `etag=strong|weak|none` (default strong),
+  `last_modified=0` (none), `ranges=ignored|none` (a server without range support, silent or
+  saying `Accept-Ranges: none`), `version=N` (another version of the same bytes' name: new
+  bytes, new validators, as if the file had changed);
 - `POST /upload` answers with the size and SHA-256 of what it received;
 - `GET /` answers with a short text.
 
-Run: `python scripts/echo_server.py --listen 127.0.0.1:8124`.
+Run from the repository root: `python -m scripts.echo_server --listen 127.0.0.1:8124`.
 """
 
 from __future__ import annotations
@@ -21,14 +26,17 @@ import argparse
 import asyncio
 import contextlib
 import hashlib
-import re
 import signal
+from datetime import UTC, datetime, timedelta
 
 from aiohttp import web
 
+from modem_emulator.resources import RangeSupport, Representation, answer
+
 DEFAULT_FILE_SIZE = 65536
 MAX_FILE_SIZE = 16 * 1024 * 1024
-_RANGE = re.compile(r"bytes=(\d+)-(\d*)")
+_FILES_MODIFIED = datetime(2026, 1, 1, tzinfo=UTC)
+"""Last-Modified of version 1 of every file (version N: N-1 hours later), long before any Date."""
 
 
 def expected_file_bytes(name: str, size: int = DEFAULT_FILE_SIZE) -> bytes:
@@ -52,26 +60,28 @@ async def _echo(request: web.Request) -> web.Response:
     )
 
 
-async def _file(request: web.Request) -> web.Response:
+async def _file(request: web.Request) -> web.StreamResponse:
+    query = request.query
     try:
-        size = int(request.query.get("size", DEFAULT_FILE_SIZE))
+        size = int(query.get("size", DEFAULT_FILE_SIZE))
+        version = int(query.get("version", 1))
+        ranges = RangeSupport(query.get("ranges", RangeSupport.BYTES.value))
     except ValueError:
-        raise web.HTTPBadRequest(text="size must be an integer") from None
-    if not 0 <= size <= MAX_FILE_SIZE:
-        raise web.HTTPBadRequest(text=f"size must be 0..{MAX_FILE_SIZE}")
-    body = expected_file_bytes(request.match_info["name"], size)
-    if match := _RANGE.fullmatch(request.headers.get("Range", "")):
-        first = int(match.group(1))
-        last = min(int(match.group(2) or size - 1), size - 1)
-        if first > last:
-            raise web.HTTPRequestRangeNotSatisfiable(headers={"Content-Range": f"bytes */{size}"})
-        return web.Response(
-            status=206,
-            body=body[first : last + 1],
-            content_type="application/octet-stream",
-            headers={"Content-Range": f"bytes {first}-{last}/{size}"},
-        )
-    return web.Response(body=body, content_type="application/octet-stream")
+        raise web.HTTPBadRequest(
+            text="size and version are integers; ranges is ignored|none"
+        ) from None
+    if not 0 <= size <= MAX_FILE_SIZE or version < 1:
+        raise web.HTTPBadRequest(text=f"size must be 0..{MAX_FILE_SIZE}, version 1 or more")
+    name = request.match_info["name"]
+    content = expected_file_bytes(name if version == 1 else f"{name}#{version}", size)
+    tag = f'"{hashlib.sha256(content).hexdigest()[:16]}"'
+    etag = {"strong": tag, "weak": f"W/{tag}", "none": None}.get(query.get("etag", "strong"))
+    modified = _FILES_MODIFIED + timedelta(hours=version - 1)
+    representation = Representation(
+        content, etag, None if query.get("last_modified") == "0" else modified
+    )
+    reply = answer(representation, request.method, request.headers, ranges=ranges)
+    return web.Response(status=reply.status, body=reply.body, headers=list(reply.headers))
 
 
 async def _upload(request: web.Request) -> web.Response:

@@ -230,7 +230,7 @@ def main() -> None:
     modem_at = f"127.0.0.1:{modem_port}"
     with (
         running(
-            [python, "scripts/echo_server.py", "--listen", f"127.0.0.1:{far_port}"],
+            [python, "-m", "scripts.echo_server", "--listen", f"127.0.0.1:{far_port}"],
             work / "far_end.log",
         ) as far_end,
         running(

@@ -157,7 +157,7 @@ def e2e_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[E2EStack]:
             python = sys.executable
             far_end = ManagedProcess(
                 "far end",
-                [python, "scripts/echo_server.py", "--listen", f"127.0.0.1:{far_port}"],
+                [python, "-m", "scripts.echo_server", "--listen", f"127.0.0.1:{far_port}"],
                 base / "far_end.log",
                 cwd=REPO_ROOT,
             )
