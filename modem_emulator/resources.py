@@ -22,7 +22,7 @@ What it answers, with the RFC 9110 sections:
   comparison (8.8.3.2), so a weak ETag never does; an HTTP-date matches when it equals the
   Last-Modified exactly. Last-Modified is always a strong validator here (8.8.2.2): each version's
   date lies a day before the server started, so before every response's Date by far more than
-  the second the RFC asks for.
+  the 60 seconds a client needs to send it in If-Range (and the second a server needs).
 - `RangeSupport.IGNORED`: a server without range support (Range and If-Range ignored, always 200,
   no Accept-Ranges); `RangeSupport.DECLARED_NONE` also says `Accept-Ranges: none` (14.3).
 - A resource changes on command (`Resource.replace`) or when its n-th request arrives
