@@ -34,8 +34,9 @@ What each family can carry decides which one is used (`HeaderCarrier`):
   again, once.
 
 Why two versions are never spliced: bytes are only ever appended (`Continue`) after a 206 whose
-Content-Range starts exactly at the bytes kept, whose complete length equals the kept version's,
-and whose version is proven by a strong validator, by If-Range at the server or by the 206's own
+Content-Range starts exactly at the bytes kept, whose complete length equals the kept version's
+(learnt from the first proven 206 when the first response did not say it), and whose version is
+proven by a strong validator, by If-Range at the server or by the 206's own
 validator here; a 200, a changed validator or length, a 416 or an unexpected range all throw the
 kept bytes away (`Restart`), and the transfer's version is only ever set from a response whose
 body starts at byte 0. A weak ETag never proves anything (it promises equivalence, not equal
@@ -48,6 +49,9 @@ Every request made after a cut counts against `max_resumes`.
 Pieces: with `piece_size`, every request asks for at most that many bytes (`bytes=a-b`). That is
 how a family whose read hands the body over only once the whole read is done (Quectel's
 QHTTPREAD) keeps what arrived before a cut: each completed piece is kept, a cut loses at most one.
+The last piece of a known length asks to the end (`bytes=a-`), which every family can say
+(BREAKEND 0; HTTPGETEX with a length past the end) even when one byte is left, where SIMCom's
+BREAK/BREAKEND cannot name a one-byte range.
 """
 
 from __future__ import annotations
@@ -154,6 +158,11 @@ class Transfer:
     """Whole downloads started again because no range could be used."""
     reading: Reading | None = None
     complete: bool = False
+
+    @property
+    def total(self) -> int | None:
+        """The complete length of the version being downloaded, once a response said it."""
+        return None if self.version is None else self.version.complete_length
 
 
 class RestartReason(StrEnum):
@@ -270,11 +279,11 @@ class ResumePlanner:
         if self.piece_size is None:
             if first == 0:
                 return PlannedRequest()
-            last = None
+            last: int | None = None
         else:
             last = first + self.piece_size - 1
-            if complete_length is not None:
-                last = min(last, complete_length - 1)
+            if complete_length is not None and last >= complete_length - 1:
+                last = None  # the last piece: to the end
         if_range = version.if_range_value(pin) if version is not None and pin is not None else None
         return PlannedRequest(first, last, if_range, pin)
 
