@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
+from typing import Any
 
 import aiohttp
 import pytest
@@ -19,6 +20,7 @@ from modem_emulator.resources import (
     http_date,
     if_range_matches,
 )
+from scripts.echo_server import expected_file_bytes, make_app
 
 CONTENT = bytes(range(256)) * 4  # 1024 bytes
 MODIFIED = datetime(2026, 3, 1, 12, 0, 0, tzinfo=UTC)
@@ -267,3 +269,26 @@ async def test_a_resource_of_unannounced_length_is_chunked_but_its_ranges_are_no
 async def test_an_unknown_path_is_404(server: ResourceServer) -> None:
     await server.start()
     assert (await fetch(server.url("/nothing")))[0] == 404
+
+
+async def test_the_echo_servers_files_resume_like_the_resource_server(
+    socket_enabled: None, aiohttp_server: Any
+) -> None:
+    served = await aiohttp_server(make_app(), host="127.0.0.1")
+    url = f"http://127.0.0.1:{served.port}/files/blob.bin?size=5000"
+    status, headers, body = await fetch(url)
+    assert (status, body) == (200, expected_file_bytes("blob.bin", 5000))
+    etag, modified = headers["ETag"], headers["Last-Modified"]
+    status, _, tail = await fetch(url, Range="bytes=4000-", **{"If-Range": etag})
+    assert (status, tail) == (206, body[4000:])
+    status, _, tail = await fetch(url, Range="bytes=4000-", **{"If-Range": modified})
+    assert status == 206
+    status, changed, other = await fetch(
+        url + "&version=2", Range="bytes=4000-", **{"If-Range": etag}
+    )
+    assert (status, len(other)) == (200, 5000)
+    assert other != body
+    assert changed["ETag"] != etag
+    status, plain, _ = await fetch(url + "&ranges=ignored", Range="bytes=4000-")
+    assert status == 200
+    assert "Accept-Ranges" not in plain
