@@ -28,7 +28,8 @@ Where each fault acts:
 - `cut_read(n, kind)`: the HTTP body being read out (AT+HTTPREAD, AT+QHTTPREAD) stops after `n`
   body bytes, counted across reads and blocks from the moment it is armed (framing, headers and
   echo do not count), in one of the four ways a long download dies (`ReadCut`); `read_cuts.py`
-  carries them out, each dialect's read handler asks it where to stop.
+  carries them out, each dialect's read handler asks it where to stop. The simcom, httpcfg and
+  quectel dialects do; the SIM800 and SIM7080 families' reads do not consult it yet.
 """
 
 from __future__ import annotations
