@@ -80,7 +80,10 @@ async def _file(request: web.Request) -> web.StreamResponse:
     representation = Representation(
         content, etag, None if query.get("last_modified") == "0" else modified
     )
-    reply = answer(representation, request.method, request.headers, ranges=ranges)
+    # HEAD is answered as the GET without a range would be; aiohttp keeps its Content-Length and
+    # leaves the body out.
+    asked = request.headers if request.method == "GET" else {}
+    reply = answer(representation, "GET", asked, ranges=ranges)
     return web.Response(status=reply.status, body=reply.body, headers=list(reply.headers))
 
 
