@@ -25,7 +25,8 @@ from scripts.ha_api import HomeAssistantApi, HomeAssistantApiError
 from .conftest import DOMAIN, START_TIMEOUT, E2EStack
 from .home_assistant import deadline_in, log_records
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("e2e")]
+"""One group: the tests share one Home Assistant process and run in order on one worker."""
 
 STATUS_KEYS = ("modem_connected", "signal_strength", "network_registration")
 

@@ -6,10 +6,8 @@ starts, with its parameters. Rerunning with the same seed replays the same scrip
 interleaving in time differs, because the modems, the far end and the callers run concurrently.
 """
 
-from __future__ import annotations
-
 import random
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Final
 
 FAULT_KINDS: Final = (
@@ -141,7 +139,23 @@ def make_plan(dialect: str, seed: int, count: int, *, fault_rate: float = 0.2) -
         timeout = round(rng.uniform(2.0, 3.0), 2)
         fault = _fault(rng, timeout) if rng.random() < fault_rate else None
         plan.requests.append(RequestSpec(index, token, method, body, headers, timeout, fault))
+    _arm_missing_kinds(rng, plan)
     return plan
+
+
+def _arm_missing_kinds(rng: random.Random, plan: SoakPlan) -> None:
+    """Give every fault kind the draw left out to a request without a fault.
+
+    A long plan draws every kind many times over and is left as drawn; a short one (the default
+    test run's) could miss the rare kinds, and a soak that never pulls the cable proves nothing
+    about pulled cables.
+    """
+    drawn = {fault.kind for fault in plan.faults()}
+    missing = [kind for kind in FAULT_KINDS if kind not in drawn]
+    calm = [spec for spec in plan.requests if spec.fault is None]
+    for kind, spec in zip(missing, rng.sample(calm, min(len(missing), len(calm))), strict=False):
+        fault = _fault_of_kind(rng, kind, spec.timeout)
+        plan.requests[spec.index] = replace(spec, fault=fault)
 
 
 def _body(rng: random.Random, token: str) -> bytes:
@@ -164,7 +178,10 @@ def _body(rng: random.Random, token: str) -> bytes:
 
 def _fault(rng: random.Random, timeout: float) -> FaultSpec:
     kinds, weights = zip(*_FAULT_WEIGHTS.items(), strict=True)
-    kind = rng.choices(kinds, weights)[0]
+    return _fault_of_kind(rng, rng.choices(kinds, weights)[0], timeout)
+
+
+def _fault_of_kind(rng: random.Random, kind: str, timeout: float) -> FaultSpec:
     match kind:
         case "split_output":
             return FaultSpec(
