@@ -1,7 +1,5 @@
 """Shared fixtures: every test may load custom integrations from custom_components/."""
 
-from __future__ import annotations
-
 import pytest
 
 

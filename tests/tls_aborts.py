@@ -5,8 +5,6 @@ Assistant test harness turns every such report into a failure. Tests whose point
 certificate use this to let exactly those reports through; anything else still fails the test.
 """
 
-from __future__ import annotations
-
 import asyncio
 import contextlib
 import ssl

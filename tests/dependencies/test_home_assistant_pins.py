@@ -4,8 +4,6 @@ Home Assistant installs this integration's requirements under its `package_const
 scripts/setup installs the test environment the same way, and these tests hold it to that.
 """
 
-from __future__ import annotations
-
 import importlib.metadata
 
 from packaging.requirements import Requirement

@@ -6,8 +6,6 @@ which the oldest Home Assistant in hacs.json pins, and the newest release. A nam
 serialx releases have fails here even when no test reaches the line that uses it.
 """
 
-from __future__ import annotations
-
 import ast
 import importlib
 import importlib.metadata

@@ -8,8 +8,6 @@ Every process runs in its own process group and is stopped by the fixture's fina
 happened; nothing here starts a thread in the test process (the plugin's `verify_cleanup` checks).
 """
 
-from __future__ import annotations
-
 import asyncio
 import contextlib
 import sys

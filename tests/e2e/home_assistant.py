@@ -8,8 +8,6 @@ so the tests need no extra install and CI stays small. The API, WebSocket API, o
 config-entry views the web UI uses are all there; only the UI's static files are not.
 """
 
-from __future__ import annotations
-
 import re
 import sys
 import time

@@ -5,8 +5,6 @@ for `socket_enabled`; the module-scoped fixtures that start and poll the process
 only inside `sockets_allowed()`, which restores the plugin's own settings afterwards.
 """
 
-from __future__ import annotations
-
 import asyncio
 import contextlib
 import os

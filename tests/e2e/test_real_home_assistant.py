@@ -7,8 +7,6 @@ stack and run in file order (onboarding and the config flow happen once, in the 
 test still sets up what it checks itself, so any one of them can be run alone.
 """
 
-from __future__ import annotations
-
 import asyncio
 import base64
 import json

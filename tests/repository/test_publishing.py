@@ -1,7 +1,5 @@
 """What HACS and a new user see of the repository: README images, the licence, the CI checks."""
 
-from __future__ import annotations
-
 import json
 import re
 from pathlib import Path

@@ -1,7 +1,5 @@
 """Soak fixtures: the token-echo far end on 127.0.0.1."""
 
-from __future__ import annotations
-
 from typing import Any
 
 import pytest

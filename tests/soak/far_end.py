@@ -5,8 +5,6 @@ token and the request body, and repeats the token in an `X-Token` header, so the
 byte for byte whether what it got back was produced for it.
 """
 
-from __future__ import annotations
-
 from aiohttp import web
 
 TOKEN_HEADER = "X-Token"

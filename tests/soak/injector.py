@@ -6,8 +6,6 @@ timer handles kept here, so the end of the soak can cancel whatever is still pen
 healthy modem behind.
 """
 
-from __future__ import annotations
-
 import asyncio
 from collections import Counter
 from collections.abc import Callable

@@ -1,7 +1,5 @@
 """Counting what a run could leave behind: asyncio tasks, threads and open file descriptors."""
 
-from __future__ import annotations
-
 import asyncio
 import threading
 from dataclasses import dataclass

@@ -6,8 +6,6 @@ corrupted one), `untyped:<Exception>` (an error outside the library's hierarchy)
 after its timeout plus the allowed grace) or `hung` (never ended; the watchdog stopped it).
 """
 
-from __future__ import annotations
-
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Final

@@ -6,8 +6,6 @@ token and body; an error must be a `ModemError`; and it must end within its time
 grace `Modem.http_request` allows itself for cleaning up (its outer bound is timeout + 5 s).
 """
 
-from __future__ import annotations
-
 import asyncio
 import contextlib
 from dataclasses import dataclass

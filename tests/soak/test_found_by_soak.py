@@ -9,8 +9,6 @@
    outside the ModemError hierarchy every caller catches.
 """
 
-from __future__ import annotations
-
 import asyncio
 import contextlib
 from collections.abc import AsyncIterator
