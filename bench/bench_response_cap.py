@@ -19,8 +19,6 @@ server) and the emulated modem run in another process of their own, so the 16 Mi
 not counted against the integration.
 """
 
-from __future__ import annotations
-
 import asyncio
 import json
 import logging
@@ -110,7 +108,7 @@ async def measure(scenario: str, dialect: str, modem_url: str, far: str) -> dict
         CONF_DIALECT,
         DOMAIN,
     )
-    from custom_components.modem_http.services_response import http_response_data
+    from custom_components.modem_http.services.responses import http_response_data
 
     logging.basicConfig(level=logging.WARNING)
     logging.getLogger("homeassistant.loader").setLevel(logging.ERROR)

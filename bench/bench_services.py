@@ -14,8 +14,6 @@ Home Assistant runs in-process the way pytest-homeassistant-custom-component's
 the same loop and performs each request for real against an aiohttp server on 127.0.0.1.
 """
 
-from __future__ import annotations
-
 import asyncio
 import logging
 import resource

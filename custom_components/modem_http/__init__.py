@@ -5,8 +5,6 @@ the modem is the one the entry was made for (same IMEI), polls its status once, 
 creates entities; any failure closes the port again and leaves Home Assistant to retry.
 """
 
-from __future__ import annotations
-
 from homeassistant.const import Platform
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import ConfigEntryError, ConfigEntryNotReady
@@ -27,8 +25,7 @@ from .atmodem.dialects import httpcfg as _httpcfg  # noqa: F401
 from .atmodem.dialects import simcom as _simcom  # noqa: F401
 from .atmodem.shown import shown
 from .atmodem.transport import redact_url
-from .bearer_issue import async_connect
-from .bearer_options import async_setup_certificates, bearer_settings, tls_settings
+from .certificate_setup import async_setup_certificates
 from .const import (
     CONF_BAUDRATE,
     CONF_DEVICE,
@@ -39,9 +36,10 @@ from .const import (
     DOMAIN,
 )
 from .coordinator import ModemCoordinator
+from .data_connection import async_connect
 from .models import ModemHttpConfigEntry, ModemHttpData
+from .options import bearer_settings, tls_settings
 from .services import async_setup_services
-from .services_admin import async_setup_admin_services
 
 __all__ = [
     "DOMAIN",
@@ -57,9 +55,8 @@ CONFIG_SCHEMA = cv.config_entry_only_config_schema(DOMAIN)
 
 
 async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
-    """Register the services once; they find their modem by config entry at call time."""
+    """Register the actions once; they find their modem by config entry at call time."""
     async_setup_services(hass)
-    async_setup_admin_services(hass)
     return True
 
 

@@ -9,8 +9,6 @@ The connectivity sensor for the modem itself stays available while the modem is 
 job is to say "disconnected", which an unavailable entity cannot.
 """
 
-from __future__ import annotations
-
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import override

@@ -5,8 +5,6 @@ come back) usually recovers from a reboot. The button waits until the modem is b
 port returning) and has its data connection again, so an automation can press it and then retry.
 """
 
-from __future__ import annotations
-
 from typing import override
 
 from homeassistant.components.button import ButtonEntity, ButtonEntityDescription

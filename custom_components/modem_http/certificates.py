@@ -10,8 +10,6 @@ client certificate, within the size the modems accept.
 Nothing here touches the disk or the modem: callers hand over the bytes they read or fetched.
 """
 
-from __future__ import annotations
-
 import re
 from dataclasses import dataclass
 from enum import StrEnum
@@ -27,6 +25,7 @@ from cryptography.hazmat.primitives.serialization import (
 )
 
 from .atmodem.tls import MAX_CERT_FILE
+from .const import CONF_CA_PATH, CONF_CLIENT_CERT_PATH, CONF_CLIENT_KEY_PATH
 
 _BLOCK: Final = re.compile(rb"-----BEGIN ([A-Z0-9 ]+)-----\r?\n(.*?)-----END \1-----", re.DOTALL)
 _KEY_TYPES: Final = frozenset({b"PRIVATE KEY", b"RSA PRIVATE KEY", b"EC PRIVATE KEY"})
@@ -62,6 +61,16 @@ class CertificateError(ValueError):
         """The explanation is English text for logs and placeholders; forms use the key."""
         self.problem = problem
         super().__init__(_EXPLANATIONS[problem])
+
+
+@dataclass(frozen=True, slots=True)
+class CertificateFile:
+    """A local certificate or key file, the option that names it, its name on the modem."""
+
+    option: str
+    local_path: str
+    modem_name: str
+    data: bytes
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,6 +120,30 @@ def check_client_identity(certificate: bytes, key: bytes) -> ClientIdentity:
     return ClientIdentity(cert, private)
 
 
+def certificate_problems(files: list[CertificateFile]) -> dict[str, Problem]:
+    """What is wrong with each file (option key -> problem); empty when all are fine."""
+    problems: dict[str, Problem] = {}
+    by_option = {file.option: file for file in files}
+    checks = (
+        (CONF_CA_PATH, check_ca),
+        (CONF_CLIENT_CERT_PATH, check_client_certificate),
+        (CONF_CLIENT_KEY_PATH, check_private_key),
+    )
+    for option, check in checks:
+        if (file := by_option.get(option)) is not None:
+            try:
+                check(file.data)
+            except CertificateError as err:
+                problems[option] = err.problem
+    cert, key = by_option.get(CONF_CLIENT_CERT_PATH), by_option.get(CONF_CLIENT_KEY_PATH)
+    if cert is not None and key is not None and not problems.keys() & {cert.option, key.option}:
+        try:
+            check_client_identity(cert.data, key.data)
+        except CertificateError as err:
+            problems[key.option] = err.problem
+    return problems
+
+
 def _public(key: PublicKeyTypes) -> bytes:
     """The key as SubjectPublicKeyInfo DER: equal exactly when the keys are the same."""
     return key.public_bytes(Encoding.DER, PublicFormat.SubjectPublicKeyInfo)
@@ -142,8 +175,10 @@ def _blocks(data: bytes) -> list[tuple[bytes, bytes]]:
 
 __all__ = [
     "CertificateError",
+    "CertificateFile",
     "ClientIdentity",
     "Problem",
+    "certificate_problems",
     "check_ca",
     "check_client_certificate",
     "check_client_identity",

@@ -10,8 +10,6 @@ line would each receive half the modem's replies. A modem found by USB discovery
 at all until the user confirms it: until then its ports may belong to other programs.
 """
 
-from __future__ import annotations
-
 import contextlib
 import logging
 import os
@@ -50,7 +48,6 @@ from .atmodem import (
     open_modem,
 )
 from .atmodem.transport import redact_url
-from .bearer_options import options_from_input, options_schema_fields, validate_options
 from .const import (
     BAUDRATES,
     CONF_BAUDRATE,
@@ -67,6 +64,7 @@ from .const import (
     PROBE_TIMEOUT,
 )
 from .models import ModemHttpConfigEntry
+from .options import options_from_input, options_schema_fields, validate_options
 from .usb_ports import ModemPorts, find_modem_ports, is_by_id_name, module_layout
 
 _LOGGER = logging.getLogger(__name__)
@@ -107,7 +105,9 @@ async def async_probe_modem(device: str, baudrate: int, dialect: str) -> ProbeRe
     try:
         identity = await modem.device_info()
     except ModemError as err:
-        _LOGGER.debug("%s answered AT but not its identity: %s", redact_url(device), err)
+        _LOGGER.debug(
+            "The modem on %s answered AT but not its identity: %s", redact_url(device), err
+        )
         raise ProbeError("no_modem") from err
     finally:
         await modem.close()
@@ -363,7 +363,7 @@ class ModemHttpOptionsFlow(OptionsFlowWithReload):
         """One form; saving reloads the entry so the new settings apply at once."""
         errors: dict[str, str] = {}
         if user_input is not None:
-            # Data connection and TLS fields: bearer_options.py.
+            # Data connection and TLS fields: options.py.
             connection = options_from_input(user_input)
             errors = await self.hass.async_add_executor_job(validate_options, self.hass, connection)
             if not errors:

@@ -1,7 +1,5 @@
 """Constants shared by the modem_http integration."""
 
-from __future__ import annotations
-
 from datetime import timedelta
 from typing import Final
 

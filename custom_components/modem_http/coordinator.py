@@ -11,8 +11,6 @@ has been unreachable for UNREACHABLE_ISSUE_AFTER seconds a repair issue is raise
 as soon as a poll succeeds again (or the entry unloads).
 """
 
-from __future__ import annotations
-
 import logging
 from dataclasses import dataclass, replace
 from typing import override

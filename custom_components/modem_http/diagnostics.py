@@ -4,8 +4,6 @@ The IMEI and ICCID identify a person's line; credentials can sit in a serial URL
 (`rfc2217://user:pass@host`, ESPHome keys) and in request headers. All are redacted here.
 """
 
-from __future__ import annotations
-
 from dataclasses import asdict
 from typing import Any
 

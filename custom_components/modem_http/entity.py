@@ -1,7 +1,5 @@
 """The base of every modem_http entity: one device per modem, keyed by its IMEI."""
 
-from __future__ import annotations
-
 from typing import override
 
 from homeassistant.helpers.device_registry import DeviceInfo

@@ -1,17 +1,39 @@
-"""Runtime data shared by the integration's platforms and services."""
-
-from __future__ import annotations
+"""Runtime data shared by the integration's platforms and actions."""
 
 from dataclasses import dataclass
+from enum import StrEnum
 from typing import TYPE_CHECKING
 
 from homeassistant.config_entries import ConfigEntry
 
 from .atmodem import Modem
-from .error_kinds import ErrorKind
 
 if TYPE_CHECKING:
     from .coordinator import ModemCoordinator
+
+
+class ErrorKind(StrEnum):
+    """Why the last failed request failed: the Last error sensor's translated states.
+
+    A fixed set, so a dashboard reads "DNS lookup failed" rather than an internal name with a
+    number glued on. The modem's own number (SIMCom 715, Quectel 716, a +CME ERROR code) is kept
+    beside the kind, because it is what the module's manual lists, but never becomes the state.
+    Which failure is which kind is decided in services/errors.py.
+    """
+
+    DNS_FAILED = "dns_failed"
+    CONNECTION_FAILED = "connection_failed"
+    TLS_FAILED = "tls_failed"
+    SERVER_TIMEOUT = "server_timeout"
+    MODEM_HTTP_ERROR = "modem_http_error"
+    NO_DATA_CONNECTION = "no_data_connection"
+    MODEM_DISCONNECTED = "modem_disconnected"
+    MODEM_TIMEOUT = "modem_timeout"
+    COMMAND_FAILED = "command_failed"
+    RESPONSE_TOO_LARGE = "response_too_large"
+    FILE_WRITE_FAILED = "file_write_failed"
+    CANCELLED = "cancelled"
+    OTHER = "other"
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,8 +7,6 @@ the operator's name are details most users never look at, and the first two chan
 request: they are created disabled, and one click in the entity settings turns them on.
 """
 
-from __future__ import annotations
-
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, override
@@ -33,8 +31,7 @@ from homeassistant.helpers.typing import StateType
 from .atmodem import Registration
 from .coordinator import ModemData
 from .entity import ModemEntity
-from .error_kinds import ErrorKind
-from .models import ModemHttpConfigEntry
+from .models import ErrorKind, ModemHttpConfigEntry
 
 # The coordinator serialises all modem I/O; entities only read its data.
 PARALLEL_UPDATES = 0

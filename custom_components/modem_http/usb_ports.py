@@ -14,8 +14,6 @@ all, so discovery must not probe ports to find the right one. Two facts tell it 
 Everything here reads the file system only (blocking: run it in the executor).
 """
 
-from __future__ import annotations
-
 import re
 from dataclasses import dataclass
 from pathlib import Path

@@ -5,12 +5,11 @@ a modem behind ser2net (TCP) or on a USB serial port (a pty). A `ModemLink` can 
 plugged back in while the emulated modem keeps its state, like a real module whose cable is pulled.
 """
 
-from __future__ import annotations
-
 import asyncio
 import contextlib
 import socket
 from collections.abc import AsyncIterator, Callable, Iterator
+from pathlib import Path
 from typing import Any
 from unittest.mock import AsyncMock, patch
 
@@ -425,6 +424,15 @@ async def service_modem_factory(
             assert await hass.config_entries.async_unload(served.entry.entry_id)
             await hass.async_block_till_done()
         await served.link.close()
+
+
+@pytest.fixture
+def allowed(hass: HomeAssistant, tmp_path: Path) -> Path:
+    """A folder in allowlist_external_dirs; tmp_path itself (its parent) is not allowed."""
+    folder = tmp_path / "allowed"
+    folder.mkdir()
+    hass.config.allowlist_external_dirs = {str(folder)}
+    return folder
 
 
 async def call_service(hass: HomeAssistant, service: str, **data: Any) -> dict[str, Any]:

@@ -1,7 +1,5 @@
 """The admin actions when things go wrong, and the CA the modem fetches itself."""
 
-from __future__ import annotations
-
 from typing import Any
 
 import pytest

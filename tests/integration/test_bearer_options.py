@@ -4,8 +4,6 @@ A repair issue stays while data fails and goes with the next request that works;
 from a folder in allowlist_external_dirs; the data attached sensor follows the PDP context.
 """
 
-from __future__ import annotations
-
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +15,6 @@ from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers import issue_registry as ir
 
 from custom_components.modem_http import diagnostics
-from custom_components.modem_http.bearer_issue import issue_id
 from custom_components.modem_http.const import (
     CONF_APN,
     CONF_APN_AUTH,
@@ -29,6 +26,7 @@ from custom_components.modem_http.const import (
     DOMAIN,
     MODEM_CA_FILE,
 )
+from custom_components.modem_http.data_connection import issue_id
 from modem_emulator.bearer import drop_bearer
 from modem_emulator.far_end import TestPki
 

@@ -1,7 +1,5 @@
 """Binary sensors: modem connection, cellular data attach, and whether the last request failed."""
 
-from __future__ import annotations
-
 from typing import Any
 
 from homeassistant.const import ATTR_DEVICE_CLASS, STATE_OFF, STATE_ON, STATE_UNKNOWN

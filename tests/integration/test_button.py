@@ -1,7 +1,5 @@
 """The restart button: the modem reboots and comes back with its data connection."""
 
-from __future__ import annotations
-
 from typing import Any
 
 import pytest

@@ -9,8 +9,6 @@ certificate's size) before the modem stores anything; a family that can only sto
 downloads itself fetches the checked URL again and must get the same length.
 """
 
-from __future__ import annotations
-
 import os
 from pathlib import Path
 from typing import Any

@@ -1,7 +1,5 @@
 """Adding, discovering, moving and tuning a modem through the UI, against emulated modems."""
 
-from __future__ import annotations
-
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any

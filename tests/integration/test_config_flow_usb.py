@@ -7,8 +7,6 @@ whatever the host writes to it (a diagnostics, NMEA or audio port nobody should 
 discovery data Home Assistant's USB integration would hand over (UsbServiceInfo) is made up.
 """
 
-from __future__ import annotations
-
 import asyncio
 import contextlib
 import json

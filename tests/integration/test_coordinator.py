@@ -4,8 +4,6 @@ Time is moved with async_fire_time_changed while nothing is in flight, so the co
 the engine's reconnect backoff and the repair timer all run at once; I/O itself is real.
 """
 
-from __future__ import annotations
-
 import logging
 from datetime import timedelta
 from typing import Any

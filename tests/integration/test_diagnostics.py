@@ -1,7 +1,5 @@
 """Diagnostics a user attaches to a bug report: useful, without the modem's or SIM's identity."""
 
-from __future__ import annotations
-
 import json
 from collections.abc import Callable
 from typing import Any

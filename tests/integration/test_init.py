@@ -1,7 +1,5 @@
 """Setting a modem up, waiting for an absent one, unloading and reloading."""
 
-from __future__ import annotations
-
 from collections.abc import Callable
 from datetime import timedelta
 from typing import Any

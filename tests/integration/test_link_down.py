@@ -6,8 +6,6 @@ unreachable issue (raised after a long outage, see test_coordinator) stays the o
 When the line is back, the next call simply works.
 """
 
-from __future__ import annotations
-
 import asyncio
 from typing import Any
 

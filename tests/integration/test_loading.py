@@ -1,7 +1,5 @@
 """Home Assistant finds and loads the integration from custom_components/."""
 
-from __future__ import annotations
-
 from homeassistant.core import HomeAssistant
 from homeassistant.loader import async_get_integration
 from homeassistant.setup import async_setup_component

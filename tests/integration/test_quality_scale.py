@@ -5,8 +5,6 @@ and a rule that is not done says why. Whether each claim is true is for the test
 comments; this only keeps the file complete and well-formed.
 """
 
-from __future__ import annotations
-
 from pathlib import Path
 from typing import Any
 

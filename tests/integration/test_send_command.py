@@ -1,7 +1,5 @@
 """The admin send_command action: one AT command, the modem's answer lines back."""
 
-from __future__ import annotations
-
 from typing import Any
 
 import pytest

@@ -1,7 +1,5 @@
 """What the sensors show: the modem's radio status and what the requests did."""
 
-from __future__ import annotations
-
 from typing import Any
 
 from homeassistant.components.sensor import ATTR_OPTIONS, ATTR_STATE_CLASS, SensorStateClass
@@ -15,8 +13,7 @@ from homeassistant.core import HomeAssistant, State
 from homeassistant.helpers import entity_registry as er
 from pytest_homeassistant_custom_component.common import mock_restore_cache_with_extra_data
 
-from custom_components.modem_http.error_kinds import ErrorKind
-from custom_components.modem_http.models import RequestRecord
+from custom_components.modem_http.models import ErrorKind, RequestRecord
 
 from .conftest import SIMCOM_IMEI, ModemLink, call_service, enable_entities, entity_id, entry_for
 

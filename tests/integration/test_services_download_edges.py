@@ -1,7 +1,5 @@
 """Download edge cases: contradictory targets, error pages kept off the modem, secrets in events."""
 
-from __future__ import annotations
-
 from pathlib import Path
 
 import pytest

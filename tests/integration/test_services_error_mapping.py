@@ -5,8 +5,6 @@ rarer ones (a vendor CME text, a plain ERROR, a cancelled call) also map to a me
 in strings.json with all its placeholders filled, and to a stable name for the Last error sensor.
 """
 
-from __future__ import annotations
-
 import asyncio
 import json
 import re
@@ -27,8 +25,8 @@ from custom_components.modem_http.atmodem import (
     RequestRejected,
     ResponseTooLargeError,
 )
-from custom_components.modem_http.error_kinds import ErrorKind, error_kind, modem_code
-from custom_components.modem_http.services_errors import to_service_error
+from custom_components.modem_http.models import ErrorKind
+from custom_components.modem_http.services.errors import last_error, library_error, modem_code
 
 STRINGS = json.loads(
     (Path(__file__).parents[2] / "custom_components/modem_http/strings.json").read_text()
@@ -41,7 +39,7 @@ def timed(err: ModemError, *, queued: float, elapsed: float) -> ModemError:
     return err
 
 
-CASES: list[tuple[BaseException, type[HomeAssistantError], str, ErrorKind | None]] = [
+CASES: list[tuple[ModemError | TimeoutError, type[HomeAssistantError], str, ErrorKind | None]] = [
     # Refused input never reaches the sensors (None): the caller fixes the call.
     (
         RequestRejected("url", "must start with http:// or https://"),
@@ -53,6 +51,12 @@ CASES: list[tuple[BaseException, type[HomeAssistantError], str, ErrorKind | None
         RequestRejected("headers", "contains characters the modem cannot take: '\"'"),
         ServiceValidationError,
         "request_rejected",
+        None,
+    ),
+    (
+        RequestRejected("command", "must start with AT"),
+        ServiceValidationError,
+        "command_refused",
         None,
     ),
     (
@@ -164,25 +168,25 @@ def rendered(err: HomeAssistantError) -> str:
 
 @pytest.mark.parametrize(("raised", "kind", "key", "sensor_state"), CASES)
 def test_each_library_error_becomes_a_translated_error_and_a_sensor_state(
-    raised: BaseException,
+    raised: ModemError | TimeoutError,
     kind: type[HomeAssistantError],
     key: str,
     sensor_state: ErrorKind | None,
 ) -> None:
-    mapped = to_service_error(raised, timeout=30)
+    mapped = library_error(raised, timeout=30)
 
     assert type(mapped) is kind
     assert mapped.translation_key == key
     message = rendered(mapped)
     assert not re.search(r"\{\w+\}", message)
+    assert last_error(raised)[0] is sensor_state
     if sensor_state is not None:
-        assert error_kind(raised) is sensor_state
         assert STRINGS["entity"]["sensor"]["last_error"]["state"][sensor_state]
 
 
 def test_a_timeout_after_queueing_tells_both_parts() -> None:
     err = timed(ModemTimeoutError("the server did not answer"), queued=55.2, elapsed=9.8)
-    message = rendered(to_service_error(err, timeout=65))
+    message = rendered(library_error(err, timeout=65))
     assert "55.2 seconds for the modem" in message
     assert "9.8 seconds it had on the modem" in message
     assert "within 65" not in message
@@ -191,23 +195,26 @@ def test_a_timeout_after_queueing_tells_both_parts() -> None:
 def test_a_disconnected_modem_is_named_by_its_port() -> None:
     err = ModemDisconnectedError("link down", port="socket://192.168.1.5:4000")
     assert "The modem at socket://192.168.1.5:4000 is not connected" in rendered(
-        to_service_error(err, timeout=60)
+        library_error(err, timeout=60)
     )
 
 
 def test_the_modems_own_code_is_in_the_message_and_beside_the_state() -> None:
     err = ModemHttpError(714, "connect failed", failure=HttpFailure.CONNECT)
 
-    assert "714" in rendered(to_service_error(err, timeout=30))
+    assert "714" in rendered(library_error(err, timeout=30))
     assert modem_code(err) == 714
     assert modem_code(AtCommandError("AT+X", "+CME ERROR: 3", cme_code=3)) == 3
     assert modem_code(ModemTimeoutError("x")) is None
 
 
 def test_failures_that_are_not_the_modems_have_states_too() -> None:
-    assert error_kind(asyncio.CancelledError()) is ErrorKind.CANCELLED
-    assert error_kind(PermissionError(13, "Permission denied")) is ErrorKind.FILE_WRITE_FAILED
-    assert error_kind(ValueError("x")) is ErrorKind.OTHER
+    assert last_error(asyncio.CancelledError()) == (ErrorKind.CANCELLED, None)
+    assert last_error(PermissionError(13, "Permission denied")) == (
+        ErrorKind.FILE_WRITE_FAILED,
+        None,
+    )
+    assert last_error(ValueError("x")) == (ErrorKind.OTHER, None)
 
 
 def test_every_state_of_the_last_error_sensor_is_translated() -> None:

@@ -6,8 +6,6 @@ modem's own storage. Paths outside the allow-list, `..` tricks and symlinks lead
 before the modem hears anything.
 """
 
-from __future__ import annotations
-
 import base64
 import shutil
 from collections.abc import Callable
@@ -34,15 +32,6 @@ SNAPSHOT = bytes(range(256)) * 8 + b"\r\nOK\r\n\x00tail"
 
 
 call = call_service
-
-
-@pytest.fixture
-def allowed(hass: HomeAssistant, tmp_path: Path) -> Path:
-    """A folder in allowlist_external_dirs; tmp_path itself (its parent) is not allowed."""
-    folder = tmp_path / "allowed"
-    folder.mkdir()
-    hass.config.allowlist_external_dirs = {str(folder)}
-    return folder
 
 
 def leftovers(folder: Path) -> list[str]:

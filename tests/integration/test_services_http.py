@@ -5,8 +5,6 @@ a real emulated modem on a TCP port, which performs the request for real against
 server on 127.0.0.1 (the far end). Both command families run every story.
 """
 
-from __future__ import annotations
-
 import base64
 import json
 from typing import Any

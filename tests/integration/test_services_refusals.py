@@ -9,8 +9,6 @@ folder Home Assistant may not write to) the caller gets a translated error, neve
 exception.
 """
 
-from __future__ import annotations
-
 import datetime
 from pathlib import Path
 from typing import Any
@@ -113,13 +111,6 @@ async def test_text_json_cannot_carry_is_refused_with_a_translated_error(
     assert far_end.requests == []
 
 
-@pytest.fixture
-def allowed(hass: HomeAssistant, tmp_path: Path) -> Path:
-    """An allow-listed folder."""
-    hass.config.allowlist_external_dirs = {str(tmp_path)}
-    return tmp_path
-
-
 @pytest.mark.parametrize("service", ["download", "post_file"])
 async def test_a_path_that_no_file_system_can_hold_is_refused(
     hass: HomeAssistant,
@@ -151,3 +142,82 @@ async def test_a_download_into_a_folder_home_assistant_cannot_write_is_translate
     assert "Permission denied" in str(raised.value)
     assert far_end.requests == []
     assert not Path("/sys/kernel/modem_http.bin").exists()
+
+
+INJECTION = '"\r\nAT+CFUN=0\r\n'
+"""What would end a quoted AT argument and start a command of its own, were it sent."""
+
+
+@pytest.mark.parametrize(
+    ("service", "data", "key"),
+    [
+        ("get", {"url": f"http://127.0.0.1/a{INJECTION}"}, "invalid_url"),
+        (
+            "post",
+            {"url": "http://127.0.0.1/a", "headers": {"X-Note": INJECTION}},
+            "request_rejected",
+        ),
+        (
+            "post",
+            {"url": "http://127.0.0.1/a", "headers": {f"X{INJECTION}": "1"}},
+            "request_rejected",
+        ),
+        (
+            "post",
+            {"url": "http://127.0.0.1/a", "headers": {"Content-Type": f"text/plain{INJECTION}"}},
+            "request_rejected",
+        ),
+        (
+            "post_file",
+            {"url": "http://127.0.0.1/a", "modem_file": f"log{INJECTION}"},
+            "request_rejected",
+        ),
+        (
+            "post_file",
+            {"url": f"http://127.0.0.1/a{INJECTION}", "modem_file": "log.txt"},
+            "invalid_url",
+        ),
+        (
+            "download",
+            {"url": "http://127.0.0.1/a", "modem_file": f"fw{INJECTION}"},
+            "request_rejected",
+        ),
+        ("download", {"url": f"http://127.0.0.1/a{INJECTION}", "path": "fw.bin"}, "invalid_url"),
+        ("install_ca", {"url": f"http://127.0.0.1/ca.pem{INJECTION}"}, "invalid_url"),
+    ],
+    ids=[
+        "get url",
+        "header value",
+        "header name",
+        "content type header",
+        "post_file modem file",
+        "post_file url",
+        "download modem file",
+        "download url",
+        "install_ca url",
+    ],
+)
+async def test_text_that_would_inject_a_command_never_reaches_the_modem(
+    hass: HomeAssistant,
+    service_modem: ServiceModem,
+    allowed: Path,
+    service: str,
+    data: dict[str, Any],
+    key: str,
+) -> None:
+    """The modem's library refuses it: a translated error, nothing sent, nothing left on disk."""
+    coordinator = service_modem.entry.runtime_data.coordinator
+    if "path" in data:
+        data = {**data, "path": str(allowed / data["path"])}
+    service_modem.sent.clear()
+
+    with pytest.raises(ServiceValidationError) as raised:
+        await call_service(hass, service, **data)
+
+    assert raised.value.translation_key == key
+    assert "\r" not in str(raised.value)
+    assert "\n" not in str(raised.value)
+    assert b"CFUN" not in service_modem.sent
+    assert b"HTTP" not in service_modem.sent
+    assert list(allowed.iterdir()) == []
+    assert coordinator.stats.requests == 0

@@ -10,8 +10,6 @@ answer the modem cannot announce is cut off while it is being read. Either way t
 for the next request, and the failed request shows on the sensors like any other.
 """
 
-from __future__ import annotations
-
 from typing import Any
 
 import probatio as vol

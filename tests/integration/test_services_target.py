@@ -4,8 +4,6 @@ A home may have two modems (say a SIMCom on the alarm panel, a Quectel in the ra
 theirs with config_entry_id; with a single loaded modem the field may be left out.
 """
 
-from __future__ import annotations
-
 import asyncio
 from collections.abc import Awaitable, Callable
 
@@ -62,36 +60,53 @@ async def test_two_modems_without_an_entry_id_is_ambiguous(
     assert far_end.requests == []
 
 
-async def test_one_loaded_modem_is_used_without_an_entry_id(
+async def test_an_unplugged_second_modem_still_makes_the_call_ambiguous(
     hass: HomeAssistant, service_modem_factory: Factory, far_end: FarEnd
 ) -> None:
-    """The other modem is unloaded (unplugged): the loaded one is the obvious choice."""
+    """One modem is unloaded (unplugged): a call without an entry id still does not guess.
+
+    Home Assistant's rule for actions: an automation must not move to another modem (another
+    SIM, another bill) because its own is away for a while.
+    """
     first = await service_modem_factory("simcom")
     second = await service_modem_factory("httpcfg")
     assert await hass.config_entries.async_unload(second.entry.entry_id)
     first.sent.clear()
 
-    response = await call(hass, "get", url=far_end.url("/text"))
+    with pytest.raises(ServiceValidationError) as ambiguous:
+        await call(hass, "get", url=far_end.url("/text"))
+    assert ambiguous.value.translation_key == "multiple_modems"
 
-    assert response["status"] == 200
-    assert b"HTTPACTION" in first.sent
-
-    with pytest.raises(ServiceValidationError) as raised:
+    with pytest.raises(ServiceValidationError) as unloaded:
         await call(hass, "get", config_entry_id=second.entry.entry_id, url=far_end.url("/text"))
-    assert raised.value.translation_key == "modem_not_loaded"
+    assert unloaded.value.translation_key == "modem_not_loaded"
+    assert unloaded.value.translation_placeholders == {"name": second.entry.title}
+    assert far_end.requests == []
+    assert b"HTTP" not in first.sent
+
+    response = await call(
+        hass, "get", config_entry_id=first.entry.entry_id, url=far_end.url("/text")
+    )
+    assert response["status"] == 200
 
 
-async def test_no_modem_or_an_unknown_entry(
+async def test_no_modem_an_unloaded_one_or_an_unknown_entry(
     hass: HomeAssistant, service_modem_factory: Factory, far_end: FarEnd
 ) -> None:
-    """Nothing loaded, or an id that is not a modem: the call says which."""
+    """An id that is not a modem, the only modem unloaded, no modem at all: the call says which."""
     only = await service_modem_factory("httpcfg")
 
     with pytest.raises(ServiceValidationError) as unknown:
         await call(hass, "get", config_entry_id="not-an-entry", url=far_end.url("/text"))
     assert unknown.value.translation_key == "modem_not_found"
+    assert unknown.value.translation_placeholders == {"entry_id": "not-an-entry"}
 
     assert await hass.config_entries.async_unload(only.entry.entry_id)
+    with pytest.raises(ServiceValidationError) as unloaded:
+        await call(hass, "get", url=far_end.url("/text"))
+    assert unloaded.value.translation_key == "modem_not_loaded"
+
+    assert await hass.config_entries.async_remove(only.entry.entry_id)
     with pytest.raises(ServiceValidationError) as none:
         await call(hass, "get", url=far_end.url("/text"))
     assert none.value.translation_key == "no_modem"

@@ -4,8 +4,6 @@ Custom integrations ship translations/en.json; strings.json is the source edited
 by scripts/translations. Every key the code refers to must exist, or users see raw keys.
 """
 
-from __future__ import annotations
-
 import json
 import re
 from pathlib import Path
@@ -15,8 +13,8 @@ import pytest
 
 from custom_components.modem_http import binary_sensor, sensor
 from custom_components.modem_http.atmodem import Registration
-from custom_components.modem_http.bearer_options import OPTION_KEYS
 from custom_components.modem_http.const import DIALECT_OPTIONS, ISSUE_MODEM_UNREACHABLE
+from custom_components.modem_http.options import OPTION_KEYS
 
 PACKAGE = Path(__file__).parents[2] / "custom_components" / "modem_http"
 
@@ -85,7 +83,7 @@ def test_config_flow_texts(strings: dict[str, Any]) -> None:
         assert set(fields["data_description"]) == set(fields["data"])
     assert set(strings["selector"]["dialect"]["options"]) == set(DIALECT_OPTIONS)
     options = strings["options"]["step"]["init"]
-    # The data connection and TLS fields come from bearer_options.py.
+    # The data connection and TLS fields come from options.py.
     assert set(options["data"]) == {"timeout", *OPTION_KEYS}
     assert set(options["data_description"]) == set(options["data"])
 

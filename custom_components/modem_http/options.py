@@ -1,21 +1,16 @@
-"""The entry's data connection and TLS options: form fields, checks, and what atmodem is given.
+"""The entry's options: the form's data connection and TLS fields, and what atmodem is given.
 
 The options flow shows these fields next to the default request timeout. An empty APN means
-"the network's default", which is what most SIM cards need; TLS verification needs a CA file from
-a folder listed in `allowlist_external_dirs`, which is uploaded to the modem when the entry loads
-(and again by the `modem_http.install_ca` action when the CA is rotated).
+"the network's default", which is what most SIM cards need; TLS verification needs certificate
+files from a folder listed in `allowlist_external_dirs` (certificate_setup.py uploads them).
 """
 
-from __future__ import annotations
-
-import logging
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any, Final
 
 import probatio as vol
 from homeassistant.core import HomeAssistant
-from homeassistant.exceptions import ConfigEntryError, ConfigEntryNotReady, HomeAssistantError
+from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers.selector import (
     NumberSelector,
     NumberSelectorConfig,
@@ -28,25 +23,9 @@ from homeassistant.helpers.selector import (
     TextSelectorType,
 )
 
-from .atmodem import (
-    AuthType,
-    BearerSettings,
-    Modem,
-    ModemError,
-    RequestRejected,
-    TlsSettings,
-    TlsVerify,
-)
-from .atmodem.shown import shown
-from .atmodem.tls import MAX_CERT_FILE, UnsupportedOperation
-from .certificates import (
-    CertificateError,
-    Problem,
-    check_ca,
-    check_client_certificate,
-    check_client_identity,
-    check_private_key,
-)
+from .atmodem import AuthType, BearerSettings, RequestRejected, TlsSettings, TlsVerify
+from .certificate_setup import CERTIFICATE_OPTIONS, read_certificate_file
+from .certificates import CertificateFile, certificate_problems
 from .const import (
     APN_AUTH_OPTIONS,
     CONF_APN,
@@ -59,23 +38,13 @@ from .const import (
     CONF_PDP_CONTEXT,
     CONF_TLS_VERIFY,
     DEFAULT_PDP_CONTEXT,
-    DOMAIN,
     MODEM_CA_FILE,
     MODEM_CLIENT_CERT_FILE,
     MODEM_CLIENT_KEY_FILE,
     TLS_VERIFY_OPTIONS,
 )
-from .file_transfer import read_allowed_file
-from .services_errors import MAX_PLACEHOLDER
-
-_LOGGER = logging.getLogger(__name__)
 
 _AUTH: Final = {"none": AuthType.NONE, "pap": AuthType.PAP, "chap": AuthType.CHAP}
-_FILES: Final = (
-    (CONF_CA_PATH, MODEM_CA_FILE),
-    (CONF_CLIENT_CERT_PATH, MODEM_CLIENT_CERT_FILE),
-    (CONF_CLIENT_KEY_PATH, MODEM_CLIENT_KEY_FILE),
-)
 OPTION_KEYS: Final = (
     CONF_APN,
     CONF_APN_USERNAME,
@@ -155,12 +124,16 @@ def validate_options(hass: HomeAssistant, options: Mapping[str, Any]) -> dict[st
         field = {"apn": CONF_APN, "username": CONF_APN_USERNAME}.get(err.field, CONF_APN_PASSWORD)
         errors[field] = "invalid_bearer_text"
     verify = options.get(CONF_TLS_VERIFY, "none")
-    needed = {"none": (), "server": (CONF_CA_PATH,), "mutual": tuple(k for k, _ in _FILES)}
+    needed = {
+        "none": (),
+        "server": (CONF_CA_PATH,),
+        "mutual": tuple(option for option, _ in CERTIFICATE_OPTIONS),
+    }
     for key in needed.get(verify, ()):
         if not options.get(key):
             errors[key] = "tls_file_required"
     files: list[CertificateFile] = []
-    for key, name in _FILES:
+    for key, _ in CERTIFICATE_OPTIONS:
         path = options.get(key)
         if not path:
             continue
@@ -169,7 +142,7 @@ def validate_options(hass: HomeAssistant, options: Mapping[str, Any]) -> dict[st
                 errors[key] = "path_not_allowed"
             continue
         try:
-            files.append(_read_certificate_file(hass, key, path, name))
+            files.append(read_certificate_file(hass, key, path))
         except HomeAssistantError as err:
             errors[key] = _READ_ERRORS.get(err.translation_key or "", "certificate_unreadable")
     errors.update({key: problem.value for key, problem in certificate_problems(files).items()})
@@ -181,30 +154,6 @@ _READ_ERRORS: Final = {
     "body_too_large": "certificate_too_large",
 }
 """read_allowed_file's refusals as form errors; any other means the file cannot be read."""
-
-
-def certificate_problems(files: list[CertificateFile]) -> dict[str, Problem]:
-    """What is wrong with each file (option key -> problem); empty when all are fine."""
-    problems: dict[str, Problem] = {}
-    by_option = {file.option: file for file in files}
-    checks = (
-        (CONF_CA_PATH, check_ca),
-        (CONF_CLIENT_CERT_PATH, check_client_certificate),
-        (CONF_CLIENT_KEY_PATH, check_private_key),
-    )
-    for option, check in checks:
-        if (file := by_option.get(option)) is not None:
-            try:
-                check(file.data)
-            except CertificateError as err:
-                problems[option] = err.problem
-    cert, key = by_option.get(CONF_CLIENT_CERT_PATH), by_option.get(CONF_CLIENT_KEY_PATH)
-    if cert is not None and key is not None and not problems.keys() & {cert.option, key.option}:
-        try:
-            check_client_identity(cert.data, key.data)
-        except CertificateError as err:
-            problems[key.option] = err.problem
-    return problems
 
 
 def bearer_settings(options: Mapping[str, Any]) -> BearerSettings:
@@ -232,100 +181,3 @@ def tls_settings(options: Mapping[str, Any]) -> TlsSettings | None:
         client_cert_file=MODEM_CLIENT_CERT_FILE if mutual else None,
         client_key_file=MODEM_CLIENT_KEY_FILE if mutual else None,
     )
-
-
-@dataclass(frozen=True, slots=True)
-class CertificateFile:
-    """A local certificate or key file, the option that names it, its name on the modem."""
-
-    option: str
-    local_path: str
-    modem_name: str
-    data: bytes
-
-
-def _read_certificate_file(
-    hass: HomeAssistant, option: str, path: str, name: str
-) -> CertificateFile:
-    return CertificateFile(option, path, name, read_allowed_file(hass, path, MAX_CERT_FILE))
-
-
-def read_certificate_files(
-    hass: HomeAssistant, options: Mapping[str, Any]
-) -> list[CertificateFile]:
-    """Read the configured CA / client files (blocking: run in the executor).
-
-    Raises HomeAssistantError (translated) for a path outside the allowlist or an unreadable file.
-    """
-    if options.get(CONF_TLS_VERIFY, "none") == "none":
-        return []
-    return [
-        _read_certificate_file(hass, key, path, name)
-        for key, name in _FILES
-        if (path := options.get(key))
-    ]
-
-
-async def async_setup_certificates(
-    hass: HomeAssistant, options: Mapping[str, Any], modem: Modem
-) -> None:
-    """Check, then upload the configured CA / client files while the entry sets up.
-
-    A file that cannot be read, or is not what it claims (the options form checks it, but the
-    file may have changed since), is the user's to fix: ConfigEntryError, whose message says to
-    choose another file in the options; saving them reloads the entry. A modem that fails the
-    upload may do better on the next try (ConfigEntryNotReady). The AT+HTTPCFG family has no
-    upload command: there the CA comes with the install_ca action and a URL.
-    """
-    try:
-        files = await hass.async_add_executor_job(read_certificate_files, hass, options)
-    except HomeAssistantError as err:
-        raise ConfigEntryError(
-            translation_domain=DOMAIN,
-            translation_key="setup_certificate_unreadable",
-            translation_placeholders={"error": shown(str(err), limit=MAX_PLACEHOLDER)},
-        ) from err
-    problems = certificate_problems(files)
-    for file in files:
-        if (problem := problems.get(file.option)) is not None:
-            raise ConfigEntryError(
-                translation_domain=DOMAIN,
-                translation_key="setup_certificate_invalid",
-                translation_placeholders={
-                    "file": shown(file.local_path),
-                    "reason": str(CertificateError(problem)),
-                },
-            )
-    for file in files:
-        try:
-            await modem.install_ca(file.modem_name, file.data)
-        except UnsupportedOperation:
-            _LOGGER.warning(
-                "The %s modem cannot take uploaded files; install the CA with the "
-                "modem_http.install_ca action and a URL",
-                modem.dialect,
-            )
-            return
-        except ModemError as err:
-            raise ConfigEntryNotReady(
-                translation_domain=DOMAIN,
-                translation_key="setup_certificate_upload_failed",
-                translation_placeholders={
-                    "file": shown(file.local_path),
-                    "error": shown(str(err), limit=MAX_PLACEHOLDER),
-                },
-            ) from err
-
-
-__all__ = [
-    "OPTION_KEYS",
-    "CertificateFile",
-    "async_setup_certificates",
-    "bearer_settings",
-    "certificate_problems",
-    "options_from_input",
-    "options_schema_fields",
-    "read_certificate_files",
-    "tls_settings",
-    "validate_options",
-]

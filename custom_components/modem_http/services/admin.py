@@ -6,36 +6,24 @@ reasons are in atmodem.control); the modem's own error answers are returned, not
 they are what the user is looking for.
 """
 
-from __future__ import annotations
-
 from typing import Any, Final
 
 import probatio as vol
-from homeassistant.core import HomeAssistant, ServiceCall, ServiceResponse, SupportsResponse
-from homeassistant.exceptions import HomeAssistantError
+from homeassistant.core import ServiceCall
 from homeassistant.helpers import config_validation as cv
-from homeassistant.helpers.selector import ConfigEntrySelector
-from homeassistant.helpers.service import async_register_admin_service
 
-from .atmodem import Modem, ModemError, RequestRejected, ResponseTooLargeError
-from .atmodem.tls import MAX_CERT_FILE, UnsupportedOperation
-from .certificates import CertificateError, Problem, check_ca
-from .const import DOMAIN, MODEM_CA_FILE
-from .file_transfer import read_allowed_file
-from .services_common import ATTR_CONFIG_ENTRY_ID, checked_url, resolve_entry
-from .services_errors import modem_failure, to_service_error, validation_error
+from ..atmodem import Modem, ModemError, ResponseTooLargeError
+from ..atmodem.tls import MAX_CERT_FILE, UnsupportedOperation
+from ..certificates import CertificateError, Problem, check_ca
+from ..const import MODEM_CA_FILE
+from .errors import library_error, modem_failure, validation_error
+from .fields import ATTR_COMMAND, ATTR_PATH, ATTR_TIMEOUT, ATTR_URL, ENTRY_FIELD
+from .local_files import read_allowed_file
+from .target import modem_entry
 
-SERVICE_SEND_COMMAND: Final = "send_command"
-SERVICE_INSTALL_CA: Final = "install_ca"
-ATTR_COMMAND: Final = "command"
-ATTR_TIMEOUT: Final = "timeout"
-ATTR_PATH: Final = "path"
-ATTR_URL: Final = "url"
-
-_ENTRY: Final = {vol.Optional(ATTR_CONFIG_ENTRY_ID): ConfigEntrySelector({"integration": DOMAIN})}
 SEND_COMMAND_SCHEMA: Final = vol.Schema(
     {
-        **_ENTRY,
+        **ENTRY_FIELD,
         vol.Required(ATTR_COMMAND): cv.string,
         vol.Optional(ATTR_TIMEOUT, default=10): vol.All(
             vol.Coerce(float), vol.Range(min=1, max=180)
@@ -44,57 +32,29 @@ SEND_COMMAND_SCHEMA: Final = vol.Schema(
 )
 INSTALL_CA_SCHEMA: Final = vol.Schema(
     {
-        **_ENTRY,
+        **ENTRY_FIELD,
         vol.Exclusive(ATTR_PATH, "source"): cv.string,
         vol.Exclusive(ATTR_URL, "source"): cv.string,
     }
 )
+CA_TIMEOUT: Final = 60.0
+"""Seconds install_ca gives each fetch and the upload."""
 
 
-def async_setup_admin_services(hass: HomeAssistant) -> None:
-    """Register send_command and install_ca (admin only)."""
-
-    async def send_command(call: ServiceCall) -> ServiceResponse:
-        return await _async_send_command(hass, call)
-
-    async def install_ca(call: ServiceCall) -> ServiceResponse:
-        return await _async_install_ca(hass, call)
-
-    async_register_admin_service(
-        hass,
-        DOMAIN,
-        SERVICE_SEND_COMMAND,
-        send_command,
-        SEND_COMMAND_SCHEMA,
-        SupportsResponse.ONLY,
-    )
-    async_register_admin_service(
-        hass,
-        DOMAIN,
-        SERVICE_INSTALL_CA,
-        install_ca,
-        INSTALL_CA_SCHEMA,
-        SupportsResponse.OPTIONAL,
-    )
-
-
-async def _async_send_command(hass: HomeAssistant, call: ServiceCall) -> dict[str, Any]:
-    entry = resolve_entry(hass, call.data.get(ATTR_CONFIG_ENTRY_ID))
+async def async_send_command(call: ServiceCall) -> dict[str, Any]:
+    """modem_http.send_command: one AT command, the modem's lines and final result back."""
+    entry = modem_entry(call)
     command = str(call.data[ATTR_COMMAND])
     timeout = float(call.data[ATTR_TIMEOUT])
     try:
         lines, final = await entry.runtime_data.modem.send_command(command, timeout=timeout)
-    except RequestRejected as err:
-        raise validation_error(
-            "command_refused", command=command.strip(), reason=err.reason
-        ) from err
     except (ModemError, TimeoutError) as err:
-        raise to_service_error(err, timeout=timeout) from err
+        raise library_error(err, timeout=timeout, command=command.strip()) from err
     return {"command": command.strip(), "lines": lines, "final": final}
 
 
-async def _async_install_ca(hass: HomeAssistant, call: ServiceCall) -> dict[str, Any]:
-    """Check the CA is one before the modem stores it, whether it comes from a file or a URL.
+async def async_install_ca(call: ServiceCall) -> dict[str, Any]:
+    """modem_http.install_ca: a CA from a file or a URL, checked before the modem stores it.
 
     From a URL the bytes are fetched through the modem first (capped at the modems' certificate
     size), checked, and then exactly those bytes are uploaded. A family without an upload
@@ -105,8 +65,8 @@ async def _async_install_ca(hass: HomeAssistant, call: ServiceCall) -> dict[str,
     CA from the start, so the check is about mistakes (an error page, the wrong link), which it
     does catch.
     """
-    entry = resolve_entry(hass, call.data.get(ATTR_CONFIG_ENTRY_ID))
-    modem = entry.runtime_data.modem
+    hass = call.hass
+    modem = modem_entry(call).runtime_data.modem
     path, url = call.data.get(ATTR_PATH), call.data.get(ATTR_URL)
     if not path and not url:
         raise validation_error("ca_source_required")
@@ -115,8 +75,7 @@ async def _async_install_ca(hass: HomeAssistant, call: ServiceCall) -> dict[str,
         if path:
             data = await hass.async_add_executor_job(read_allowed_file, hass, path, MAX_CERT_FILE)
         else:
-            url = checked_url(str(url))
-            data = await _fetch_ca(modem, url)
+            data = await _fetch_ca(modem, str(url))
         _check_ca(source, data)
         try:
             stored = await modem.install_ca(MODEM_CA_FILE, data)
@@ -126,21 +85,16 @@ async def _async_install_ca(hass: HomeAssistant, call: ServiceCall) -> dict[str,
             stored = await _let_modem_fetch_ca(modem, url, data)
     except UnsupportedOperation as err:
         raise validation_error("ca_upload_unsupported", dialect=modem.dialect) from err
-    except HomeAssistantError:
-        raise
     except (ModemError, TimeoutError) as err:
-        raise to_service_error(err, timeout=_CA_TIMEOUT) from err
+        raise library_error(err, timeout=CA_TIMEOUT) from err
     return {"file": stored, "size": len(data)}
-
-
-_CA_TIMEOUT: Final = 60.0
 
 
 async def _fetch_ca(modem: Modem, url: str) -> bytes:
     """The CA's bytes, fetched through the modem; never more than a certificate file takes."""
     try:
         response = await modem.http_request(
-            "GET", url, timeout=_CA_TIMEOUT, max_response_size=MAX_CERT_FILE
+            "GET", url, timeout=CA_TIMEOUT, max_response_size=MAX_CERT_FILE
         )
     except ResponseTooLargeError as err:
         raise validation_error(
@@ -162,7 +116,7 @@ def _check_ca(source: str, data: bytes) -> None:
 
 async def _let_modem_fetch_ca(modem: Modem, url: str, checked: bytes) -> str:
     """The family stores only what it downloads: fetch again, and compare the length."""
-    response = await modem.download_ca(url, MODEM_CA_FILE, timeout=_CA_TIMEOUT)
+    response = await modem.download_ca(url, MODEM_CA_FILE, timeout=CA_TIMEOUT)
     stored = response.content_length
     if stored is not None and stored != len(checked):
         raise modem_failure("ca_changed", url=url, checked=len(checked), stored=stored)

@@ -5,8 +5,6 @@ outcome: NoDataConnectionError raises it with the cause atmodem named (registrat
 APN, a connection that keeps dropping), and the next successful request deletes it.
 """
 
-from __future__ import annotations
-
 import logging
 from typing import Final
 
@@ -77,6 +75,10 @@ async def async_connect(hass: HomeAssistant, entry: ModemHttpConfigEntry, modem:
     try:
         await modem.connect(SETUP_CONNECT_TIMEOUT)
     except NoDataConnectionError as err:
-        _LOGGER.warning("%s has no data connection yet: %s", shown(entry.title), shown(err.cause))
+        _LOGGER.warning(
+            "The modem %s has no data connection yet (%s); its requests will fail until it has",
+            shown(entry.title),
+            shown(err.cause),
+        )
     except ModemError as err:
-        _LOGGER.debug("bringing the data connection up at setup failed: %s", err)
+        _LOGGER.debug("Bringing the data connection up at setup failed: %s", shown(str(err)))

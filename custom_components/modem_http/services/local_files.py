@@ -1,4 +1,7 @@
-"""Local files for post_file and download: allow-list checks, executor I/O, atomic replacement.
+"""Local files the actions read and write: allow-list checks, executor I/O, atomic replacement.
+
+post_file and install_ca read a file, download writes one, and the options form reads the
+certificate files it names.
 
 Everything here that touches the disk is blocking and runs in the executor; the event loop only
 hands chunks over. Paths are resolved (symlinks and `..` included) before `is_allowed_path` sees
@@ -11,8 +14,6 @@ to disk, and only then renamed. Without `overwrite` the rename is a hard link, w
 than replaces if a file of that name appeared in the meantime.
 """
 
-from __future__ import annotations
-
 import contextlib
 import os
 import secrets
@@ -22,19 +23,13 @@ from pathlib import Path
 from homeassistant.core import HomeAssistant
 from homeassistant.util import raise_if_invalid_filename
 
-from .services_errors import validation_error
+from .errors import validation_error
 
 _WRITE_CHUNK = 64 * 1024
 _MAX_NAME_BYTES = 255 - len(".") - len(".01234567.part")
 """NAME_MAX less what the hidden temporary name adds around the target's name."""
-_OPEN_READ = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
-_OPEN_TEMP = (
-    os.O_WRONLY
-    | os.O_CREAT
-    | os.O_EXCL
-    | getattr(os, "O_NOFOLLOW", 0)
-    | getattr(os, "O_CLOEXEC", 0)
-)
+_OPEN_READ = os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC
+_OPEN_TEMP = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC
 
 
 def _check_encodable(path: str) -> None:

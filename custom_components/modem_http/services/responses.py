@@ -7,17 +7,16 @@ so a body that is not text in its declared charset (an image, a firmware blob) i
 base64 and marked, rather than mangled by a lossy decode.
 """
 
-from __future__ import annotations
-
 import base64
 import codecs
 import contextlib
 import json
 import re
-from collections.abc import Mapping
 from typing import Any
 
-from .atmodem import HttpResponse
+from multidict import CIMultiDictProxy
+
+from ..atmodem import HttpResponse
 
 _CHARSET = re.compile(r"""charset\s*=\s*["']?([A-Za-z0-9._:+-]+)""", re.IGNORECASE)
 
@@ -32,16 +31,15 @@ def charset_of(content_type: str | None) -> str:
     return "utf-8"
 
 
-def headers_dict(headers: Mapping[str, str]) -> dict[str, str | list[str]]:
+def headers_dict(headers: CIMultiDictProxy[str]) -> dict[str, str | list[str]]:
     """One value per header, or a list where the server repeated it (as rest_command does)."""
     result: dict[str, str | list[str]] = {}
     seen: set[str] = set()
-    getall = getattr(headers, "getall", None)
     for name in headers:
-        if name.lower() in seen:
+        if (folded := name.lower()) in seen:
             continue
-        seen.add(name.lower())
-        values: list[str] = list(getall(name)) if getall else [headers[name]]
+        seen.add(folded)
+        values = headers.getall(name)
         result[name] = values[0] if len(values) == 1 else values
     return result
 

@@ -1,4 +1,4 @@
-"""The download service: a URL into a local file (atomically) or into the modem's file system.
+"""The download action: a URL into a local file (atomically) or into the modem's file system.
 
 `path` names the target file itself. There is no configured download directory as in
 `downloader`, so the allow-list (`allowlist_external_dirs`) decides where files may go; relative
@@ -6,38 +6,48 @@ paths are taken relative to the configuration directory. Like `downloader`, the 
 announced on the event bus, so automations can react to downloads started by others.
 """
 
-from __future__ import annotations
-
 import asyncio
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, Final
 from urllib.parse import urlsplit, urlunsplit
 
-from homeassistant.core import HomeAssistant, ServiceResponse
+import probatio as vol
+from homeassistant.core import HomeAssistant, ServiceCall, ServiceResponse
+from homeassistant.helpers import config_validation as cv
 
-from .atmodem import HttpResponse
-from .atmodem.shown import shown
-from .const import EVENT_DOWNLOAD_COMPLETED, EVENT_DOWNLOAD_FAILED
-from .file_transfer import TempFileSink, prepare_download_target
-from .models import ModemHttpConfigEntry
-from .services_common import (
+from ..atmodem import HttpResponse
+from ..atmodem.shown import shown
+from ..const import EVENT_DOWNLOAD_COMPLETED, EVENT_DOWNLOAD_FAILED
+from ..models import ModemHttpConfigEntry
+from .errors import event_error, modem_failure, validation_error
+from .fields import (
     ATTR_HEADERS,
     ATTR_MODEM_FILE,
     ATTR_OVERWRITE,
     ATTR_PATH,
     ATTR_URL,
-    checked_headers,
-    checked_modem_file,
-    checked_url,
-    perform,
+    REQUEST_FIELDS,
+    request_timeout,
+    split_content_type,
 )
-from .services_errors import event_error, modem_failure, validation_error
+from .local_files import TempFileSink, prepare_download_target
+from .outcome import perform
+from .target import modem_entry
+
+DOWNLOAD_SCHEMA: Final = vol.Schema(
+    {
+        **REQUEST_FIELDS,
+        vol.Optional(ATTR_PATH): cv.string,
+        vol.Optional(ATTR_MODEM_FILE): cv.string,
+        vol.Optional(ATTR_OVERWRITE, default=False): cv.boolean,
+    }
+)
 
 MAX_EVENT_TEXT = 1024
 """Event data is caller text too: one line, bounded, whatever the call carried."""
 
 
-def redact_url(url: str) -> str:
+def event_url(url: str) -> str:
     """The URL without a password, fit for the event bus and the logbook.
 
     A URL too broken to parse cannot be redacted reliably, so it is not repeated at all.
@@ -55,24 +65,22 @@ def redact_url(url: str) -> str:
     return shown(redacted, limit=MAX_EVENT_TEXT)
 
 
-async def async_download(
-    hass: HomeAssistant,
-    entry: ModemHttpConfigEntry,
-    data: Mapping[str, Any],
-    timeout: float,
-) -> ServiceResponse:
+async def async_download(call: ServiceCall) -> ServiceResponse:
     """Check, fetch, store; fire completed or failed; answer with where it went."""
+    entry = modem_entry(call)
+    data = call.data
+    hass = call.hass
     url: str = data[ATTR_URL]
     target = data.get(ATTR_PATH) or data.get(ATTR_MODEM_FILE)
     target_name = None if target is None else shown(target, limit=MAX_EVENT_TEXT)
     try:
-        result = await _download(hass, entry, data, timeout)
+        result = await _download(hass, entry, data, request_timeout(entry, data))
     except BaseException as err:
         error, code = event_error(err)
         hass.bus.async_fire(
             EVENT_DOWNLOAD_FAILED,
             {
-                "url": redact_url(url),
+                "url": event_url(url),
                 "filename": target_name,
                 "config_entry_id": entry.entry_id,
                 "error": error,
@@ -83,7 +91,7 @@ async def async_download(
     hass.bus.async_fire(
         EVENT_DOWNLOAD_COMPLETED,
         {
-            "url": redact_url(url),
+            "url": event_url(url),
             "filename": target_name,
             "config_entry_id": entry.entry_id,
             "size": result["size"],
@@ -101,8 +109,8 @@ async def _download(
 ) -> dict[str, Any]:
     if (ATTR_PATH in data) == (ATTR_MODEM_FILE in data):
         raise validation_error("path_or_modem_file")
-    url = checked_url(data[ATTR_URL])
-    headers, content_type = checked_headers(data[ATTR_HEADERS])
+    url: str = data[ATTR_URL]
+    headers, content_type = split_content_type(data[ATTR_HEADERS])
     if ATTR_MODEM_FILE not in data:
         if content_type:
             headers["Content-Type"] = content_type
@@ -122,7 +130,6 @@ async def _to_modem_file(
     entry: ModemHttpConfigEntry, url: str, name: str, timeout: float
 ) -> dict[str, Any]:
     modem = entry.runtime_data.modem
-    name = checked_modem_file(name)
     response = await perform(
         entry,
         "GET",
