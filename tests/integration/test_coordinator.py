@@ -19,7 +19,7 @@ from pytest_homeassistant_custom_component.common import async_fire_time_changed
 from custom_components.modem_http.const import DOMAIN, SCAN_INTERVAL, UNREACHABLE_ISSUE_AFTER
 from custom_components.modem_http.models import RequestRecord
 
-from .conftest import ModemLink, entity_id, wait_for
+from .conftest import ModemLink, entity_id, wait_for_state
 
 pytestmark = pytest.mark.usefixtures("fast_status")
 
@@ -43,7 +43,7 @@ async def test_unplugged_modem_goes_unavailable_then_raises_a_repair_issue_then_
     assert hass.states.get(connected).state == STATE_ON
 
     await modem_link.stop()
-    await wait_for(lambda: hass.states.get(signal).state == STATE_UNAVAILABLE)
+    await wait_for_state(hass, signal, STATE_UNAVAILABLE)
     # The connectivity sensor stays available to say so.
     assert hass.states.get(connected).state == STATE_OFF
     assert issue(hass, loaded_entry) is None
@@ -65,7 +65,7 @@ async def test_unplugged_modem_goes_unavailable_then_raises_a_repair_issue_then_
     await modem_link.start()
     # Let the engine's reconnect backoff run out; the reconnect triggers a poll at once.
     async_fire_time_changed(hass, later(60))
-    await wait_for(lambda: hass.states.get(signal).state == "-73")
+    await wait_for_state(hass, signal, "-73")
     assert hass.states.get(connected).state == STATE_ON
     assert issue(hass, loaded_entry) is None
 
@@ -80,15 +80,14 @@ async def test_silent_modem_goes_unavailable_and_comes_back(
 
     modem_link.modem.faults.stop_answering()
     async_fire_time_changed(hass, later(61))
-    await wait_for(lambda: not coordinator.last_update_success)
-    await hass.async_block_till_done()
-    assert hass.states.get(registration).state == STATE_UNAVAILABLE
+    await wait_for_state(hass, registration, STATE_UNAVAILABLE)
+    assert not coordinator.last_update_success
     assert hass.states.get(connected).state == STATE_OFF
 
     modem_link.modem.faults.resume()
     modem_link.modem.network.registration = 5  # came back roaming
     async_fire_time_changed(hass, later(61))
-    await wait_for(lambda: hass.states.get(registration).state == "roaming")
+    await wait_for_state(hass, registration, "roaming")
     assert hass.states.get(connected).state == STATE_ON
 
 
@@ -99,11 +98,11 @@ async def test_short_outage_raises_no_issue(
     signal = entity_id(hass, "sensor", "signal_strength")
     modem_link.modem.faults.stop_answering()
     async_fire_time_changed(hass, later(61))
-    await wait_for(lambda: hass.states.get(signal).state == STATE_UNAVAILABLE)
+    await wait_for_state(hass, signal, STATE_UNAVAILABLE)
 
     modem_link.modem.faults.resume()
     async_fire_time_changed(hass, later(180))
-    await wait_for(lambda: hass.states.get(signal).state == "-73")
+    await wait_for_state(hass, signal, "-73")
 
     async_fire_time_changed(hass, later(UNREACHABLE_ISSUE_AFTER + 60))
     await hass.async_block_till_done()
@@ -119,7 +118,7 @@ async def test_modem_restart_is_polled_at_once(
 
     modem_link.modem.reset()
 
-    await wait_for(lambda: hass.states.get(signal).state == "-93")
+    await wait_for_state(hass, signal, "-93")
 
 
 async def test_issue_is_withdrawn_when_the_entry_unloads(
@@ -160,7 +159,7 @@ async def test_failed_request_does_not_bring_an_unreachable_modem_back(
     signal = entity_id(hass, "sensor", "signal_strength")
     modem_link.modem.faults.stop_answering()
     async_fire_time_changed(hass, later(61))
-    await wait_for(lambda: hass.states.get(signal).state == STATE_UNAVAILABLE)
+    await wait_for_state(hass, signal, STATE_UNAVAILABLE)
 
     coordinator.async_record_request(RequestRecord("POST", None, 10, 0, 5.0, error="modem_timeout"))
     await hass.async_block_till_done()
@@ -179,11 +178,11 @@ async def test_brief_drop_between_polls(
     connected = entity_id(hass, "binary_sensor", "modem_connected")
 
     modem_link.modem.faults.drop_connection()
-    await wait_for(lambda: hass.states.get(connected).state == STATE_OFF)
+    await wait_for_state(hass, connected, STATE_OFF)
     assert hass.states.get(signal).state == STATE_UNAVAILABLE
 
-    await wait_for(lambda: hass.states.get(connected).state == STATE_ON)
-    await wait_for(lambda: hass.states.get(signal).state == "-73")
+    await wait_for_state(hass, connected, STATE_ON)
+    await wait_for_state(hass, signal, "-73")
 
 
 async def test_status_is_polled_at_a_fixed_interval_and_on_demand(
@@ -217,16 +216,16 @@ async def test_an_outage_is_logged_once_and_its_end_once(
     modem_link.modem.faults.stop_answering()
     for minutes in (1, 2, 3):
         async_fire_time_changed(hass, later(61 * minutes))
-        await wait_for(lambda: hass.states.get(signal).state == STATE_UNAVAILABLE)
+        await wait_for_state(hass, signal, STATE_UNAVAILABLE)
     modem_link.modem.faults.resume()
     async_fire_time_changed(hass, later(61 * 4))
-    await wait_for(lambda: hass.states.get(signal).state == "-73")
+    await wait_for_state(hass, signal, "-73")
 
     await modem_link.stop()
-    await wait_for(lambda: hass.states.get(signal).state == STATE_UNAVAILABLE)
+    await wait_for_state(hass, signal, STATE_UNAVAILABLE)
     await modem_link.start()
     async_fire_time_changed(hass, later(61 * 6))
-    await wait_for(lambda: hass.states.get(signal).state == "-73")
+    await wait_for_state(hass, signal, "-73")
 
     messages = [record.getMessage() for record in caplog.records]
     assert sum("Error fetching" in message for message in messages) == 1

@@ -20,7 +20,14 @@ from custom_components.modem_http.const import (
     SCAN_INTERVAL,
 )
 
-from .conftest import QUECTEL_IMEI, SIMCOM_IMEI, SIMCOM_TITLE, ModemLink, entry_for, wait_for
+from .conftest import (
+    QUECTEL_IMEI,
+    SIMCOM_IMEI,
+    SIMCOM_TITLE,
+    ModemLink,
+    entry_for,
+    wait_for_entry_state,
+)
 
 
 async def test_setup_creates_the_modem_device(hass: HomeAssistant, loaded_entry: Any) -> None:
@@ -75,7 +82,7 @@ async def test_modem_absent_at_start_is_retried_until_it_appears(
     await link.start()
     async_fire_time_changed(hass, dt_util.utcnow() + timedelta(minutes=5))
 
-    await wait_for(lambda: entry.state is ConfigEntryState.LOADED)
+    await wait_for_entry_state(entry, ConfigEntryState.LOADED)
     assert await hass.config_entries.async_unload(entry.entry_id)
 
 

@@ -17,7 +17,7 @@ from homeassistant.helpers import issue_registry as ir
 
 from custom_components.modem_http.const import DOMAIN, ISSUE_NO_DATA_CONNECTION
 
-from .conftest import FarEnd, ServiceModem, call_service, entity_id, wait_for
+from .conftest import FarEnd, ServiceModem, call_service, entity_id, wait_for_state
 
 GRACE = 0.3
 """The link grace these stories run with (the shipped one is a few seconds)."""
@@ -41,7 +41,7 @@ def data_connection_issues(hass: HomeAssistant) -> list[ir.IssueEntry]:
 async def pull_the_cable(hass: HomeAssistant, served: ServiceModem) -> None:
     connected = entity_id(hass, "binary_sensor", "modem_connected", imei=_imei(served))
     await served.link.stop()
-    await wait_for(lambda: hass.states.get(connected).state == STATE_OFF)
+    await wait_for_state(hass, connected, STATE_OFF)
 
 
 def _imei(served: ServiceModem) -> str:
@@ -115,7 +115,7 @@ async def test_a_queued_timeout_says_where_the_time_went_and_the_sensor_shows_mo
     coordinator = served.entry.runtime_data.coordinator
 
     slow = asyncio.create_task(call_service(hass, "get", url=far_end.url("/slow"), timeout=30))
-    await wait_for(lambda: any(seen.path == "/slow" for seen in far_end.requests))
+    await far_end.received(lambda seen: any(request.path == "/slow" for request in seen))
     quick = await call_service(hass, "get", url=far_end.url("/text"), timeout=30)
     await slow
 
@@ -125,7 +125,7 @@ async def test_a_queued_timeout_says_where_the_time_went_and_the_sensor_shows_mo
     assert coordinator.stats.last.duration == pytest.approx(quick["elapsed"], abs=0.001)
 
     slow = asyncio.create_task(call_service(hass, "get", url=far_end.url("/slow"), timeout=30))
-    await wait_for(lambda: [seen.path for seen in far_end.requests].count("/slow") == 2)
+    await far_end.received(lambda seen: [request.path for request in seen].count("/slow") == 2)
     with pytest.raises(HomeAssistantError) as raised:
         await call_service(hass, "get", url=far_end.url("/text"), timeout=1)
     await slow

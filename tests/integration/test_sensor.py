@@ -15,7 +15,15 @@ from pytest_homeassistant_custom_component.common import mock_restore_cache_with
 
 from custom_components.modem_http.models import ErrorKind, RequestRecord
 
-from .conftest import SIMCOM_IMEI, ModemLink, call_service, enable_entities, entity_id, entry_for
+from .conftest import (
+    SIMCOM_IMEI,
+    ModemLink,
+    call_service,
+    enable_entities,
+    entity_id,
+    entry_for,
+    state_of,
+)
 
 DETAILS = ("last_request_duration", "last_response_size", "operator")
 """Sensors created disabled: per-request details and the operator's name."""
@@ -30,20 +38,14 @@ DASHBOARD = (
 """Sensors a cellular fallback dashboard shows, enabled from the start."""
 
 
-def state(hass: HomeAssistant, key: str) -> State:
-    found = hass.states.get(entity_id(hass, "sensor", key))
-    assert found is not None
-    return found
-
-
 async def test_radio_status_after_setup(hass: HomeAssistant, loaded_entry: Any) -> None:
     """Signal, registration and operator come from the first poll; no request made yet."""
-    signal = state(hass, "signal_strength")
+    signal = state_of(hass, "sensor", "signal_strength")
     assert signal.state == "-73"  # +CSQ: 20 -> -113 + 2 * 20
     assert signal.attributes[ATTR_UNIT_OF_MEASUREMENT] == "dBm"
     assert signal.attributes[ATTR_DEVICE_CLASS] == "signal_strength"
 
-    registration = state(hass, "network_registration")
+    registration = state_of(hass, "sensor", "network_registration")
     assert registration.state == "home"
     assert registration.attributes[ATTR_OPTIONS] == [
         "not_registered",
@@ -55,9 +57,9 @@ async def test_radio_status_after_setup(hass: HomeAssistant, loaded_entry: Any) 
     ]
 
     for key in ("last_status_code", "last_error"):
-        assert state(hass, key).state == STATE_UNKNOWN
-    assert state(hass, "bytes_sent").state == "0"
-    assert state(hass, "bytes_received").state == "0"
+        assert state_of(hass, "sensor", key).state == STATE_UNKNOWN
+    assert state_of(hass, "sensor", "bytes_sent").state == "0"
+    assert state_of(hass, "sensor", "bytes_received").state == "0"
 
 
 async def test_entities_are_named_and_categorised(hass: HomeAssistant, loaded_entry: Any) -> None:
@@ -68,7 +70,7 @@ async def test_entities_are_named_and_categorised(hass: HomeAssistant, loaded_en
     assert signal.entity_category is not None
     assert signal.translation_key == "signal_strength"
     assert signal.unique_id == f"{SIMCOM_IMEI}_signal_strength"
-    assert state(hass, "last_status_code").name.endswith("Last HTTP status")
+    assert state_of(hass, "sensor", "last_status_code").name.endswith("Last HTTP status")
 
 
 async def test_details_are_created_disabled(hass: HomeAssistant, loaded_entry: Any) -> None:
@@ -91,15 +93,17 @@ async def test_enabled_details_show_the_next_request(
 ) -> None:
     """The user turns the details on, then an automation fetches a page over the modem."""
     await enable_entities(hass, loaded_entry, "sensor", *DETAILS)
-    assert state(hass, "operator").state == "Operator"
-    assert state(hass, "last_response_size").state == STATE_UNKNOWN
+    assert state_of(hass, "sensor", "operator").state == "Operator"
+    assert state_of(hass, "sensor", "last_response_size").state == STATE_UNKNOWN
 
     response = await call_service(hass, "get", url=far_end.url("/text"))
     await hass.async_block_till_done()
 
     assert response["status"] == 200
-    assert state(hass, "last_response_size").state == str(len(b"hello from the far end"))
-    assert float(state(hass, "last_request_duration").state) > 0
+    assert state_of(hass, "sensor", "last_response_size").state == str(
+        len(b"hello from the far end")
+    )
+    assert float(state_of(hass, "sensor", "last_request_duration").state) > 0
 
 
 async def test_requests_update_the_request_sensors(hass: HomeAssistant, loaded_entry: Any) -> None:
@@ -109,40 +113,40 @@ async def test_requests_update_the_request_sensors(hass: HomeAssistant, loaded_e
 
     coordinator.async_record_request(RequestRecord("POST", 201, 300, 42, 1.23456))
     await hass.async_block_till_done()
-    assert state(hass, "last_status_code").state == "201"
-    size = state(hass, "last_response_size")
+    assert state_of(hass, "sensor", "last_status_code").state == "201"
+    size = state_of(hass, "sensor", "last_response_size")
     assert size.state == "42"
     assert size.attributes[ATTR_UNIT_OF_MEASUREMENT] == "B"
     assert size.attributes[ATTR_DEVICE_CLASS] == "data_size"
-    assert state(hass, "last_request_duration").state == "1.235"
-    assert state(hass, "last_error").state == STATE_UNKNOWN
-    assert state(hass, "bytes_sent").state == "300"
-    assert state(hass, "bytes_received").state == "42"
+    assert state_of(hass, "sensor", "last_request_duration").state == "1.235"
+    assert state_of(hass, "sensor", "last_error").state == STATE_UNKNOWN
+    assert state_of(hass, "sensor", "bytes_sent").state == "300"
+    assert state_of(hass, "sensor", "bytes_received").state == "42"
 
     coordinator.async_record_request(
         RequestRecord("GET", None, 120, 0, 30.0, error=ErrorKind.DNS_FAILED, error_code=713)
     )
     await hass.async_block_till_done()
-    assert state(hass, "last_status_code").state == STATE_UNKNOWN
-    last_error = state(hass, "last_error")
+    assert state_of(hass, "sensor", "last_status_code").state == STATE_UNKNOWN
+    last_error = state_of(hass, "sensor", "last_error")
     assert last_error.state == "dns_failed"
     assert last_error.attributes["modem_code"] == 713
     assert last_error.attributes[ATTR_DEVICE_CLASS] == "enum"
     assert "dns_failed" in last_error.attributes["options"]
-    assert state(hass, "bytes_sent").state == "420"
-    assert state(hass, "bytes_received").state == "42"
+    assert state_of(hass, "sensor", "bytes_sent").state == "420"
+    assert state_of(hass, "sensor", "bytes_received").state == "42"
 
     # A later success keeps the last error visible (the binary sensor says it is over).
     coordinator.async_record_request(RequestRecord("GET", 200, 100, 1000, 0.5))
     await hass.async_block_till_done()
-    assert state(hass, "last_error").state == "dns_failed"
-    assert state(hass, "bytes_received").state == "1042"
+    assert state_of(hass, "sensor", "last_error").state == "dns_failed"
+    assert state_of(hass, "sensor", "bytes_received").state == "1042"
 
 
 async def test_byte_totals_are_total_increasing(hass: HomeAssistant, loaded_entry: Any) -> None:
     """Energy-style statistics need the state class to sum bytes over days."""
     for key in ("bytes_sent", "bytes_received"):
-        total = state(hass, key)
+        total = state_of(hass, "sensor", key)
         assert total.attributes[ATTR_STATE_CLASS] == SensorStateClass.TOTAL_INCREASING
         assert total.attributes[ATTR_UNIT_OF_MEASUREMENT] == "B"
 
@@ -217,5 +221,5 @@ async def test_roaming_and_lost_signal(
     await loaded_entry.runtime_data.coordinator.async_refresh()
     await hass.async_block_till_done()
 
-    assert state(hass, "network_registration").state == "roaming"
-    assert state(hass, "signal_strength").state == STATE_UNKNOWN
+    assert state_of(hass, "sensor", "network_registration").state == "roaming"
+    assert state_of(hass, "sensor", "signal_strength").state == STATE_UNKNOWN

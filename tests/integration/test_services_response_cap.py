@@ -137,3 +137,31 @@ async def test_a_chunked_body_over_the_cap_is_cut_off(
     response = await call_service(hass, "get", url=chunked_url)
     assert response["content"] == "c" * SIZE
     assert modem.entry.runtime_data.coordinator.stats.failures == 1
+
+
+async def test_a_modem_files_answer_over_the_cap_is_refused_and_counted(
+    hass: HomeAssistant, service_modem: ServiceModem, far_end: FarEnd
+) -> None:
+    """The modem posts its own 2000-byte log to /echo; the call takes 1000 bytes of answer.
+
+    The file commands read the answer whole, so it is refused after the read, but still not
+    handed over, and the request counts as failed like any other refused answer.
+    """
+    coordinator = service_modem.entry.runtime_data.coordinator
+    service_modem.put_modem_file("log.txt", b"l" * 2000)
+
+    with pytest.raises(HomeAssistantError) as raised:
+        await call_service(
+            hass,
+            "post_file",
+            url=far_end.url("/echo"),
+            modem_file="log.txt",
+            max_response_size=1000,
+        )
+
+    assert raised.value.translation_key == "response_too_large"
+    assert raised.value.translation_placeholders == {"size": "2000", "limit": "1000"}
+    assert far_end.requests[-1].body == b"l" * 2000
+    assert coordinator.stats.failures == 1
+    assert coordinator.stats.last is not None
+    assert coordinator.stats.last.error == "response_too_large"
