@@ -5,6 +5,7 @@ a real emulated modem on a TCP port, which performs the request for real against
 server on 127.0.0.1 (the far end). Both command families run every story.
 """
 
+import asyncio
 import base64
 import json
 from typing import Any
@@ -337,3 +338,24 @@ async def test_slow_server_times_out_and_the_modem_recovers(
     # The next request goes through on the same modem.
     response = await call(hass, "get", url=far_end.url("/text"))
     assert response["content"] == "hello from the far end"
+
+
+async def test_an_automation_stopped_mid_request_counts_it_as_cancelled(
+    hass: HomeAssistant, service_modem: ServiceModem, far_end: FarEnd
+) -> None:
+    """The automation is turned off while its GET waits for a slow server.
+
+    The call ends at once, and the request counts as a failed one: the Last error sensor says
+    it was cancelled.
+    """
+    coordinator = service_modem.entry.runtime_data.coordinator
+    call_task = asyncio.create_task(call(hass, "get", url=far_end.url("/slow"), timeout=30))
+    await far_end.received(lambda seen: [request.path for request in seen] == ["/slow"])
+
+    call_task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await call_task
+
+    assert coordinator.stats.failures == 1
+    assert coordinator.stats.last is not None
+    assert coordinator.stats.last.error == "cancelled"
