@@ -9,7 +9,7 @@ Prints
   (goal: at most 30 MiB).
 
 Only Home Assistant and the integration run in this process, as on a user's machine: the modem
-(the emulator, SIMCom dialect, on TCP) and the far end (scripts/echo_server.py) are processes of
+(the emulator, SIMCom dialect, on TCP) and the far end (scripts.echo_server) are processes of
 their own, so their buffers do not count. The resident set is read from /proc/self/status every
 millisecond by a thread while the burst runs.
 """
@@ -152,7 +152,7 @@ def main() -> None:
     python = sys.executable
     echo_port = free_port()
     echo, _ = start_process(
-        [python, "scripts/echo_server.py", "--listen", f"127.0.0.1:{echo_port}"]
+        [python, "-m", "scripts.echo_server", "--listen", f"127.0.0.1:{echo_port}"]
     )
     emulator, modem_url = start_process(
         [
