@@ -17,7 +17,7 @@ which file could not be written) or nobody (cancellation) explains it.
 
 import asyncio
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import KW_ONLY, dataclass
 from typing import Any, Final
 
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
@@ -77,20 +77,22 @@ def modem_failure(key: str, **placeholders: object) -> HomeAssistantError:
     )
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@dataclass(frozen=True, slots=True)
 class Rule[E: BaseException]:
     """What one kind of failure means to the caller and to the sensors."""
 
     error: type[E]
+    state: ErrorKind | None
+    """The Last error sensor's state; None: refused before the modem heard of it."""
+    message: Callable[[E, Call], Message] | None
+    """Key and placeholders from the error and the call; None: passed on as it is."""
+    _: KW_ONLY
     failure: HttpFailure | None = None
     """For ModemHttpError: what the modem's number means (each family's table says)."""
     field: str | None = None
     """For RequestRejected: the refused field, where it has a message of its own."""
-    state: ErrorKind | None
-    """The Last error sensor's state; None: refused before the modem heard of it."""
     callers_mistake: bool = False
-    message: Callable[[E, Call], Message] | None = None
-    """Key and placeholders from the error and the call; None: passed on as it is."""
+    """ServiceValidationError (the caller fixes the call) rather than HomeAssistantError."""
 
     def matches(self, err: BaseException) -> bool:
         """Whether this row is about err."""
@@ -166,61 +168,36 @@ def _other(err: ModemError, _call: Call) -> Message:
     return "modem_error", {"error": str(err) or type(err).__name__}
 
 
+def _command_refused(err: RequestRejected, call: Call) -> Message:
+    return "command_refused", {"command": call.command, "reason": err.reason}
+
+
+def _no_data_connection(err: NoDataConnectionError, _call: Call) -> Message:
+    return "no_data_connection", {"cause": err.cause}
+
+
 RULES: Final[tuple[Rule[Any], ...]] = (
-    Rule(
-        error=RequestRejected,
-        field="command",
-        state=None,
-        callers_mistake=True,
-        message=lambda err, call: (
-            "command_refused",
-            {"command": call.command, "reason": err.reason},
-        ),
-    ),
-    Rule(error=RequestRejected, state=None, callers_mistake=True, message=_rejected),
-    Rule(
-        error=NoDataConnectionError,
-        state=ErrorKind.NO_DATA_CONNECTION,
-        message=lambda err, _: ("no_data_connection", {"cause": err.cause}),
-    ),
-    Rule(
-        error=ModemHttpError,
-        failure=HttpFailure.DNS,
-        state=ErrorKind.DNS_FAILED,
-        message=_http_error,
-    ),
-    Rule(
-        error=ModemHttpError,
-        failure=HttpFailure.CONNECT,
-        state=ErrorKind.CONNECTION_FAILED,
-        message=_http_error,
-    ),
-    Rule(
-        error=ModemHttpError,
-        failure=HttpFailure.TLS,
-        state=ErrorKind.TLS_FAILED,
-        message=_http_error,
-    ),
-    Rule(
-        error=ModemHttpError,
-        failure=HttpFailure.TIMEOUT,
-        state=ErrorKind.SERVER_TIMEOUT,
-        message=_http_error,
-    ),
-    Rule(error=ModemHttpError, state=ErrorKind.MODEM_HTTP_ERROR, message=_http_error),
-    Rule(error=ResponseTooLargeError, state=ErrorKind.RESPONSE_TOO_LARGE, message=_too_large),
-    Rule(error=ModemDisconnectedError, state=ErrorKind.MODEM_DISCONNECTED, message=_disconnected),
-    Rule(error=ModemTimeoutError, state=ErrorKind.MODEM_TIMEOUT, message=_modem_timeout),
-    Rule(error=AtCommandError, state=ErrorKind.COMMAND_FAILED, message=_command_failed),
-    Rule(error=ModemError, state=ErrorKind.OTHER, message=_other),
+    Rule(RequestRejected, None, _command_refused, field="command", callers_mistake=True),
+    Rule(RequestRejected, None, _rejected, callers_mistake=True),
+    Rule(NoDataConnectionError, ErrorKind.NO_DATA_CONNECTION, _no_data_connection),
+    Rule(ModemHttpError, ErrorKind.DNS_FAILED, _http_error, failure=HttpFailure.DNS),
+    Rule(ModemHttpError, ErrorKind.CONNECTION_FAILED, _http_error, failure=HttpFailure.CONNECT),
+    Rule(ModemHttpError, ErrorKind.TLS_FAILED, _http_error, failure=HttpFailure.TLS),
+    Rule(ModemHttpError, ErrorKind.SERVER_TIMEOUT, _http_error, failure=HttpFailure.TIMEOUT),
+    Rule(ModemHttpError, ErrorKind.MODEM_HTTP_ERROR, _http_error),
+    Rule(ResponseTooLargeError, ErrorKind.RESPONSE_TOO_LARGE, _too_large),
+    Rule(ModemDisconnectedError, ErrorKind.MODEM_DISCONNECTED, _disconnected),
+    Rule(ModemTimeoutError, ErrorKind.MODEM_TIMEOUT, _modem_timeout),
+    Rule(AtCommandError, ErrorKind.COMMAND_FAILED, _command_failed),
+    Rule(ModemError, ErrorKind.OTHER, _other),
     # Not the library's: a deadline around a library call, the download's own file (a full
     # disk, a removed folder), a call cancelled by its automation.
-    Rule(error=TimeoutError, state=ErrorKind.MODEM_TIMEOUT, message=_timeout),
-    Rule(error=OSError, state=ErrorKind.FILE_WRITE_FAILED),
-    Rule(error=asyncio.CancelledError, state=ErrorKind.CANCELLED),
+    Rule(TimeoutError, ErrorKind.MODEM_TIMEOUT, _timeout),
+    Rule(OSError, ErrorKind.FILE_WRITE_FAILED, None),
+    Rule(asyncio.CancelledError, ErrorKind.CANCELLED, None),
 )
 
-_UNKNOWN: Final[Rule[BaseException]] = Rule(error=BaseException, state=ErrorKind.OTHER)
+_UNKNOWN: Final[Rule[BaseException]] = Rule(BaseException, ErrorKind.OTHER, None)
 """Anything else (a bug): counted as a failed request, passed on unchanged."""
 
 
