@@ -17,6 +17,7 @@ from custom_components.modem_http.atmodem import (
     Urc,
 )
 from custom_components.modem_http.atmodem.framing import UntilTerminator
+from custom_components.modem_http.atmodem.router import STANDARD_LINES, LineTables
 
 from .scripted_peer import ScriptedPeer, Step, ok
 
@@ -35,6 +36,12 @@ class Script:
         return None
 
 
+BOOTING_MODULE = STANDARD_LINES.merged(
+    LineTables(restart_lines=frozenset({"RDY"}), unsolicited=("SMS DONE",))
+)
+"""A module that prints RDY when it has booted, then SMS DONE (SIM7600, EC25)."""
+
+
 @pytest.fixture
 async def script(socket_enabled: None) -> AsyncIterator[tuple[Script, ScriptedPeer]]:
     table = Script()
@@ -47,7 +54,7 @@ async def script(socket_enabled: None) -> AsyncIterator[tuple[Script, ScriptedPe
 async def engine(script: tuple[Script, ScriptedPeer]) -> AsyncIterator[AtEngine]:
     _, peer = script
     url = await peer.start()
-    at = AtEngine(url, reconnect_backoff=(0.05, 0.2), resync_quiet=0.02)
+    at = AtEngine(url, reconnect_backoff=(0.05, 0.2), resync_quiet=0.02, lines=BOOTING_MODULE)
     await at.open()
     yield at
     await at.close()
@@ -191,9 +198,9 @@ async def test_result_urc_arriving_with_the_ok_is_not_missed(
         assert (await waiter.wait(2.0)).line == "+HTTPACTION: 0,200,5"
 
 
-async def test_wait_for_urc_times_out_with_a_typed_error(engine: AtEngine) -> None:
-    with pytest.raises(ModemTimeoutError):
-        await engine.wait_for_urc("+HTTPACTION:", 0.05)
+async def test_a_urc_that_never_comes_times_out_with_a_typed_error(engine: AtEngine) -> None:
+    with engine.expect_urc("+HTTPACTION:") as waiter, pytest.raises(ModemTimeoutError):
+        await waiter.wait(0.05)
 
 
 BINARY_BODY = (b"\r\nOK\r\n+HTTPREAD: 0\r\n\x00\xff\xfe" * 3000 + bytes(range(256)) * 40)[
@@ -262,8 +269,8 @@ async def test_payload_is_written_after_the_prompt_in_paced_chunks(
     payload = bytes(range(256)) * 20
     table.replies[f"AT+HTTPDATA={len(payload)},10"] = [prompt_bytes]
     peer.payload_for[f"AT+HTTPDATA={len(payload)},10"] = len(payload)
-    engine.write_chunk_size = 512
-    engine.write_chunk_delay = 0.001
+    engine.link.write_chunk_size = 512
+    engine.link.write_chunk_delay = 0.001
 
     reply = await engine.command(
         f"AT+HTTPDATA={len(payload)},10", payload=payload, prompt=prompt, timeout=5

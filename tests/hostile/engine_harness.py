@@ -14,6 +14,7 @@ from typing import Any
 
 from custom_components.modem_http.atmodem import AtEngine
 from custom_components.modem_http.atmodem.framing import DataSpec
+from custom_components.modem_http.atmodem.serial_link import SerialLink
 
 Responder = Callable[[str], Sequence[bytes] | None]
 """Command text -> the reply's pieces, in order (None: the modem stays silent)."""
@@ -22,10 +23,10 @@ Responder = Callable[[str], Sequence[bytes] | None]
 class FakeLine(asyncio.WriteTransport):
     """A write transport whose far side answers each CR-terminated command with `responder`."""
 
-    def __init__(self, engine: AtEngine, responder: Responder) -> None:
-        """Deliver replies into `engine`."""
+    def __init__(self, link: SerialLink, responder: Responder) -> None:
+        """Deliver replies into `link`."""
         super().__init__()
-        self._engine = engine
+        self._link = link
         self._responder = responder
         self._pending = b""
         self._closed = False
@@ -46,13 +47,13 @@ class FakeLine(asyncio.WriteTransport):
             await asyncio.sleep(0)
             if self._closed:
                 return
-            self._engine.data_received(piece)
+            self._link.data_received(piece)
 
     def close(self) -> None:
         """Closing the line tells the engine, as a real transport does."""
         if not self._closed:
             self._closed = True
-            self._engine.connection_lost(None)
+            self._link.connection_lost(None)
 
     def is_closing(self) -> bool:
         """True once closed."""
@@ -77,7 +78,7 @@ async def open_engine(responder: Responder) -> tuple[AtEngine, FakeLine]:
     async def opener(factory: Callable[[], asyncio.Protocol], url: str, baud: int) -> FakeLine:
         nonlocal line
         protocol = factory()
-        assert isinstance(protocol, AtEngine)
+        assert isinstance(protocol, SerialLink)
         line = FakeLine(protocol, lambda cmd: standard_reply(cmd) or responder(cmd))
         protocol.connection_made(line)
         return line

@@ -72,10 +72,6 @@ _CGEV_DEACT: Final = re.compile(
 _QIURC_DEACT: Final = re.compile(r'\+QIURC: "pdpdeact",\s*(\d+)')
 
 
-_BOOT_CHATTER: Final = ("SMS DONE", "PB DONE", "+QIND:", "+QUSIM:", "*ATREADY:")
-"""What SIMCom (SMS DONE, PB DONE, A76xx *ATREADY) and Quectel (+QIND, +QUSIM) print at boot."""
-
-
 class AuthType(IntEnum):
     """Authentication the network wants for the APN (`<auth_type>` of AT+CGAUTH / AT+QICSGP)."""
 
@@ -146,12 +142,6 @@ class Bearer:
         self._removers = [
             engine.on_urc("+CGEV:", self._on_cgev),
             engine.on_urc('+QIURC: "pdpdeact"', self._on_qiurc),
-            # Registration changes (+CREG: 1 with AT+CREG=1) must not land in another
-            # command's reply; they say nothing definite about the bearer itself.
-            *(engine.on_urc(prefix, _ignore) for prefix in ("+CREG:", "+CGREG:", "+CEREG:")),
-            # Boot chatter after RDY, which would otherwise be taken for the first line of
-            # whatever command runs next (AT+CGMI answering "SMS DONE").
-            *(engine.on_urc(prefix, _ignore) for prefix in _BOOT_CHATTER),
         ]
 
     def detach(self) -> None:
@@ -353,10 +343,6 @@ class Bearer:
             # The seed module cannot change it: it always uses context 1.
             if self.settings.cid != 1:
                 _LOGGER.warning("the modem refused %s (%s); it uses context 1", command, err)
-
-
-def _ignore(_urc: Urc) -> None:
-    """A URC that is known and needs no action."""
 
 
 def _first_int(text: str) -> int | None:

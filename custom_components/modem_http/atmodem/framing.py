@@ -8,8 +8,6 @@ looks at a single byte more. That keeps bodies containing `\\r\\nOK\\r\\n` or NU
 The parser is synchronous and does no I/O, so it can be fed a stream split at every byte in tests.
 """
 
-from __future__ import annotations
-
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field

@@ -5,8 +5,6 @@ and taking the gate is on the path of every status poll and every step of every 
 free gate is taken with a plain method call; only a caller that has to queue awaits.
 """
 
-from __future__ import annotations
-
 import asyncio
 from collections import deque
 

@@ -9,9 +9,9 @@ from dataclasses import replace
 from .bearer import BearerSettings
 from .control import ModemControl
 from .deadline import Deadline
-from .dialects import HttpDriver, HttpRequest, create_driver, detect_dialect
+from .dialects import MODULE_LINES, HttpDriver, HttpRequest, create_driver, detect_dialect
 from .dialects.base import BodySink
-from .engine import AtEngine, ConnectionState, StateListener
+from .engine import AtEngine, ConnectionState
 from .errors import (
     ModemDisconnectedError,
     ModemError,
@@ -21,6 +21,7 @@ from .errors import (
 )
 from .link import DataLink
 from .response import HttpResponse
+from .serial_link import StateListener
 from .status import DeviceInfo, ModemStatus, read_device_info, read_status
 from .tls import TlsSettings
 from .transport import TransportOpener, open_serial_transport
@@ -320,6 +321,7 @@ async def open_modem(
         write_chunk_delay=write_chunk_delay,
         reconnect=reconnect,
         link_grace=link_grace,
+        lines=MODULE_LINES,
     )
     try:
         async with asyncio.timeout(timeout):

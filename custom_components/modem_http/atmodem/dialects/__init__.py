@@ -10,6 +10,7 @@ import logging
 
 from ..engine import AtEngine
 from ..errors import AtCommandError, ModemError, ModemTimeoutError
+from ..router import STANDARD_LINES, LineTables
 from .base import HttpDriver, HttpRequest
 
 _LOGGER = logging.getLogger(__name__)
@@ -22,6 +23,26 @@ _PROBES: tuple[tuple[str, str, str], ...] = (
     ("quectel", "AT+QHTTPCFG=?", "+QHTTPCFG:"),
     ("httpcfg", "AT+HTTPCFG=?", "+HTTPCFG:"),
     ("simcom", "AT+HTTPACTION=?", "+HTTPACTION:"),
+)
+
+
+# SIMCom prints RDY, +CPIN: READY, SMS DONE, PB DONE (A76xx *ATREADY) when it boots, and
+# +HTTP_PEER_CLOSED / +HTTP_NONET_EVENT unasked; Quectel prints RDY, +CFUN: 1, +CPIN: READY,
+# +QUSIM: 1, +QIND: SMS DONE, and +QIURC for bearer events.
+MODULE_LINES = STANDARD_LINES.merged(
+    LineTables(
+        restart_lines=frozenset({"RDY"}),
+        unsolicited=(
+            "SMS DONE",
+            "PB DONE",
+            "*ATREADY:",
+            "+QIND:",
+            "+QUSIM:",
+            "+QIURC:",
+            "+HTTP_PEER_CLOSED",
+            "+HTTP_NONET_EVENT",
+        ),
+    )
 )
 
 

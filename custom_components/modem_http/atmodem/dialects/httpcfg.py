@@ -33,9 +33,10 @@ from typing import Final
 from multidict import CIMultiDict, CIMultiDictProxy
 
 from ..deadline import Deadline
-from ..engine import AtEngine, AtReply, Completion, DataAfter, Prompt, Urc
+from ..engine import AtEngine, AtReply, Prompt, Urc
 from ..errors import AtCommandError, ModemError, ModemTimeoutError
 from ..response import HttpResponse
+from ..router import Completion, DataAfter
 from .base import BodySink, HttpRequest, check_announced_size
 from .httpcfg_errors import http_error, translate
 from .httpcfg_file_read import read_through_file
@@ -626,8 +627,7 @@ def _clamp(value: float, bounds: tuple[int, int]) -> int:
 
 def _line_seconds(engine: AtEngine, size: int) -> float:
     """How long `size` bytes take on the serial line (8N1: ten bits a byte)."""
-    baud = max(getattr(engine, "baudrate", 115200) or 115200, 300)
-    return size * 10 / baud
+    return engine.link.line_seconds(size)
 
 
 def _input_time(engine: AtEngine, size: int) -> int:

@@ -129,4 +129,4 @@ def _announced_read(line: str) -> int | None:
 
 def _line_seconds(engine: AtEngine, size: int) -> float:
     """How long `size` bytes take on the serial line (8N1: ten bits a byte), twice over."""
-    return 2 * size * 10 / max(engine.baudrate, 300)
+    return 2 * engine.link.line_seconds(size)

@@ -352,8 +352,7 @@ async def _http_init(engine: AtEngine, deadline: Deadline) -> None:
 
 def _line_seconds(engine: AtEngine, size: int) -> float:
     """How long `size` bytes take on the serial line (8N1: ten bits a byte)."""
-    baud = max(engine.baudrate, 300)
-    return size * 10 / baud
+    return engine.link.line_seconds(size)
 
 
 async def _send_body(engine: AtEngine, body: bytes, deadline: Deadline) -> None:
