@@ -187,7 +187,7 @@ async def make_rig(
         modem = await open_modem(server.url, dialect=modem_dialect or dialect, reconnect=False)
         if driver_options:
             for key, value in driver_options.items():
-                setattr(modem.driver, key, value)
+                setattr(modem.family.http, key, value)
         try:
             yield Rig(dialect, emulator, server, modem, base, far)
         finally:

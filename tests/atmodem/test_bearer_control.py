@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from custom_components.modem_http.atmodem import RequestRejected, TlsSettings
-from custom_components.modem_http.atmodem.control import check_user_command
+from custom_components.modem_http.atmodem.admin import check_user_command
 
 from .bearer_fixtures import ACTIVATION, FAMILIES, bearer_rig
 
@@ -17,7 +17,7 @@ async def test_restart_waits_for_the_modem_and_sets_it_up_again(family, aiohttp_
     async with bearer_rig(family, aiohttp_server, tls=TlsSettings()) as rig:
         await rig.modem.http_request("GET", f"{rig.base}/", timeout=10)
 
-        await rig.modem.restart(timeout=10)
+        await rig.modem.admin.restart(timeout=10)
 
         assert rig.emulator.reset_count == 1
         assert "AT+CFUN=1,1" in rig.commands()
@@ -32,17 +32,17 @@ async def test_restart_waits_for_the_modem_and_sets_it_up_again(family, aiohttp_
 @pytest.mark.parametrize("family", ["simcom", "quectel"])
 async def test_a_raw_command_returns_the_modems_lines(family, aiohttp_server) -> None:
     async with bearer_rig(family, aiohttp_server) as rig:
-        lines, final = await rig.modem.send_command("AT+CSQ")
+        lines, final = await rig.modem.admin.send_command("AT+CSQ")
         assert (lines, final) == (["+CSQ: 20,99"], "OK")
 
-        lines, final = await rig.modem.send_command("ATI")
+        lines, final = await rig.modem.admin.send_command("ATI")
         assert final == "OK"
         assert any(rig.emulator.identity.model in line for line in lines)
 
         # An error is an answer too, not an exception.
         rig.emulator.cmee = 1
-        assert await rig.modem.send_command("AT+CPIN=1234") == ([], "+CME ERROR: 3")
-        assert await rig.modem.send_command("AT+NOSUCHTHING") == ([], "ERROR")
+        assert await rig.modem.admin.send_command("AT+CPIN=1234") == ([], "+CME ERROR: 3")
+        assert await rig.modem.admin.send_command("AT+NOSUCHTHING") == ([], "ERROR")
 
 
 @pytest.mark.parametrize(
@@ -81,7 +81,7 @@ async def test_commands_that_would_break_the_session_are_refused(command, aiohtt
         mark = len(rig.sent)
 
         with pytest.raises(RequestRejected) as caught:
-            await rig.modem.send_command(command)
+            await rig.modem.admin.send_command(command)
 
         assert caught.value.field == "command"
         assert rig.sent[mark:] == b""

@@ -215,15 +215,15 @@ async def test_a_streamed_body_is_never_written_twice_by_the_bearer_retry(
     """
     async with bearer_rig(family, aiohttp_server) as rig:
         await rig.modem.http_request("GET", f"{rig.base}/", timeout=10)
-        real_request = rig.modem.driver.request
+        real_request = rig.modem.family.http.request
         received: list[bytes] = []
 
-        async def request_then_lose_the_bearer(engine, request, deadline):
-            await real_request(engine, request, deadline)
+        async def request_then_lose_the_bearer(engine, plan, deadline, body):
+            await real_request(engine, plan, deadline, body)
             rig.emulator.network.contexts[1].active = False
             raise ModemHttpError(NO_BEARER_CODE[family], "connection lost")
 
-        rig.modem.driver.request = request_then_lose_the_bearer  # type: ignore[method-assign]
+        rig.modem.family.http.request = request_then_lose_the_bearer  # type: ignore[method-assign]
 
         async def sink(chunk: bytes) -> None:
             received.append(chunk)

@@ -86,7 +86,7 @@ async def test_a_dropped_bearer_during_a_request_is_brought_back_for_the_next(
 
         drop_bearer(rig.emulator)  # prints +QIURC: "pdpdeact",1
         async with asyncio.timeout(2):  # the library hears it at once, mid-request
-            while rig.modem.link.bearer.up:
+            while rig.modem.connection.bearer.up:
                 await asyncio.sleep(0.01)
         rig.far.release.set()
         assert (await request).body == b"late hello"  # the response was already on its way
@@ -95,11 +95,23 @@ async def test_a_dropped_bearer_during_a_request_is_brought_back_for_the_next(
         assert rig.count("AT+QIACT=1") == 2
 
 
-@pytest.mark.parametrize("chatter", ["SMS DONE", "PB DONE", "+QIND: SMS DONE", "+QUSIM: 1"])
-async def test_boot_chatter_is_not_taken_for_an_answer(chatter, aiohttp_server) -> None:
-    async with bearer_rig("quectel", aiohttp_server) as rig:
+@pytest.mark.parametrize(
+    ("family", "chatter", "manufacturer"),
+    [
+        ("simcom", "SMS DONE", "SIMCOM INCORPORATED"),
+        ("simcom", "PB DONE", "SIMCOM INCORPORATED"),
+        ("quectel", "+QIND: SMS DONE", "Quectel"),
+        ("quectel", "+QUSIM: 1", "Quectel"),
+        ("quectel", "+CFUN: 1", "Quectel"),
+    ],
+)
+async def test_boot_chatter_is_not_taken_for_an_answer(
+    family, chatter, manufacturer, aiohttp_server
+) -> None:
+    """What a module prints as it boots must not answer AT+CGMI sent right after RDY."""
+    async with bearer_rig(family, aiohttp_server) as rig:
         rig.emulator.faults.garbage_line(chatter)  # printed right before the reply
 
         info = await rig.modem.device_info()
 
-        assert info.manufacturer == "Quectel"
+        assert info.manufacturer == manufacturer

@@ -215,11 +215,11 @@ async def test_admin_operations_queue_within_their_timeout_too(
 
         async with asyncio.timeout(GUARD):
             with pytest.raises(ModemTimeoutError, match="waiting for the modem"):
-                await rig.modem.send_command("AT+CSQ", timeout=0.5)
+                await rig.modem.admin.send_command("AT+CSQ", timeout=0.5)
             with pytest.raises(ModemTimeoutError, match="waiting for the modem"):
-                await rig.modem.install_ca("ca.pem", b"PEM", timeout=0.5)
+                await rig.modem.admin.install_ca("ca.pem", b"PEM", timeout=0.5)
             with pytest.raises(ModemTimeoutError, match="waiting for the modem"):
-                await rig.modem.restart(timeout=0.5)
+                await rig.modem.admin.restart(timeout=0.5)
 
         far.release.set()
         assert (await first).body == b"held"

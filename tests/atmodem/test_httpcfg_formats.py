@@ -8,7 +8,7 @@ from collections.abc import AsyncIterator, Sequence
 import pytest
 
 from custom_components.modem_http.atmodem import Modem, ModemHttpError, open_modem
-from custom_components.modem_http.atmodem.dialects.httpcfg import HttpcfgDriver
+from custom_components.modem_http.atmodem.families.httpcfg.http import HttpcfgHttp
 
 from .httpcfg_fixtures import load_sections
 from .scripted_peer import ScriptedPeer, Step, ok
@@ -58,8 +58,8 @@ async def firmware(request: pytest.FixtureRequest) -> AsyncIterator[tuple[Modem,
     fw = Firmware(request.param)
     url = await fw.peer.start()
     modem = await open_modem(url, dialect="quectel", reconnect=False)
-    assert isinstance(modem.driver, HttpcfgDriver)
-    modem.driver.response_headers = False  # the logs were taken with responseheader 0
+    assert isinstance(modem.family.http, HttpcfgHttp)
+    modem.family.http.response_headers = False  # the logs were taken with responseheader 0
     try:
         yield modem, fw
     finally:

@@ -132,7 +132,7 @@ async def test_module_that_keeps_auto_output_on(dialect: str, aiohttp_server) ->
             "PUT", f"{rig.base}/echo", headers={"X-A": "1"}, body=b"abc", timeout=10
         )
 
-        assert rig.modem.driver.auto_output is True  # type: ignore[attr-defined]
+        assert rig.modem.family.http.auto_output is True  # type: ignore[attr-defined]
         assert response.body == pattern(3000)
         assert posted.status == 200
         assert rig.commands("READ") == []  # nothing was asked for: it came on its own

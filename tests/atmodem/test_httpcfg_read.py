@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from custom_components.modem_http.atmodem import ModemError
-from custom_components.modem_http.atmodem.dialects.httpcfg_read import (
+from custom_components.modem_http.atmodem.families.httpcfg.read import (
     ResponseReader,
     dechunk,
     parse_result,

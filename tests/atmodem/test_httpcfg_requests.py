@@ -191,7 +191,7 @@ async def test_without_response_headers_the_urc_length_reads_the_body(
     dialect: str, aiohttp_server
 ) -> None:
     async with make_rig(dialect, aiohttp_server, driver_options={"response_headers": False}) as rig:
-        await rig.modem.driver.setup(rig.modem.engine, Deadline(10))
+        await rig.modem.family.http.setup(rig.modem.engine, Deadline(10))
         response = await rig.modem.http_request("GET", f"{rig.base}/bytes/3000", timeout=10)
         chunked = await rig.modem.http_request("GET", f"{rig.base}/chunked", timeout=10)
 

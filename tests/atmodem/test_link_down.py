@@ -47,12 +47,12 @@ OPERATIONS: dict[str, Operation] = {
     "download_to_modem_file": lambda modem, base: modem.download_to_modem_file(
         f"{base}/", "UFS:fw.bin" if modem.dialect != "simcom" else "fw.bin", timeout=PATIENT
     ),
-    "send_command": lambda modem, _base: modem.send_command("AT+CSQ", timeout=PATIENT),
+    "send_command": lambda modem, _base: modem.admin.send_command("AT+CSQ", timeout=PATIENT),
     "status": lambda modem, _base: modem.status(timeout=PATIENT),
     "device_info": lambda modem, _base: modem.device_info(timeout=PATIENT),
     "connect": lambda modem, _base: modem.connect(PATIENT),
-    "restart": lambda modem, _base: modem.restart(timeout=PATIENT),
-    "install_ca": lambda modem, _base: modem.install_ca("ca.pem", b"PEM", timeout=PATIENT),
+    "restart": lambda modem, _base: modem.admin.restart(timeout=PATIENT),
+    "install_ca": lambda modem, _base: modem.admin.install_ca("ca.pem", b"PEM", timeout=PATIENT),
 }
 
 
@@ -96,7 +96,7 @@ async def test_every_operation_fails_fast_with_the_port_named_while_the_line_is_
         pytest.skip("the AT+HTTPCFG family has no file upload command")
     async with bearer_rig(family, aiohttp_server, reconnect=True, link_grace=GRACE) as rig:
         told: list[NoDataConnectionError | None] = []
-        rig.modem.link.listeners.append(told.append)
+        rig.modem.add_data_connection_listener(told.append)
         await pull_the_cable(rig)
 
         async with asyncio.timeout(NEVER):
@@ -155,13 +155,13 @@ async def test_a_usb_modem_that_vanishes_fails_fast_on_its_device_path() -> None
         path = await server.start_pty()
         modem = await open_modem(path, dialect="quectel", link_grace=GRACE)
         try:
-            assert await modem.send_command("AT+CSQ") == (["+CSQ: 20,99"], "OK")
+            assert await modem.admin.send_command("AT+CSQ") == (["+CSQ: 20,99"], "OK")
             await server.unplug()
 
             async with asyncio.timeout(NEVER):
                 for _attempt in range(2):  # the one that meets the hang-up, and one after it
                     with pytest.raises(ModemDisconnectedError) as failure:
-                        await modem.send_command("AT+CSQ", timeout=PATIENT)
+                        await modem.admin.send_command("AT+CSQ", timeout=PATIENT)
                     assert failure.value.port == path
             assert not modem.connected
         finally:
@@ -180,7 +180,7 @@ async def test_callers_during_an_outage_fail_side_by_side_not_one_grace_each(
         async with asyncio.timeout(5 * grace):
             outcomes = await asyncio.gather(
                 *(rig.modem.http_request("GET", f"{rig.base}/", timeout=PATIENT) for _ in range(5)),
-                *(rig.modem.send_command("AT+CSQ", timeout=PATIENT) for _ in range(5)),
+                *(rig.modem.admin.send_command("AT+CSQ", timeout=PATIENT) for _ in range(5)),
                 return_exceptions=True,
             )
 

@@ -12,7 +12,10 @@ from custom_components.modem_http.atmodem import (
     TlsVerify,
     TlsVersion,
 )
-from custom_components.modem_http.atmodem.tls import UnsupportedOperation, checksum, tls_commands
+from custom_components.modem_http.atmodem.families.httpcfg import QuectelFamily
+from custom_components.modem_http.atmodem.families.httpcfg.tls import checksum
+from custom_components.modem_http.atmodem.families.simcom import SimcomFamily
+from custom_components.modem_http.atmodem.tls import UnsupportedOperation
 from modem_emulator.far_end import TestPki
 
 from ..tls_aborts import handshake_aborts_expected
@@ -30,7 +33,7 @@ VERIFY = TlsSettings(verify=TlsVerify.SERVER, ca_file="ca.pem")
 async def test_https_verified_with_the_uploaded_ca(family, aiohttp_server) -> None:
     pki = TestPki("127.0.0.1")
     async with bearer_rig(family, aiohttp_server, tls=VERIFY, ssl=pki.server_ssl_context()) as rig:
-        stored = await rig.modem.install_ca("ca.pem", pki.ca_pem)
+        stored = await rig.modem.admin.install_ca("ca.pem", pki.ca_pem)
 
         response = await rig.modem.http_request("GET", f"{rig.base}/", timeout=10)
 
@@ -64,11 +67,11 @@ async def test_a_ca_of_another_authority_fails_and_a_rotated_one_works(
         async with bearer_rig(
             family, aiohttp_server, tls=VERIFY, ssl=pki.server_ssl_context()
         ) as rig:
-            await rig.modem.install_ca("ca.pem", stranger.ca_pem)
+            await rig.modem.admin.install_ca("ca.pem", stranger.ca_pem)
             with pytest.raises(ModemHttpError):
                 await rig.modem.http_request("GET", f"{rig.base}/", timeout=10)
 
-            await rig.modem.install_ca("ca.pem", pki.ca_pem)  # rotation: same name, new CA
+            await rig.modem.admin.install_ca("ca.pem", pki.ca_pem)  # rotation: same name, new CA
 
             response = await rig.modem.http_request("GET", f"{rig.base}/", timeout=10)
             assert response.body == b"hello"
@@ -97,9 +100,9 @@ async def test_mutual_tls_presents_the_client_certificate(family, aiohttp_server
         async with bearer_rig(
             family, aiohttp_server, tls=VERIFY, ssl=server_context, far_app=app
         ) as rig:
-            await rig.modem.install_ca("ca.pem", pki.ca_pem)
-            await rig.modem.install_ca("client.pem", cert)
-            await rig.modem.install_ca("client.key", key)
+            await rig.modem.admin.install_ca("ca.pem", pki.ca_pem)
+            await rig.modem.admin.install_ca("client.pem", cert)
+            await rig.modem.admin.install_ca("client.key", key)
             with pytest.raises(ModemHttpError):  # server-only verification: no certificate
                 await rig.modem.http_request("GET", f"{rig.base}/", timeout=10)
 
@@ -121,7 +124,7 @@ async def test_simcom_downloads_a_ca_into_the_certificate_folder(aiohttp_server)
     async with bearer_rig(
         "simcom", aiohttp_server, tls=VERIFY, ssl=pki.server_ssl_context()
     ) as rig:
-        await rig.modem.download_ca(f"http://127.0.0.1:{ca_server.port}/ca.pem", "ca.pem")
+        await rig.modem.admin.download_ca(f"http://127.0.0.1:{ca_server.port}/ca.pem", "ca.pem")
 
         response = await rig.modem.http_request("GET", f"{rig.base}/", timeout=10)
 
@@ -143,9 +146,9 @@ async def test_the_httpcfg_family_cannot_upload_but_can_download(aiohttp_server)
         "httpcfg", aiohttp_server, tls=VERIFY, ssl=pki.server_ssl_context()
     ) as rig:
         with pytest.raises(UnsupportedOperation):
-            await rig.modem.install_ca("ca.pem", pki.ca_pem)
+            await rig.modem.admin.install_ca("ca.pem", pki.ca_pem)
 
-        await rig.modem.download_ca(f"http://127.0.0.1:{ca_server.port}/ca.pem", "ca.pem")
+        await rig.modem.admin.download_ca(f"http://127.0.0.1:{ca_server.port}/ca.pem", "ca.pem")
         response = await rig.modem.http_request("GET", f"{rig.base}/", timeout=10)
 
         assert 'AT+SSLCFG="cacert",2,"UFS:ca.pem"' in rig.commands()
@@ -155,7 +158,7 @@ async def test_the_httpcfg_family_cannot_upload_but_can_download(aiohttp_server)
 async def test_quectel_upload_is_checked_against_the_modems_checksum(aiohttp_server) -> None:
     data = b"-----BEGIN CERTIFICATE-----\nabc\n-----END CERTIFICATE-----\n"
     async with bearer_rig("quectel", aiohttp_server) as rig:
-        await rig.modem.install_ca("ca.pem", data)
+        await rig.modem.admin.install_ca("ca.pem", data)
 
         assert f'AT+QFUPL="UFS:ca.pem",{len(data)},30' in rig.commands()
         assert rig.emulator.fs.read("UFS:", "ca.pem") == data
@@ -188,7 +191,7 @@ def test_the_ssl_context_is_configured_in_each_familys_words() -> None:
         sni=True,
     )
 
-    assert tls_commands("simcom", settings, 0) == [
+    assert SimcomFamily().tls.configuration(settings, 0) == [
         'AT+CSSLCFG="sslversion",0,3',
         'AT+CSSLCFG="authmode",0,2',
         'AT+CSSLCFG="cacert",0,"ca.pem"',
@@ -196,7 +199,7 @@ def test_the_ssl_context_is_configured_in_each_familys_words() -> None:
         'AT+CSSLCFG="clientkey",0,"c.key"',
         'AT+CSSLCFG="enableSNI",0,1',
     ]
-    assert tls_commands("quectel", settings, 1) == [
+    assert QuectelFamily().tls.configuration(settings, 1) == [
         'AT+QSSLCFG="sslversion",1,3',
         'AT+QSSLCFG="seclevel",1,2',
         'AT+QSSLCFG="cacert",1,"UFS:ca.pem"',

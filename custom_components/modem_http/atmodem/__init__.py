@@ -1,10 +1,28 @@
 """atmodem: HTTP(S) through a cellular modem's own HTTP stack, driven with AT commands.
 
 No Home Assistant imports below this package: it is usable (and tested) on its own.
+
+How it is laid out, from the wire up:
+
+- transport.py      opens the line with serialx (device paths, socket://, rfc2217://, esphome://)
+- serial_link.py    the line: reconnect with backoff, link grace, paced writes, connection listeners
+- framing.py        byte stream -> lines, raw data blocks and prompts (pure, synchronous)
+- router.py         which command, URC handler or nobody each line belongs to (pure, synchronous)
+- engine.py, gate.py  one command at a time, resynchronisation and initialisation, one path
+- families/         one package per module family, created by detection (families/__init__.py):
+    base.py           the protocols every family implements (HTTP driver, bearer, TLS, tables)
+    simcom/           the AT+HTTPINIT family (SIMCom)
+    httpcfg/          the AT+HTTPCFG family (seed manual 000) and Quectel's AT+QHTTPCFG twin
+- bearer.py, tls.py   what every family shares about data contexts and SSL contexts
+- connection.py     brings the bearer and the SSL context up, recovers a lost bearer once
+- operation.py      the one path every public operation takes (link, queue, set-up, deadline)
+- modem.py          Modem and open_modem(): HTTP requests, file transfers, status; admin.py:
+                    restart, raw commands and certificate files (modem.admin)
+- request.py, response.py, validation.py, deadline.py, errors.py, shown.py, status.py
 """
 
+from .admin import ModemAdmin
 from .bearer import AuthType, BearerSettings, NoDataConnectionError
-from .dialects import DIALECTS, NoHttpCommandsError
 from .engine import AtEngine, AtReply, ConnectionState, Prompt, Urc
 from .errors import (
     AtCommandError,
@@ -16,10 +34,11 @@ from .errors import (
     RequestRejected,
     ResponseTooLargeError,
 )
+from .families import DIALECTS, NoHttpCommandsError
 from .modem import Modem, open_modem
 from .response import HttpResponse
 from .status import DeviceInfo, ModemStatus, Registration
-from .tls import TlsSettings, TlsVerify, TlsVersion
+from .tls import TlsSettings, TlsVerify, TlsVersion, UnsupportedOperation
 
 __all__ = [
     "DIALECTS",
@@ -33,6 +52,7 @@ __all__ = [
     "HttpFailure",
     "HttpResponse",
     "Modem",
+    "ModemAdmin",
     "ModemDisconnectedError",
     "ModemError",
     "ModemHttpError",
@@ -47,6 +67,7 @@ __all__ = [
     "TlsSettings",
     "TlsVerify",
     "TlsVersion",
+    "UnsupportedOperation",
     "Urc",
     "open_modem",
 ]

@@ -1,27 +1,20 @@
 """The packet data bearer (PDP context) every modem HTTP stack runs over.
 
-Real modules answer HTTP requests with 601/703/714 (SIMCom) or 709 "network deactivated"
-(AT+HTTPCFG / Quectel) until a PDP context is active, and a fresh module has none active. The
-manuals leave the bring-up to the host, so this module does it the way each family needs:
+Real modules answer HTTP requests with their family's "no network" errors until a PDP context is
+active, and a fresh module has none active. The manuals leave the bring-up to the host, so the
+Bearer does it: it waits for registration (3GPP TS 27.007 `+CEREG?`/`+CREG?`, the same on every
+module), asks for packet domain events (`AT+CGEREP=2`), then lets the family define, authenticate
+and activate the context and point its HTTP stack at it (BearerCommands). The 27.007 way
+(`AT+CGDCONT`, `AT+CGAUTH`, `AT+CGACT`) is here as `StandardContext`, for the families that use it.
 
-- SIMCom and the AT+HTTPCFG family: `AT+CGDCONT` (APN), `AT+CGAUTH` when credentials are given
-  (SIMCom takes the password before the user name), `AT+CGACT=1,<cid>`; the AT+HTTPCFG family is
-  then pointed at the context with `AT+HTTPCFG="contextid"` (the seed module refuses it and always
-  uses context 1, which is fine).
-- Quectel: `AT+QICSGP=<cid>,1,"<apn>","<user>","<pwd>",<auth>`, `AT+QIACT=<cid>`, then
-  `AT+QHTTPCFG="contextid",<cid>`.
-
-Every step reads first (`AT+CGDCONT?`, `AT+CGACT?`, `AT+QIACT?`, `AT+QICSGP=<cid>`) and is skipped
-when already in place, so a healthy modem costs two reads once per session. Registration is waited
-for first. Every step runs within the caller's deadline, and when it runs out the error names what
-was still missing (registration, activation); a serial link that goes away meanwhile is not a
-data connection problem and passes through as ModemDisconnectedError. Once up, the bearer is
-trusted until the modem says otherwise:
-`+CGEV: NW|ME [PDN] DEACT <cid>`, `+QIURC: "pdpdeact",<cid>`, a restart, or a request failing with
-one of the family's no-bearer codes while a read confirms the context is down.
+Every step reads first and is skipped when already in place, so a healthy modem costs two reads
+once per session. Every step runs within the caller's deadline, and when it runs out the error
+names what was still missing (registration, activation); a serial link that goes away meanwhile is
+not a data connection problem and passes through as ModemDisconnectedError. Once up, the bearer is
+trusted until the modem says otherwise: `+CGEV: NW|ME [PDN] DEACT <cid>`, a deactivation URC of
+the family's own, a restart, or a request failing with one of the family's no-bearer codes while a
+read confirms the context is down.
 """
-
-from __future__ import annotations
 
 import asyncio
 import contextlib
@@ -30,7 +23,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import IntEnum
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
 from .deadline import MIN_STEP, Deadline
 from .engine import AtEngine, Urc
@@ -45,31 +38,24 @@ from .errors import (
 from .status import parse_registration
 from .validation import check_range, check_text
 
+if TYPE_CHECKING:
+    from .families.base import BearerCommands
+
 _LOGGER = logging.getLogger(__name__)
 
 MAX_APN: Final = 99
 """3GPP TS 23.003: an APN is at most 100 octets."""
 MAX_CREDENTIAL: Final = 127
 CID_RANGE: Final = (1, 16)
-"""Quectel takes 1-16, SIMCom 1-24: the common range."""
+"""Quectel takes 1-16, SIMCom 1-24: the range every family takes."""
 ACTIVATION_TIMEOUT: Final = 150.0
 """AT+CGACT / AT+QIACT: the manuals give 150 s as the maximum response time."""
-_READ_TIMEOUT: Final = 10.0
+READ_TIMEOUT: Final = 10.0
 _POLL_STEP: Final = 1.0
-
-NO_BEARER_CODES: Final[dict[str, frozenset[int]]] = {
-    # SIMCom: 601 network error, 703 busy, 714 connect socket failed, 717 no network.
-    "simcom": frozenset({601, 703, 714, 717}),
-    # AT+HTTPCFG family: 707 network open failed, 708 no configuration, 709 deactivated, 710 error.
-    "httpcfg": frozenset({707, 708, 709, 710}),
-    "quectel": frozenset({707, 708, 709, 710}),
-}
-"""The modem's HTTP errors that may mean the bearer is gone (a context read decides)."""
 
 _CGEV_DEACT: Final = re.compile(
     r"\+CGEV: (?:NW|ME) (?:PDN )?DEACT\s+(?:\"[^\"]*\",\"[^\"]*\",)?(\d+)"
 )
-_QIURC_DEACT: Final = re.compile(r'\+QIURC: "pdpdeact",\s*(\d+)')
 
 
 class AuthType(IntEnum):
@@ -121,27 +107,34 @@ class BearerSettings:
         """Whether the APN needs a user name, password or authentication."""
         return bool(self.username or self.password or self.auth is not AuthType.NONE)
 
+    @property
+    def apn_shown(self) -> str:
+        """The APN as an error message names it."""
+        return self.apn or "the network's default APN"
+
 
 class Bearer:
-    """Brings one family's PDP context up, and notices when it goes down."""
+    """Brings one modem's PDP context up in its family's way, and notices when it goes down."""
 
-    def __init__(self, family: str, settings: BearerSettings | None = None) -> None:
-        """Family is the dialect name (simcom, httpcfg or quectel)."""
-        self.family = family
+    def __init__(self, commands: BearerCommands, settings: BearerSettings | None = None) -> None:
+        """`commands` are the family's; nothing is sent until `bring_up`."""
+        self.commands = commands
         self.settings = settings or BearerSettings()
         self.up = False
         """True from a successful bring-up until a deactivation or restart is seen."""
-        self.last_cause: str | None = None
         self._removers: list[Callable[[], None]] = []
 
     # ------------------------------------------------------------------ URCs
 
     def attach(self, engine: AtEngine) -> None:
-        """Listen for the modem's bearer URCs (and swallow registration chatter)."""
+        """Listen for the modem's deactivation URCs (27.007 ones and the family's own)."""
         self.detach()
         self._removers = [
             engine.on_urc("+CGEV:", self._on_cgev),
-            engine.on_urc('+QIURC: "pdpdeact"', self._on_qiurc),
+            *(
+                engine.on_urc(prefix, self._on_family_urc)
+                for prefix in self.commands.deactivation_prefixes
+            ),
         ]
 
     def detach(self) -> None:
@@ -152,13 +145,16 @@ class Bearer:
 
     def _on_cgev(self, urc: Urc) -> None:
         match = _CGEV_DEACT.match(urc.line)
-        if match and int(match.group(1)) == self.settings.cid:
-            _LOGGER.info("data connection lost (%s)", urc.line)
-            self.up = False
+        if match:
+            self._deactivated(int(match.group(1)), urc)
 
-    def _on_qiurc(self, urc: Urc) -> None:
-        match = _QIURC_DEACT.match(urc.line)
-        if match and int(match.group(1)) == self.settings.cid:
+    def _on_family_urc(self, urc: Urc) -> None:
+        cid = self.commands.deactivated_context(urc.line)
+        if cid is not None:
+            self._deactivated(cid, urc)
+
+    def _deactivated(self, cid: int, urc: Urc) -> None:
+        if cid == self.settings.cid:
             _LOGGER.info("data connection lost (%s)", urc.line)
             self.up = False
 
@@ -171,22 +167,13 @@ class Bearer:
     def suspect(self, err: BaseException) -> bool:
         """Could this request failure be a missing bearer? (A context read then decides.)"""
         if isinstance(err, ModemHttpError):
-            return err.code in NO_BEARER_CODES.get(self.family, frozenset())
-        # SIMCom's AT+HTTPINIT (which activates the context itself) answers plain ERROR.
+            return err.code in self.commands.no_bearer_codes
+        # An HTTP stack that activates the context itself (SIMCom's AT+HTTPINIT) answers ERROR.
         return isinstance(err, AtCommandError)
 
-    async def is_active(self, engine: AtEngine, timeout: float = _READ_TIMEOUT) -> bool:
-        """Read whether the context is active (`AT+QIACT?` on Quectel, `AT+CGACT?` otherwise)."""
-        cid = self.settings.cid
-        if self.family == "quectel":
-            reply = await engine.command("AT+QIACT?", timeout=timeout)
-            return any(_first_int(line) == cid for line in reply.lines_with("+QIACT:"))
-        reply = await engine.command("AT+CGACT?", timeout=timeout)
-        for line in reply.lines_with("+CGACT:"):
-            fields = line.split(",")
-            if len(fields) >= 2 and _first_int(fields[0]) == cid:
-                return fields[1].strip() == "1"
-        return False
+    async def is_active(self, engine: AtEngine, timeout: float = READ_TIMEOUT) -> bool:
+        """Read whether the context is active now."""
+        return await self.commands.is_active(engine, self.settings.cid, timeout)
 
     # ------------------------------------------------------------------ bring-up
 
@@ -196,7 +183,7 @@ class Bearer:
             await self.bring_up(engine, deadline)
 
     async def bring_up(self, engine: AtEngine, deadline: Deadline) -> None:
-        """Registration, context definition, credentials, activation, HTTP context id.
+        """Registration, packet events, the family's activation and HTTP context binding.
 
         Raises NoDataConnectionError naming what failed, also when the deadline runs out while
         the modem is still unregistered or still activating; ModemDisconnectedError when the
@@ -206,18 +193,13 @@ class Bearer:
             await self._wait_registered(engine, deadline)
             with contextlib.suppress(AtCommandError):
                 # +CGEV URCs tell us when the network drops the context.
-                await engine.command("AT+CGEREP=2", timeout=deadline.step(_READ_TIMEOUT))
-            if self.family == "quectel":
-                await self._quectel(engine, deadline)
-            else:
-                await self._cgact_family(engine, deadline)
-            await self._http_context_id(engine, deadline)
-        except NoDataConnectionError as err:
+                await engine.command("AT+CGEREP=2", timeout=deadline.step(READ_TIMEOUT))
+            await self.commands.activate(engine, self.settings, deadline)
+            await self.commands.bind_http(engine, self.settings, deadline)
+        except NoDataConnectionError:
             self.up = False
-            self.last_cause = err.cause
             raise
         self.up = True
-        self.last_cause = None
 
     async def _wait_registered(self, engine: AtEngine, deadline: Deadline) -> None:
         """Poll registration until it is there, the settings' wait or the deadline runs out.
@@ -232,16 +214,16 @@ class Bearer:
         last = "unknown"
         while True:
             for command, prefix in (("AT+CEREG?", "+CEREG:"), ("AT+CREG?", "+CREG:")):
-                wait = max(MIN_STEP, min(_READ_TIMEOUT, give_up - loop.time()))
+                wait = max(MIN_STEP, min(READ_TIMEOUT, give_up - loop.time()))
                 try:
                     reply = await engine.command(command, timeout=wait)
                     state = parse_registration(reply.first(prefix))
-                except ModemDisconnectedError:
-                    raise
                 except ModemTimeoutError:
                     if loop.time() < give_up:
                         raise
                     break
+                except ModemDisconnectedError:
+                    raise
                 except ModemError:
                     continue  # refused, or no such line: the other form may answer
                 if state.registered:
@@ -256,36 +238,72 @@ class Bearer:
             # The module's own pace of registration; the last read comes just before the end.
             await asyncio.sleep(min(_POLL_STEP, remaining - MIN_STEP))
 
-    def _refused(self, err: AtCommandError) -> NoDataConnectionError:
-        apn = self.settings.apn or "the network's default APN"
-        return NoDataConnectionError(
-            f"the network refused to activate PDP context {self.settings.cid} with {apn} "
-            f"({err.final}); check the APN, user name and password"
-        )
 
-    def _not_activated(self, deadline: Deadline, err: ModemTimeoutError) -> ModemError:
-        """An activation that did not answer: the data connection is the cause, not a timeout."""
+async def activate_context(
+    engine: AtEngine, command: str, settings: BearerSettings, deadline: Deadline
+) -> None:
+    """Send an activation command; its refusal or running out of time says what failed.
+
+    A refusal names the APN and the final code; an activation still pending when the caller's
+    time runs out is the data connection's fault, not a timeout (a modem that stopped answering
+    well before the deadline stays a ModemTimeoutError).
+    """
+    try:
+        await engine.command(command, timeout=deadline.step(ACTIVATION_TIMEOUT))
+    except AtCommandError as err:
+        raise NoDataConnectionError(
+            f"the network refused to activate PDP context {settings.cid} with "
+            f"{settings.apn_shown} ({err.final}); check the APN, user name and password"
+        ) from err
+    except ModemTimeoutError as err:
         if not deadline.expired:
-            return err  # the modem stopped answering well before the caller's time ran out
-        apn = self.settings.apn or "the network's default APN"
-        return NoDataConnectionError(
-            f"PDP context {self.settings.cid} with {apn} was still being activated when the "
-            f"{deadline.timeout:g} s ran out; check the coverage, or allow more time"
-        )
+            raise
+        raise NoDataConnectionError(
+            f"PDP context {settings.cid} with {settings.apn_shown} was still being activated "
+            f"when the {deadline.timeout:g} s ran out; check the coverage, or allow more time"
+        ) from err
 
-    async def _activate(self, engine: AtEngine, command: str, deadline: Deadline) -> None:
-        try:
-            await engine.command(command, timeout=deadline.step(ACTIVATION_TIMEOUT))
-        except AtCommandError as err:
-            raise self._refused(err) from err
-        except ModemTimeoutError as err:
-            raise self._not_activated(deadline, err) from err
 
-    async def _cgact_family(self, engine: AtEngine, deadline: Deadline) -> None:
-        settings = self.settings
+def first_int(text: str) -> int | None:
+    """The number a field starts with (`1,"IP"` -> 1)."""
+    match = re.match(r"\s*(\d+)", text)
+    return int(match.group(1)) if match else None
+
+
+class StandardContext:
+    """The 3GPP TS 27.007 commands: `AT+CGACT?`, `AT+CGDCONT`, `AT+CGAUTH`, `AT+CGACT`.
+
+    `password_first`: SIMCom's AT+CGAUTH takes `<passwd>` before `<user>`, the standard the other
+    way round. A family whose HTTP stack must be pointed at the context overrides `bind_http`.
+    """
+
+    deactivation_prefixes: tuple[str, ...] = ()
+
+    def __init__(self, *, no_bearer_codes: frozenset[int], password_first: bool = False) -> None:
+        """The family's no-bearer HTTP error numbers, and its AT+CGAUTH argument order."""
+        self.no_bearer_codes = no_bearer_codes
+        self.password_first = password_first
+
+    def deactivated_context(self, line: str) -> int | None:
+        """No URCs of its own: +CGEV is read by the Bearer for every family."""
+        return None
+
+    async def is_active(self, engine: AtEngine, cid: int, timeout: float) -> bool:
+        """`+CGACT: <cid>,<state>` lines of `AT+CGACT?`."""
+        reply = await engine.command("AT+CGACT?", timeout=timeout)
+        for line in reply.lines_with("+CGACT:"):
+            fields = line.split(",")
+            if len(fields) >= 2 and first_int(fields[0]) == cid:
+                return fields[1].strip() == "1"
+        return False
+
+    async def activate(
+        self, engine: AtEngine, settings: BearerSettings, deadline: Deadline
+    ) -> None:
+        """Define (or correct) the APN, give credentials, activate; nothing when already right."""
         cid = settings.cid
-        defined = await self._defined_apn(engine, deadline)
-        active = await self.is_active(engine, deadline.step(_READ_TIMEOUT))
+        defined = await self._defined_apn(engine, cid, deadline)
+        active = await self.is_active(engine, cid, deadline.step(READ_TIMEOUT))
         wrong_apn = bool(settings.apn) and defined is not None and defined != settings.apn
         if active and not wrong_apn:
             return
@@ -293,67 +311,41 @@ class Bearer:
             await engine.command(f"AT+CGACT=0,{cid}", timeout=deadline.step(ACTIVATION_TIMEOUT))
         if defined is None or wrong_apn:
             await engine.command(
-                f'AT+CGDCONT={cid},"IP","{settings.apn}"', timeout=deadline.step(_READ_TIMEOUT)
+                f'AT+CGDCONT={cid},"IP","{settings.apn}"', timeout=deadline.step(READ_TIMEOUT)
             )
         if settings.credentials:
             first, second = settings.username, settings.password
-            if self.family == "simcom":
-                first, second = second, first  # SIMCom: <passwd> before <user>
+            if self.password_first:
+                first, second = second, first
             await engine.command(
                 f'AT+CGAUTH={cid},{int(settings.auth)},"{first}","{second}"',
-                timeout=deadline.step(_READ_TIMEOUT),
+                timeout=deadline.step(READ_TIMEOUT),
             )
-        await self._activate(engine, f"AT+CGACT=1,{cid}", deadline)
+        await activate_context(engine, f"AT+CGACT=1,{cid}", settings, deadline)
 
-    async def _defined_apn(self, engine: AtEngine, deadline: Deadline) -> str | None:
+    async def bind_http(
+        self, engine: AtEngine, settings: BearerSettings, deadline: Deadline
+    ) -> None:
+        """The HTTP stack uses the active context without being told."""
+
+    async def _defined_apn(self, engine: AtEngine, cid: int, deadline: Deadline) -> str | None:
         """The APN of our context in `AT+CGDCONT?`, or None when it is not defined."""
-        reply = await engine.command("AT+CGDCONT?", timeout=deadline.step(_READ_TIMEOUT))
+        reply = await engine.command("AT+CGDCONT?", timeout=deadline.step(READ_TIMEOUT))
         for line in reply.lines_with("+CGDCONT:"):
             fields = line.split(",")
-            if len(fields) >= 3 and _first_int(fields[0]) == self.settings.cid:
+            if len(fields) >= 3 and first_int(fields[0]) == cid:
                 return fields[2].strip().strip('"')
         return None
 
-    async def _quectel(self, engine: AtEngine, deadline: Deadline) -> None:
-        settings = self.settings
-        cid = settings.cid
-        active = await self.is_active(engine, deadline.step(_READ_TIMEOUT))
-        wanted = f'1,"{settings.apn}","{settings.username}","{settings.password}",{settings.auth}'
-        change = False
-        if settings.apn or settings.credentials:
-            reply = await engine.command(f"AT+QICSGP={cid}", timeout=deadline.step(_READ_TIMEOUT))
-            current = reply.lines_with("+QICSGP:")
-            change = not current or current[0].replace(" ", "") != wanted.replace(" ", "")
-        if active and not change:
-            return
-        if active:
-            await engine.command(f"AT+QIDEACT={cid}", timeout=deadline.step(ACTIVATION_TIMEOUT))
-        if change:
-            await engine.command(f"AT+QICSGP={cid},{wanted}", timeout=deadline.step(_READ_TIMEOUT))
-        await self._activate(engine, f"AT+QIACT={cid}", deadline)
-
-    async def _http_context_id(self, engine: AtEngine, deadline: Deadline) -> None:
-        if self.family == "simcom":
-            return
-        prefix = "Q" if self.family == "quectel" else ""
-        command = f'AT+{prefix}HTTPCFG="contextid",{self.settings.cid}'
-        try:
-            await engine.command(command, timeout=deadline.step(_READ_TIMEOUT))
-        except AtCommandError as err:
-            # The seed module cannot change it: it always uses context 1.
-            if self.settings.cid != 1:
-                _LOGGER.warning("the modem refused %s (%s); it uses context 1", command, err)
-
-
-def _first_int(text: str) -> int | None:
-    match = re.match(r"\s*(\d+)", text)
-    return int(match.group(1)) if match else None
-
 
 __all__ = [
-    "NO_BEARER_CODES",
+    "ACTIVATION_TIMEOUT",
+    "READ_TIMEOUT",
     "AuthType",
     "Bearer",
     "BearerSettings",
     "NoDataConnectionError",
+    "StandardContext",
+    "activate_context",
+    "first_int",
 ]

@@ -165,6 +165,11 @@ class AtEngine:
         return self.link.connected
 
     @property
+    def url(self) -> str:
+        """The serial port's device path or URL, as configured."""
+        return self.link.url
+
+    @property
     def port(self) -> str:
         """The port's name as it may be shown to a user (credentials redacted)."""
         return self.link.port

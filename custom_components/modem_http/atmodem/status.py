@@ -4,8 +4,6 @@ These work the same on SIMCom and Quectel modules; only the prefixes some firmwa
 answers differ (`+CGMR: LE20B04SIM7600M22` vs `Revision: EC25EFAR06A06M4G`), so they are stripped.
 """
 
-from __future__ import annotations
-
 import contextlib
 import re
 from dataclasses import dataclass
@@ -120,11 +118,6 @@ async def read_device_info(engine: AtEngine, deadline: Deadline) -> DeviceInfo:
             iccid = _plain_answer(await engine.command(command, timeout=deadline.left()), *prefixes)
             break
     return DeviceInfo(manufacturer, model, revision, imei, iccid)
-
-
-async def read_ati(engine: AtEngine, timeout: float = 5.0) -> list[str]:
-    """The ATI identification lines, as printed."""
-    return (await engine.command("ATI", timeout=timeout)).lines
 
 
 async def read_status(engine: AtEngine, deadline: Deadline) -> ModemStatus:

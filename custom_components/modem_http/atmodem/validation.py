@@ -97,3 +97,9 @@ def check_file_name(field: str, name: str, *, max_length: int) -> str:
     if "/" in name or "\\" in name or name in (".", "..") or ":" in name:
         raise RequestRejected(field, "must be a plain file name without a path")
     return name
+
+
+def fit_range(value: float, bounds: tuple[int, int]) -> int:
+    """A number of seconds (or bytes) cut to fit the manual's range for a parameter."""
+    low, high = bounds
+    return max(low, min(high, int(value)))

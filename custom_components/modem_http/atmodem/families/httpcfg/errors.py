@@ -9,11 +9,9 @@ BG96 HTTP(S) AT Commands Manuals and the BC660K-GL HTTP(S) Application Note (202
 (000) refers to `<err>` without printing the table. 724/725 are in the LTE manuals only.
 """
 
-from __future__ import annotations
-
 from typing import Final
 
-from ..errors import AtCommandError, HttpFailure, ModemHttpError
+from ...errors import AtCommandError, HttpFailure, ModemHttpError
 
 HTTP_ERROR_TEXTS: Final[dict[int, str]] = {
     701: "HTTP(S) unknown error",

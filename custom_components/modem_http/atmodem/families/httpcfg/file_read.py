@@ -18,16 +18,15 @@ The seed module (AT+HTTPCFG without the Q) has no command that reads a file back
 take this path; httpcfg_read says what it does instead.
 """
 
-from __future__ import annotations
-
 import contextlib
 from typing import Final
 
-from ..deadline import Deadline
-from ..engine import AtEngine
-from ..errors import AtCommandError, ModemError, ResponseTooLargeError
-from .httpcfg_errors import http_error, translate
-from .httpcfg_read import HEAD_END, parse_result
+from ...deadline import Deadline
+from ...engine import AtEngine
+from ...errors import AtCommandError, ModemError, ResponseTooLargeError
+from ...validation import fit_range
+from .errors import http_error, translate
+from .read import HEAD_END, parse_result
 
 FILE_NAME: Final = "UFS:modem_http_response.tmp"
 READ_PIECE: Final = 32768
@@ -61,7 +60,7 @@ async def read_through_file(
 
 
 async def _store(engine: AtEngine, deadline: Deadline, method: str) -> None:
-    wait_time = max(_WAIT_TIME[0], min(_WAIT_TIME[1], int(deadline.left())))
+    wait_time = fit_range(deadline.left(), _WAIT_TIME)
     with engine.expect_urc("+QHTTPREADFILE:") as stored:
         try:
             await engine.command(
@@ -107,7 +106,7 @@ async def _read_file(engine: AtEngine, deadline: Deadline, limit: _BodyLimit) ->
         while True:
             read = await engine.command(
                 f"AT+QFREAD={handle},{READ_PIECE}",
-                timeout=deadline.step(_COMMAND_TIMEOUT + _line_seconds(engine, READ_PIECE)),
+                timeout=deadline.step(_COMMAND_TIMEOUT + 2 * engine.link.line_seconds(READ_PIECE)),
                 data_after=_announced_read,
             )
             data += read.data
@@ -125,8 +124,3 @@ def _announced_read(line: str) -> int | None:
         return None
     value = line[len("CONNECT") :].strip()
     return (int(value) or None) if value.isdigit() else None
-
-
-def _line_seconds(engine: AtEngine, size: int) -> float:
-    """How long `size` bytes take on the serial line (8N1: ten bits a byte), twice over."""
-    return 2 * engine.link.line_seconds(size)

@@ -14,25 +14,22 @@ Body mode is used whenever it can say everything the caller asked for (it costs 
 and works on modules whose raw mode is limited); raw mode otherwise.
 """
 
-from __future__ import annotations
-
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 from typing import Final
 from urllib.parse import urlsplit
 
-from ..errors import RequestRejected
-from ..validation import check_file_name, check_header, check_range, check_text, check_url
-from .base import HttpRequest
+from ...errors import RequestRejected
+from ...request import HttpRequest
+from ...validation import check_file_name, check_header, check_range, check_text, check_url
+from ..base import Limits
 
-MAX_URL: Final = 2048
-"""AT+HTTPURL <URL_length> 1-2048."""
+METHODS: Final = frozenset({"GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"})
+"""Body mode sends GET and POST; raw mode any method (the module does not read the request line)."""
 MAX_GET_REQUEST: Final = 2048
 """AT+HTTPGET <data_length> 1-2048 (raw request, headers included)."""
 MAX_POST: Final = 1_024_000
 """AT+HTTPPOST <data_length> 1-1024000."""
-MAX_FILE_NAME: Final = 80
-"""<file_name> at most 80 bytes."""
 MAX_RANGE_VALUE: Final = 2**31 - 1
 
 CONTENT_TYPE_CODES: Final[dict[str, int]] = {
@@ -77,6 +74,8 @@ class HttpcfgPlan:
     """HTTPGETEX (start, length)."""
     body_length: int = 0
     """Bytes of the caller's body (what HttpResponse.bytes_sent reports)."""
+    without_content_type: HttpcfgPlan | None = None
+    """The raw-mode plan for a module that refuses `contenttype`."""
 
     @property
     def expects_body(self) -> bool:
@@ -84,9 +83,38 @@ class HttpcfgPlan:
         return self.method != "HEAD"
 
 
-def plan_request(request: HttpRequest, *, content_type_supported: bool) -> HttpcfgPlan:
-    """Check every field and choose body or raw mode; raises RequestRejected."""
-    method = request.method.upper()
+def limits(*, default_ssl_context: int) -> Limits:
+    """The family's limits (seed manual 000); the default SSL context differs by vendor."""
+    return Limits(
+        methods=METHODS,
+        max_body=MAX_POST,
+        max_url=2048,  # AT+HTTPURL <URL_length> 1-2048
+        max_file_name=80,  # <file_name> at most 80 bytes
+        ssl_contexts=(0, 5),  # `sslctxid` 0-5
+        default_ssl_context=default_ssl_context,
+    )
+
+
+LIMITS: Final = limits(default_ssl_context=2)
+"""The seed manual's note says its module needs context 2 for HTTPS."""
+
+
+def plan_request(request: HttpRequest) -> HttpcfgPlan:
+    """Check every field and choose body or raw mode; raises RequestRejected.
+
+    A POST that body mode can send only with a `contenttype` the module may refuse (the seed
+    module does) carries the raw-mode plan to fall back on, checked now as well.
+    """
+    plan = _plan(request, content_type_supported=True)
+    if plan.content_type_code is not None:
+        return replace(plan, without_content_type=_plan(request, content_type_supported=False))
+    return plan
+
+
+def _plan(request: HttpRequest, *, content_type_supported: bool) -> HttpcfgPlan:
+    method = request.method
+    if method not in METHODS:
+        raise RequestRejected("method", f"{method} is not an HTTP method the modems know")
     url = check_request_url(request.url)
     headers = _checked_headers(request.headers)
     content_type = request.content_type
@@ -139,7 +167,7 @@ def check_request_url(url: str) -> str:
     """An http(s) URL of at most 2048 bytes without credentials (they would be sent in clear)."""
     if not isinstance(url, str):
         raise RequestRejected("url", "must be a string")
-    check_url(url, max_length=MAX_URL)
+    check_url(url, max_length=LIMITS.max_url)
     parts = urlsplit(url)
     if parts.username is not None or parts.password is not None:
         raise RequestRejected("url", "must not carry credentials; use an Authorization header")
@@ -150,13 +178,13 @@ def check_modem_file_name(name: str) -> str:
     """A module file name, optionally with a storage prefix such as `UFS:`; at most 80 bytes."""
     if not isinstance(name, str):
         raise RequestRejected("file_name", "must be a string")
-    check_text("file_name", name, max_length=MAX_FILE_NAME, allow_empty=False)
+    check_text("file_name", name, max_length=LIMITS.max_file_name, allow_empty=False)
     bare = name
     for prefix in STORAGE_PREFIXES:
         if name.upper().startswith(prefix):
             bare = name[len(prefix) :]
             break
-    check_file_name("file_name", bare, max_length=MAX_FILE_NAME)
+    check_file_name("file_name", bare, max_length=LIMITS.max_file_name)
     return name
 
 

@@ -29,14 +29,12 @@ is known, never from a guess at where the trailer starts:
    `\\r\\n+HTTPREAD: ` is cut short there.
 """
 
-from __future__ import annotations
-
 from dataclasses import dataclass
 
-from ..engine import AtReply
-from ..errors import ModemError
-from ..framing import Counted, DataSpec, UntilTerminator
-from ..response import ParsedHead, parse_response_head
+from ...engine import AtReply
+from ...errors import ModemError
+from ...framing import Counted, DataSpec, UntilTerminator
+from ...response import ParsedHead, parse_response_head
 
 HEAD_END = b"\r\n\r\n"
 CRLF = b"\r\n"

@@ -1,6 +1,6 @@
-"""What a modem needs before its first request can work: a data bearer and, for HTTPS, TLS.
+"""What a modem needs before a request can work: a data bearer and, for HTTPS, its SSL context.
 
-The Modem hands every HTTP transaction to `DataLink.run`, which brings the bearer up first (once,
+Every HTTP operation runs through `DataConnection.run`, which brings the bearer up first (once,
 then only after a loss), configures the SSL context (once per modem session), and when a request
 fails in a way that can mean "no bearer" reads the context state: if it is down, the bearer is
 re-activated and the request retried once. A second failure, or a bearer that will not come up,
@@ -9,8 +9,7 @@ operation that asked for it. A serial link that is down never counts as a lost b
 ModemDisconnectedError, and data connection listeners are not told anything about it.
 """
 
-from __future__ import annotations
-
+import contextlib
 import logging
 from collections.abc import Awaitable, Callable
 from typing import Final
@@ -19,52 +18,48 @@ from .bearer import Bearer, BearerSettings, NoDataConnectionError
 from .deadline import Deadline
 from .engine import AtEngine
 from .errors import ModemDisconnectedError, ModemError
-from .tls import TlsSettings, configure_tls
+from .families import Family
+from .tls import COMMAND_TIMEOUT, TlsSettings
+from .validation import check_range
 
 _LOGGER = logging.getLogger(__name__)
 
-_READ_TIMEOUT: Final = 10.0
+READ_TIMEOUT: Final = 10.0
+
+DataConnectionListener = Callable[[NoDataConnectionError | None], None]
+"""Told after each HTTP operation whether a data connection problem was its cause."""
 
 
-def driver_ssl_context(driver: object) -> int:
-    """The SSL context the driver's HTTPS requests use."""
-    for name in ("ssl_cfg_id", "ssl_ctx_id"):
-        value = getattr(driver, name, None)
-        if isinstance(value, int):
-            return value
-    return 0
-
-
-def use_ssl_context(driver: object, ctx_id: int) -> None:
-    """Point the driver's HTTPS requests at another SSL context."""
-    for name in ("ssl_cfg_id", "ssl_ctx_id"):
-        if hasattr(driver, name):
-            setattr(driver, name, ctx_id)
-
-
-class DataLink:
-    """Bearer and TLS state of one modem."""
+class DataConnection:
+    """The bearer and the SSL context of one modem, in its family's commands."""
 
     def __init__(
         self,
         engine: AtEngine,
-        family: str,
-        driver: object,
+        family: Family,
         bearer: BearerSettings | None = None,
         tls: TlsSettings | None = None,
     ) -> None:
-        """Nothing is sent until the first transaction."""
+        """Nothing is sent until the first operation needs it."""
         self.engine = engine
         self.family = family
-        self.driver = driver
-        self.bearer = Bearer(family, bearer)
+        self.bearer = Bearer(family.bearer, bearer)
         self.bearer.attach(engine)
-        self.tls = tls
+        self.tls: TlsSettings | None = None
         self._tls_done = False
-        if tls is not None and tls.context_id is not None:
-            use_ssl_context(driver, tls.context_id)
-        self.listeners: list[Callable[[NoDataConnectionError | None], None]] = []
-        """Told after each transaction whether a data connection problem was the cause."""
+        self.listeners: list[DataConnectionListener] = []
+        """Told after each HTTP operation whether a data connection problem was its cause."""
+        self.set_tls(tls)
+
+    def add_listener(self, listener: DataConnectionListener) -> Callable[[], None]:
+        """Be told after each HTTP operation whether the data connection failed it."""
+        self.listeners.append(listener)
+
+        def remove() -> None:
+            with contextlib.suppress(ValueError):
+                self.listeners.remove(listener)
+
+        return remove
 
     def forget(self) -> None:
         """The modem restarted or the port reconnected: it lost its bearer and SSL setup."""
@@ -72,18 +67,28 @@ class DataLink:
         self._tls_done = False
 
     def set_tls(self, tls: TlsSettings | None) -> None:
-        """New TLS settings, applied before the next request."""
+        """New TLS settings, applied before the next request (RequestRejected: bad context)."""
+        limits = self.family.limits
+        context = limits.default_ssl_context
+        if tls is not None and tls.context_id is not None:
+            context = check_range("context_id", tls.context_id, *limits.ssl_contexts)
+        self.family.http.ssl_context = context
         self.tls = tls
         self._tls_done = False
-        if tls is not None and tls.context_id is not None:
-            use_ssl_context(self.driver, tls.context_id)
+
+    async def is_active(self, timeout: float) -> bool | None:
+        """Whether the HTTP stack's PDP context is active now (None when it cannot be read)."""
+        try:
+            return await self.bearer.is_active(self.engine, timeout)
+        except ModemError:
+            return None
 
     async def prepare(self, deadline: Deadline) -> None:
         """SSL context (once per session) and bearer (until it is lost)."""
         if self.tls is not None and not self._tls_done:
-            await configure_tls(
-                self.engine, self.family, self.tls, driver_ssl_context(self.driver), deadline
-            )
+            commands = self.family.tls.configuration(self.tls, self.family.http.ssl_context)
+            for command in commands:
+                await self.engine.command(command, timeout=deadline.step(COMMAND_TIMEOUT))
             self._tls_done = True
         await self.bearer.ensure(self.engine, deadline)
 
@@ -96,7 +101,7 @@ class DataLink:
             except ModemError as err:
                 if not await self._bearer_lost(err, deadline):
                     raise
-                _LOGGER.warning("the data connection was lost (%s); re-activating it", err)
+                _LOGGER.warning("The data connection was lost (%s), so it is activated again.", err)
                 await self.bearer.bring_up(self.engine, deadline)
                 try:
                     result = await transaction()
@@ -109,8 +114,6 @@ class DataLink:
         except NoDataConnectionError as err:
             self._tell(err)
             raise
-        except ModemError:
-            raise
         self._tell(None)
         return result
 
@@ -120,20 +123,17 @@ class DataLink:
             return False  # the serial link or the modem itself went away, not the bearer
         if not self.bearer.suspect(err) and self.bearer.up:
             return False
-        try:
-            active = await self.bearer.is_active(self.engine, deadline.step(_READ_TIMEOUT))
-        except ModemError:
-            return False
-        if not active:
+        active = await self.is_active(deadline.step(READ_TIMEOUT))
+        if active is False:
             self.bearer.mark_down()
-        return not active
+        return active is False
 
     def _tell(self, error: NoDataConnectionError | None) -> None:
         for listener in list(self.listeners):
             try:
                 listener(error)
             except Exception:
-                _LOGGER.exception("data connection listener failed")
+                _LOGGER.exception("A data connection listener failed.")
 
 
-__all__ = ["DataLink"]
+__all__ = ["DataConnection", "DataConnectionListener"]

@@ -10,9 +10,7 @@ wording below match the A76XX library's header (github.com/gasagna/A76XX, `A76XX
 "additional error codes returned by the SIMCOM firmware") and user sketches for SIM7600G-H.
 """
 
-from __future__ import annotations
-
-from ..errors import HttpFailure, ModemHttpError
+from ...errors import HttpFailure, ModemHttpError
 
 MODEM_ERROR_FLOOR = 600
 """HTTP statuses stop at 599; from here on the number is the modem's own."""

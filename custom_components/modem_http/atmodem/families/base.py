@@ -1,0 +1,193 @@
+"""What a module family is: the one object that knows how its modules do each job.
+
+Modules of one family speak the same command set. Detection picks the family (each declares the
+probe only its modules answer); from then on the engine, the Modem and the data connection ask the
+family object and never compare names. A family owns:
+
+- `http`: the HTTP driver, which checks a request against the family's limits and turns it into
+  a plan of commands (`plan()`), which it then executes;
+- `bearer`: the commands that read and bring up the packet data context the HTTP stack uses;
+- `tls`: the SSL context configuration, and how certificate files get onto the module;
+- `lines`: what its modules print unasked (boot progress, HTTP and bearer events);
+- `limits`: methods, body size, URL and file name lengths, SSL contexts;
+- `unsafe_commands`: commands a user's raw command may not be (payloads, raw output, line
+  settings), for the troubleshooting command.
+
+A new member (status readings, SMS commands) is added here and to each family; a new family is a
+package under families/ implementing these protocols, listed in families/__init__.py.
+"""
+
+from dataclasses import dataclass
+from typing import Protocol
+
+from ..bearer import BearerSettings
+from ..deadline import Deadline
+from ..engine import AtEngine
+from ..request import HttpRequest, ResponseBody
+from ..response import HttpResponse
+from ..router import LineTables
+from ..tls import TlsSettings
+
+
+@dataclass(frozen=True, slots=True)
+class Probe:
+    """A command whose test form only this family's modules answer, and the prefix they answer."""
+
+    command: str
+    answer: str
+
+
+@dataclass(frozen=True, slots=True)
+class Limits:
+    """What the family's manual allows; requests beyond it are refused before anything is sent."""
+
+    methods: frozenset[str]
+    """HTTP methods the family can send."""
+    max_body: int
+    """Largest request body in bytes."""
+    max_url: int
+    max_file_name: int
+    """Longest name of a file on the module (HTTPPOSTFILE, HTTPREADFILE, certificates)."""
+    ssl_contexts: tuple[int, int]
+    """The SSL context ids the HTTP stack can use (inclusive range)."""
+    default_ssl_context: int
+
+
+class RequestPlan(Protocol):
+    """A request checked in full and turned into the family's commands; nothing is sent yet."""
+
+    @property
+    def method(self) -> str:
+        """The HTTP method (upper-case)."""
+
+    async def execute(
+        self, engine: AtEngine, deadline: Deadline, body: ResponseBody
+    ) -> HttpResponse:
+        """Send the commands and read the response, every step within `deadline`.
+
+        The response body goes to `body` (which enforces the caller's limit); the returned
+        response carries what `body` collected. Raises ModemHttpError for the modem's own HTTP
+        errors, ModemTimeoutError, ModemDisconnectedError, ResponseTooLargeError.
+        """
+
+
+class HttpDriver(Protocol):
+    """The family's HTTP stack: plans requests, and puts the stack in the state plans rely on."""
+
+    ssl_context: int
+    """The SSL context HTTPS requests use (within the family's limits)."""
+
+    def plan(self, request: HttpRequest) -> RequestPlan:
+        """Check the request against the family's limits (RequestRejected) and plan it."""
+
+    def plan_post_file(self, url: str, file_name: str) -> RequestPlan:
+        """POST a file already in the module's file system as the body."""
+
+    def plan_download(self, url: str, file_name: str, *, certificate: bool = False) -> RequestPlan:
+        """GET url and let the module store the body under file_name.
+
+        With `certificate`, the file goes where the SSL configuration finds certificates.
+        """
+
+    async def setup(self, engine: AtEngine, deadline: Deadline) -> None:
+        """Put the HTTP stack in the state plans rely on; after every restart or reconnect."""
+
+
+class BearerCommands(Protocol):
+    """How the family reads and brings up the packet data context (PDP context)."""
+
+    @property
+    def no_bearer_codes(self) -> frozenset[int]:
+        """The modem's HTTP error numbers that may mean the bearer is gone (a read decides)."""
+
+    @property
+    def deactivation_prefixes(self) -> tuple[str, ...]:
+        """Prefixes of the family's own URCs that announce a deactivated context."""
+
+    def deactivated_context(self, line: str) -> int | None:
+        """The context id a deactivation URC names (None: the line announces none)."""
+
+    async def is_active(self, engine: AtEngine, cid: int, timeout: float) -> bool:
+        """Read whether context `cid` is active now."""
+
+    async def activate(
+        self, engine: AtEngine, settings: BearerSettings, deadline: Deadline
+    ) -> None:
+        """Define the context, give the credentials, activate it (skipping what is in place).
+
+        NoDataConnectionError when the network refuses or the deadline ends the activation.
+        """
+
+    async def bind_http(
+        self, engine: AtEngine, settings: BearerSettings, deadline: Deadline
+    ) -> None:
+        """Point the HTTP stack at the context, where the family needs that."""
+
+
+class TlsCommands(Protocol):
+    """How the family configures an SSL context and gets certificate files onto the module."""
+
+    def configuration(self, settings: TlsSettings, context: int) -> list[str]:
+        """The commands that configure SSL context `context` for `settings`."""
+
+    def file_name(self, name: str) -> str:
+        """How the SSL commands name a certificate file stored as `name`."""
+
+    async def upload(self, engine: AtEngine, name: str, data: bytes, deadline: Deadline) -> str:
+        """Store a certificate file; the name SSL commands use. UnsupportedOperation if it can't."""
+
+
+class Family(Protocol):
+    """One module family, as detection created it for one modem."""
+
+    @property
+    def name(self) -> str:
+        """The family's identifier: the dialect string of the public contract."""
+
+    @property
+    def http(self) -> HttpDriver:
+        """The HTTP driver."""
+
+    @property
+    def bearer(self) -> BearerCommands:
+        """The data context commands."""
+
+    @property
+    def tls(self) -> TlsCommands:
+        """The SSL and certificate commands."""
+
+    @property
+    def lines(self) -> LineTables:
+        """What the family's modules print unasked."""
+
+    @property
+    def limits(self) -> Limits:
+        """What the family's manual allows."""
+
+    @property
+    def unsafe_commands(self) -> frozenset[str]:
+        """Extended command names (`+HTTPREAD`) a user's raw command may not use."""
+
+
+class FamilyKind(Protocol):
+    """A family before a modem is known: its name, its probe and its tables (the class itself)."""
+
+    name: str
+    probe: Probe
+    lines: LineTables
+    unsafe_commands: frozenset[str]
+
+    def __call__(self) -> Family:
+        """A fresh family object for one modem."""
+
+
+__all__ = [
+    "BearerCommands",
+    "Family",
+    "FamilyKind",
+    "HttpDriver",
+    "Limits",
+    "Probe",
+    "RequestPlan",
+    "TlsCommands",
+]

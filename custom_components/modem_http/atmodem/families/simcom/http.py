@@ -1,0 +1,409 @@
+"""HTTP(S) through SIMCom's AT+HTTPINIT family (SIM7600, A76xx, SIM7080, SIM800 variants).
+
+One request is one HTTP session on the modem: HTTPINIT, HTTPPARA for every parameter, HTTPDATA for
+a POST body, HTTPACTION (result as a URC), HTTPHEAD, HTTPREAD in chunks, and always HTTPTERM, so no
+parameter of one request can leak into the next and a failure never leaves the stack busy.
+
+Why it is shaped this way:
+- The plan (plan.py) is checked and complete before the first byte goes out, so bad input is
+  refused with RequestRejected while the modem has seen nothing.
+- The modem reports its own failures (DNS, connect, TLS, ...) as "status" numbers from 600 up in the
+  +HTTPACTION URC; those become ModemHttpError, while real HTTP statuses (404 too) are responses.
+- Firmware differs in how AT+HTTPREAD frames data (`+HTTPREAD: DATA,<n>` on SIM7600,
+  `+HTTPREAD: <n>` on A76xx/SIM7080, OK before or after the data); the reader accepts all of them
+  and reads each block by its announced length, so bodies containing `\\r\\nOK\\r\\n` or NUL come
+  back byte for byte.
+"""
+
+import contextlib
+import logging
+import math
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass
+from typing import Final
+
+from multidict import CIMultiDict, CIMultiDictProxy
+
+from ...deadline import Deadline
+from ...engine import AtEngine, AtReply, Prompt
+from ...errors import AtCommandError, ModemError
+from ...framing import DataSpec
+from ...request import HttpRequest, ResponseBody
+from ...response import HttpResponse, parse_response_head
+from ...validation import check_range, fit_range
+from .errors import http_error, is_modem_error
+from .plan import LIMITS, METHOD_CODES, Checked, Target, check_module_file, check_request
+from .plan import check_target as check_url_target
+
+_LOGGER = logging.getLogger(__name__)
+
+CONNECT_TIMEOUT_RANGE: Final = (20, 120)
+RECEIVE_TIMEOUT_RANGE: Final = (2, 120)
+DATA_TIME_RANGE: Final = (10, 65535)
+CACHE_FOLDER: Final = 1
+"""HTTPPOSTFILE/HTTPREADFILE <path> 1 = F:/ (/cache), the default directory."""
+CERTIFICATE_FOLDER: Final = 4
+"""HTTPREADFILE <path> 4 = /mssl_cert/, where SSL contexts look for files."""
+READ_CHUNK: Final = 32768
+"""Bytes per AT+HTTPREAD: the per-command overhead (command, OK, `+HTTPREAD: 0`, one round trip)
+stays far below 1 % at 115200 baud while each read still finishes in about three seconds."""
+COMMAND_TIMEOUT: Final = 10.0
+TERM_TIMEOUT: Final = 5.0
+SERIAL_GRACE: Final = 5.0
+
+
+@dataclass(frozen=True, slots=True)
+class SimcomRequest:
+    """A request planned for the AT+HTTPINIT family."""
+
+    http: SimcomHttp
+    checked: Checked
+
+    @property
+    def method(self) -> str:
+        """The HTTP method."""
+        return self.checked.method
+
+    async def execute(
+        self, engine: AtEngine, deadline: Deadline, body: ResponseBody
+    ) -> HttpResponse:
+        """Run it in its own HTTP session."""
+        return await self.http.request(engine, self.checked, deadline, body)
+
+
+@dataclass(frozen=True, slots=True)
+class SimcomPostFile:
+    """A module file POSTed as the body (AT+HTTPPOSTFILE)."""
+
+    http: SimcomHttp
+    target: Target
+    file_name: str
+    method: str = "POST"
+
+    async def execute(
+        self, engine: AtEngine, deadline: Deadline, body: ResponseBody
+    ) -> HttpResponse:
+        """Run it in its own HTTP session."""
+        return await self.http.post_file(engine, self, deadline, body)
+
+
+@dataclass(frozen=True, slots=True)
+class SimcomDownload:
+    """A GET whose body the module stores (AT+HTTPREADFILE into `folder`)."""
+
+    http: SimcomHttp
+    target: Target
+    file_name: str
+    folder: int
+    method: str = "GET"
+
+    async def execute(
+        self, engine: AtEngine, deadline: Deadline, body: ResponseBody
+    ) -> HttpResponse:
+        """Run it in its own HTTP session."""
+        return await self.http.download(engine, self, deadline)
+
+
+class SimcomHttp:
+    """The AT+HTTPINIT HTTP stack."""
+
+    def __init__(self, *, read_chunk: int = READ_CHUNK) -> None:
+        """`read_chunk` is the AT+HTTPREAD size."""
+        self.read_chunk = check_range("read_chunk", read_chunk, 1, LIMITS.max_body * 16)
+        self.ssl_context = LIMITS.default_ssl_context
+
+    async def setup(self, engine: AtEngine, deadline: Deadline) -> None:
+        """Nothing to prepare: each request opens and closes its own HTTP session."""
+
+    # ------------------------------------------------------------------ planning
+
+    def plan(self, request: HttpRequest) -> SimcomRequest:
+        """Check the request against the manual (RequestRejected) and plan it."""
+        return SimcomRequest(self, check_request(request))
+
+    def plan_post_file(self, url: str, file_name: str) -> SimcomPostFile:
+        """POST a file from the module's /cache as the body."""
+        return SimcomPostFile(self, check_url_target(url), check_module_file(file_name))
+
+    def plan_download(
+        self, url: str, file_name: str, *, certificate: bool = False
+    ) -> SimcomDownload:
+        """GET url into /cache, or into /mssl_cert/ where SSL contexts find CA files."""
+        folder = CERTIFICATE_FOLDER if certificate else CACHE_FOLDER
+        return SimcomDownload(self, check_url_target(url), check_module_file(file_name), folder)
+
+    def _url_commands(self, target: Target, deadline: Deadline) -> list[str]:
+        """URL, the modem's own timeouts (cut to fit what is left) and the SSL context."""
+        commands = [f'AT+HTTPPARA="URL","{target.url}"', *_timeout_commands(deadline.left())]
+        if target.https:
+            commands.append(f'AT+HTTPPARA="SSLCFG",{self.ssl_context}')
+        return commands
+
+    # ------------------------------------------------------------------ requests
+
+    async def request(
+        self, engine: AtEngine, checked: Checked, deadline: Deadline, body: ResponseBody
+    ) -> HttpResponse:
+        """Perform one request in its own HTTP session, within the caller's deadline."""
+        commands = self._url_commands(checked.target, deadline)
+        commands += [f'AT+HTTPPARA="{tag}",{value}' for tag, value in checked.parameters.items()]
+        async with _session(engine, deadline):
+            for command in commands:
+                await engine.command(command, timeout=deadline.step(COMMAND_TIMEOUT))
+            if checked.body is not None:
+                await _send_body(engine, checked.body, deadline)
+            action = f"AT+HTTPACTION={checked.method_code}"
+            line = await _command_with_urc(engine, action, "+HTTPACTION:", deadline)
+            status, length = _parse_result(line, method=checked.method)
+            head = await read_head(engine, deadline)
+            if checked.method != "HEAD":
+                await read_body(engine, length, deadline, chunk=self.read_chunk, body=body)
+        return HttpResponse(
+            status=status,
+            body=body.collected(),
+            headers=head.headers,
+            reason=head.reason,
+            content_length=length,
+            bytes_sent=len(checked.body or b""),
+        )
+
+    async def post_file(
+        self, engine: AtEngine, plan: SimcomPostFile, deadline: Deadline, body: ResponseBody
+    ) -> HttpResponse:
+        """POST a file from the modem's /cache as the body (AT+HTTPPOSTFILE, send_header=1)."""
+        async with _session(engine, deadline):
+            for command in self._url_commands(plan.target, deadline):
+                await engine.command(command, timeout=deadline.step(COMMAND_TIMEOUT))
+            command = f'AT+HTTPPOSTFILE="{plan.file_name}",{CACHE_FOLDER},1,1'
+            urc_line = await _command_with_urc(engine, command, "+HTTPPOSTFILE:", deadline)
+            status, length = _parse_result(urc_line, method="POST")
+            head = await read_head(engine, deadline)
+            await read_body(engine, length, deadline, chunk=self.read_chunk, body=body)
+        return HttpResponse(
+            status=status,
+            body=body.collected(),
+            headers=head.headers,
+            reason=head.reason,
+            content_length=length,
+        )
+
+    async def download(
+        self, engine: AtEngine, plan: SimcomDownload, deadline: Deadline
+    ) -> HttpResponse:
+        """GET url and let the modem store the body (AT+HTTPREADFILE)."""
+        async with _session(engine, deadline):
+            for command in self._url_commands(plan.target, deadline):
+                await engine.command(command, timeout=deadline.step(COMMAND_TIMEOUT))
+            action = f"AT+HTTPACTION={METHOD_CODES['GET']}"
+            line = await _command_with_urc(engine, action, "+HTTPACTION:", deadline)
+            status, length = _parse_result(line, method="GET")
+            head = await read_head(engine, deadline)
+            command = f'AT+HTTPREADFILE="{plan.file_name}",{plan.folder}'
+            try:
+                urc_line = await _command_with_urc(engine, command, "+HTTPREADFILE:", deadline)
+            except AtCommandError as err:
+                raise ModemError(f"the modem could not store the body as {plan.file_name}") from err
+            result = _parse_int(urc_line.split(",")[0], urc_line)
+            if result != 0:
+                raise http_error(result, method="GET")
+        return HttpResponse(
+            status=status, headers=head.headers, reason=head.reason, content_length=length
+        )
+
+
+# ---------------------------------------------------------------------- conversation helpers
+
+
+def _timeout_commands(seconds: float) -> list[str]:
+    """Give the modem half the budget per phase, so it reports its own 705/714 before we give up."""
+    half = round(seconds / 2)
+    return [
+        f'AT+HTTPPARA="CONNECTTO",{fit_range(half, CONNECT_TIMEOUT_RANGE)}',
+        f'AT+HTTPPARA="RECVTO",{fit_range(half, RECEIVE_TIMEOUT_RANGE)}',
+    ]
+
+
+@contextlib.asynccontextmanager
+async def _session(engine: AtEngine, deadline: Deadline) -> AsyncIterator[None]:
+    """HTTPINIT (recovering a stale session), then always HTTPTERM, after success or failure."""
+    await _http_init(engine, deadline)
+    try:
+        yield
+    finally:
+        with contextlib.suppress(ModemError):
+            # After the deadline this gets a few hundredths of a second: a session left open
+            # is terminated by the next request's HTTPINIT recovery instead.
+            await engine.command("AT+HTTPTERM", timeout=deadline.step(TERM_TIMEOUT))
+
+
+async def _http_init(engine: AtEngine, deadline: Deadline) -> None:
+    """A session left open by a crash makes HTTPINIT answer ERROR: terminate it and retry once."""
+    try:
+        await engine.command("AT+HTTPINIT", timeout=deadline.left())
+    except AtCommandError:
+        _LOGGER.debug("AT+HTTPINIT refused; terminating a stale HTTP session and retrying")
+        with contextlib.suppress(AtCommandError):
+            await engine.command("AT+HTTPTERM", timeout=deadline.step(COMMAND_TIMEOUT))
+        await engine.command("AT+HTTPINIT", timeout=deadline.left())
+
+
+async def _send_body(engine: AtEngine, data: bytes, deadline: Deadline) -> None:
+    """AT+HTTPDATA=<size>,<time>, wait for DOWNLOAD, write exactly size bytes, then OK."""
+    seconds = engine.link.line_seconds(len(data))
+    input_time = fit_range(math.ceil(seconds * 2) + 10, DATA_TIME_RANGE)
+    await engine.command(
+        f"AT+HTTPDATA={len(data)},{input_time}",
+        timeout=min(deadline.left(), seconds * 2 + SERIAL_GRACE + COMMAND_TIMEOUT),
+        payload=data,
+        prompt=Prompt.DOWNLOAD,
+    )
+
+
+async def _command_with_urc(engine: AtEngine, command: str, prefix: str, deadline: Deadline) -> str:
+    """Send a command whose result follows as a URC; return the URC's text after the prefix.
+
+    The waiter is armed before the command goes out, so a fast modem cannot beat it. A URC that
+    arrives before the command's own OK counts as the command's line (it shares its prefix), so it
+    is looked for in the reply too.
+    """
+    with engine.expect_urc(prefix) as waiter:
+        reply = await engine.command(command, timeout=deadline.step(COMMAND_TIMEOUT))
+        early = reply.lines_with(prefix)
+        if early:
+            return early[0]
+        urc = await waiter.wait(deadline.left())
+    return urc.line[len(prefix) :].strip()
+
+
+def _parse_int(text: str, line: str) -> int:
+    try:
+        return int(text.strip())
+    except ValueError as err:
+        raise ModemError(f"unexpected modem reply {line!r}") from err
+
+
+def _parse_result(line: str, *, method: str) -> tuple[int, int]:
+    """`<method>,<status>,<len>` (HTTPACTION/HTTPPOSTFILE) or `<status>,<len>` (older POSTFILE)."""
+    fields = line.split(",")
+    if len(fields) == 3:
+        status, length = _parse_int(fields[1], line), _parse_int(fields[2], line)
+    elif len(fields) == 2:
+        status, length = _parse_int(fields[0], line), _parse_int(fields[1], line)
+    else:
+        raise ModemError(f"unexpected modem reply {line!r}")
+    if is_modem_error(status):
+        raise http_error(status, method=method)
+    return status, length
+
+
+def _announced_length(prefix: str) -> Callable[[str], DataSpec]:
+    """A data_after for `<prefix> DATA,<n>` and `<prefix> <n>` lines (both firmware framings)."""
+
+    def data_after(line: str) -> DataSpec:
+        if not line.startswith(prefix):
+            return None
+        value = line[len(prefix) :].strip()
+        if value.startswith("DATA,"):
+            value = value[5:].strip()
+        if not value.isdigit():
+            return None  # `LEN,<n>` and anything else announce nothing
+        return int(value) or None  # `<prefix> 0` ends a read, it announces nothing
+
+    return data_after
+
+
+_HEAD_DATA = _announced_length("+HTTPHEAD:")
+_READ_DATA = _announced_length("+HTTPREAD:")
+
+
+class _ReadFinished:
+    """When one AT+HTTPREAD is over, whichever order the firmware prints things in.
+
+    SIM7600 and A76xx print OK first, then the data, then `+HTTPREAD: 0`; others print the data,
+    `+HTTPREAD: 0`, then OK; SIM800-family firmware prints the data then OK with no end marker.
+    So: the end marker after OK, or OK after data. The engine asks at once when OK arrives, which
+    is when it is noted whether data came before it.
+    """
+
+    def __init__(self) -> None:
+        self._data_before_ok: bool | None = None
+
+    def __call__(self, reply: AtReply) -> bool:
+        if reply.final is None:
+            return False
+        if self._data_before_ok is None:
+            self._data_before_ok = reply.data_size > 0
+        return self._data_before_ok or "0" in reply.lines_with("+HTTPREAD:")
+
+
+@dataclass(frozen=True, slots=True)
+class ResponseHead:
+    """Status line and headers as AT+HTTPHEAD gave them."""
+
+    reason: str
+    headers: CIMultiDictProxy[str]
+
+
+async def read_head(engine: AtEngine, deadline: Deadline) -> ResponseHead:
+    """AT+HTTPHEAD: `+HTTPHEAD: DATA,<n>` (or `+HTTPHEAD: <n>`), n raw bytes, OK."""
+    try:
+        reply = await engine.command(
+            "AT+HTTPHEAD",
+            timeout=deadline.step(COMMAND_TIMEOUT + engine.link.line_seconds(8192)),
+            data_after=_HEAD_DATA,
+        )
+    except AtCommandError:
+        # Some firmware answers ERROR when the response carried no header block to keep.
+        _LOGGER.debug("AT+HTTPHEAD refused; returning the response without headers")
+        return ResponseHead("", CIMultiDictProxy(CIMultiDict()))
+    parsed = parse_response_head(reply.data)
+    return ResponseHead(parsed.reason, parsed.headers)
+
+
+async def read_body(
+    engine: AtEngine, length: int, deadline: Deadline, *, chunk: int, body: ResponseBody
+) -> None:
+    """Read `length` bytes with AT+HTTPREAD=<offset>,<size> into `body` until done.
+
+    The explicit offset makes every read idempotent. A length of 0 is checked with AT+HTTPREAD?
+    because some firmware announces 0 for chunked responses and still buffers the body; a length
+    the caller does not take is refused before the first read.
+    """
+    if length <= 0:
+        length = await _buffered_length(engine, deadline)
+    body.check_announced(length)
+    offset = 0
+    while offset < length:
+        size = min(chunk, length - offset)
+        reply = await engine.command(
+            f"AT+HTTPREAD={offset},{size}",
+            timeout=min(deadline.left(), engine.link.line_seconds(size) * 2 + SERIAL_GRACE),
+            data_after=_READ_DATA,
+            complete=_ReadFinished(),
+        )
+        data = reply.data
+        if not data:
+            break  # the modem has less than it announced; stop rather than spin
+        offset += len(data)
+        await body.write(data)
+
+
+async def _buffered_length(engine: AtEngine, deadline: Deadline) -> int:
+    """`AT+HTTPREAD?` -> `+HTTPREAD: LEN,<len>`; ERROR means nothing is buffered."""
+    try:
+        reply = await engine.command("AT+HTTPREAD?", timeout=deadline.step(COMMAND_TIMEOUT))
+    except AtCommandError:
+        return 0
+    for value in reply.lines_with("+HTTPREAD:"):
+        if value.startswith("LEN,"):
+            return _parse_int(value[4:], value)
+    return 0
+
+
+__all__ = [
+    "CERTIFICATE_FOLDER",
+    "SimcomDownload",
+    "SimcomHttp",
+    "SimcomPostFile",
+    "SimcomRequest",
+]

@@ -1,0 +1,148 @@
+"""The one path every public operation of a modem takes.
+
+An operation (an HTTP request, a restart, a status read...) is given the caller's timeout as one
+Deadline the moment it is called. The path then:
+
+1. waits for a serial link that is down, within the link grace, side by side with every other
+   caller (so an outage fails them all within seconds, not one grace after another);
+2. queues for the modem behind other operations, within the deadline (status reads skip this:
+   real modules answer them between the steps of a request in flight);
+3. for HTTP, sets the family's HTTP stack up again when the modem restarted or reconnected since
+   it was last set up, and brings the data connection up (or recovers it once);
+4. runs the work, every step of which takes its time from the same deadline;
+5. turns a step that ran out of time into one ModemTimeoutError for the operation, and notes on
+   every error (and on HTTP responses) how long the operation queued and how long it ran.
+
+A restart or reconnect in the middle of an HTTP operation does not fail a command, but the modem
+then forgot what the HTTP stack was told, so whatever the operation produced is refused rather
+than handed over mangled.
+"""
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from dataclasses import replace
+from enum import Enum, auto
+
+from .connection import DataConnection
+from .deadline import Deadline
+from .engine import AtEngine, ConnectionState
+from .errors import ModemDisconnectedError, ModemError, ModemTimeoutError
+from .families import Family, RequestPlan
+from .request import ResponseBody
+from .response import HttpResponse
+
+
+class Access(Enum):
+    """What an operation needs of the modem."""
+
+    SHARED = auto()
+    """Reads that may run between the steps of other operations (status)."""
+    EXCLUSIVE = auto()
+    """The modem to itself (a restart, a raw command, a certificate upload)."""
+    CONNECTED = auto()
+    """The modem to itself and the data connection up (bringing it up is the work)."""
+    HTTP = auto()
+    """The modem to itself, its HTTP stack set up and the data connection up."""
+
+
+class OperationPath:
+    """Runs operations on one modem: link, queue, set-up, data connection, deadline."""
+
+    def __init__(self, engine: AtEngine, family: Family, connection: DataConnection) -> None:
+        """The path of one modem; nothing is sent until an operation runs."""
+        self.engine = engine
+        self.family = family
+        self.connection = connection
+        self._lock = asyncio.Lock()
+        # Reconnects and restarts seen. The engine re-initialises lazily, at its next command, so
+        # its generation alone would let a request start on HTTP state the modem has lost.
+        self._restarts = 0
+        self._setup_restarts = -1
+        self._setup_generation = -1
+        engine.add_listener(self._on_connection_state)
+
+    def _on_connection_state(self, state: ConnectionState) -> None:
+        if state is not ConnectionState.DISCONNECTED:
+            self._restarts += 1
+        self.connection.forget()
+
+    def forget_setup(self) -> None:
+        """The HTTP stack's state is unknown (a raw command may have changed it): set it up anew."""
+        self._setup_restarts = -1
+
+    async def run[T](
+        self, deadline: Deadline, work: Callable[[], Awaitable[T]], access: Access
+    ) -> T:
+        """Run `work` the way `access` says, within `deadline`."""
+        if access is Access.SHARED:
+            return await self._timed(deadline, work)
+        try:
+            await self.engine.wait_for_link(deadline.left())
+            async with asyncio.timeout_at(deadline.end):
+                await self._lock.acquire()
+        except ModemDisconnectedError as err:
+            deadline.account(err)
+            raise
+        except TimeoutError:
+            raise deadline.timed_out("it never got the modem") from None
+        try:
+            if access is Access.HTTP:
+                return await self._timed(deadline, lambda: self._with_http(deadline, work))
+            if access is Access.CONNECTED:
+                return await self._timed(deadline, lambda: self.connection.run(work, deadline))
+            return await self._timed(deadline, work)
+        finally:
+            self._lock.release()
+
+    async def http(self, plan: RequestPlan, deadline: Deadline, body: ResponseBody) -> HttpResponse:
+        """Execute a planned request; the response says how long it queued and ran."""
+
+        async def attempt() -> HttpResponse:
+            # A retry after a lost bearer starts the body afresh (or is refused when part of
+            # it already went to the caller's sink).
+            body.restart(self.engine.port)
+            return await plan.execute(self.engine, deadline, body)
+
+        response = await self.run(deadline, attempt, Access.HTTP)
+        return replace(response, elapsed=deadline.elapsed, queued=deadline.queued)
+
+    async def _timed[T](self, deadline: Deadline, work: Callable[[], Awaitable[T]]) -> T:
+        """Run `work` on the modem; errors say where the time went.
+
+        Every step of `work` takes its time from the deadline (cleanup after it has passed gets
+        a few hundredths of a second), so the work ends within it without a timer of its own.
+        A step that timed out becomes one ModemTimeoutError for the operation that keeps the
+        step's cause and tells queueing and time on the modem apart; every other error keeps its
+        type and cause (a link that is down, an unregistered modem, a refused APN).
+        """
+        deadline.got_modem()
+        try:
+            return await work()
+        except ModemTimeoutError as err:
+            raise deadline.timed_out(str(err)) from err
+        except ModemError as err:
+            deadline.account(err)
+            raise
+        except TimeoutError as err:
+            raise deadline.timed_out("a step ran out of time") from err
+
+    async def _with_http[T](self, deadline: Deadline, work: Callable[[], Awaitable[T]]) -> T:
+        # A link that comes back within the grace reconnects before anything is sent: that is
+        # not a reconnect during the operation.
+        await self.engine.wait_for_link(deadline.left())
+        restarts = self._restarts
+        if self._setup_restarts != restarts or self._setup_generation != self.engine.generation:
+            await self.family.http.setup(self.engine, deadline)
+            self._setup_generation = self.engine.generation
+            self._setup_restarts = restarts
+        result = await self.connection.run(work, deadline)
+        if self._restarts != restarts:
+            raise ModemDisconnectedError(
+                "the modem restarted or reconnected during the request",
+                port=self.engine.port,
+                restarted=True,
+            )
+        return result
+
+
+__all__ = ["Access", "OperationPath"]
