@@ -92,7 +92,7 @@ async def test_a_chunked_body_of_read_endings_comes_back_exact(
     [
         *(("quectel", read_format) for read_format in READ_FORMATS),
         # The seed module's own endings. It has no command to read a file back, so a body that
-        # ends only when the server closes is cut at the first `\r\n+HTTPREAD: ` (httpcfg_read's
+        # ends only when the server closes is cut at the first `\r\n+HTTPREAD: ` (read.py's
         # one limitation): with URCs before the result line, they would end up in the body.
         ("httpcfg", "ok"),
         ("httpcfg", "no_ok"),
@@ -183,3 +183,37 @@ async def test_a_too_large_unannounced_response_stops_after_the_first_file_read(
         files: Any = rig.emulator.files  # type: ignore[attr-defined]
         assert [line.split("=")[0] for line in files.log] == ["+QFOPEN", "+QFREAD", "+QFCLOSE"]
         assert not rig.emulator.fs.exists("UFS:", "modem_http_response.tmp")
+
+
+@pytest.mark.parametrize("read_format", ["ok", "no_ok"])
+async def test_the_seed_module_keeps_no_more_of_a_chunked_body_than_the_caller_takes(
+    read_format: str, aiohttp_server: Any
+) -> None:
+    """One AT+HTTPREAD prints the whole response; past the limit it is read on but not kept."""
+    async with make_rig("httpcfg", aiohttp_server, read_format=read_format) as rig:
+        server = await aiohttp_server(_app())
+        url = f"http://127.0.0.1:{server.port}/chunked"
+
+        with pytest.raises(ResponseTooLargeError) as caught:
+            await rig.modem.http_request("GET", url, timeout=10, max_response_size=len(NASTY) - 1)
+        exact = await rig.modem.http_request("GET", url, timeout=10, max_response_size=len(NASTY))
+
+        assert (caught.value.limit, caught.value.size) == (len(NASTY) - 1, None)
+        assert exact.body == NASTY
+
+
+@pytest.mark.parametrize("read_format", ["ok", "no_ok"])
+async def test_the_seed_module_keeps_no_more_of_a_body_ending_at_close_than_the_caller_takes(
+    read_format: str, aiohttp_server: Any
+) -> None:
+    body = b"0123456789" * 300
+    async with (
+        make_rig("httpcfg", aiohttp_server, read_format=read_format) as rig,
+        close_delimited_server(body) as url,
+    ):
+        with pytest.raises(ResponseTooLargeError) as caught:
+            await rig.modem.http_request("GET", url, timeout=10, max_response_size=2999)
+        exact = await rig.modem.http_request("GET", url, timeout=10, max_response_size=3000)
+
+        assert (caught.value.limit, caught.value.size) == (2999, None)
+        assert exact.body == body

@@ -36,7 +36,7 @@ from ...engine import AtEngine, AtReply, Prompt, Urc, UrcWaiter
 from ...errors import AtCommandError, ModemError, ModemTimeoutError
 from ...request import HttpRequest, ResponseBody
 from ...response import HttpResponse
-from ...router import Completion, DataAfter
+from ...router import Completion, DataAfter, DataSink
 from ...validation import fit_range
 from ..base import Limits
 from .errors import http_error, translate
@@ -255,7 +255,7 @@ class HttpcfgHttp:
         await self._configure(engine, "responseheader", int(self.response_headers), deadline)
         await self._configure(engine, "sslctxid", self.ssl_context, deadline)
         await self._set_url(engine, plan.url, deadline)
-        reader = self._reader(expects_body=plan.expects_body)
+        reader = self._reader(expects_body=plan.expects_body, limit=body.limit)
         with self._auto_capture(engine, reader) as captured:
             result = await self._send(engine, plan, deadline, on_result=captured.arm)
             reader.content_length = result.content_length
@@ -466,19 +466,23 @@ class HttpcfgHttp:
             method,
             data_after=reader.data_after,
             complete=reader.finished,
+            data_sink=reader.take,
         )
+        if reader.too_large is not None:
+            raise reader.too_large
         if not reader.by_trailer:
             # A body read by its length shows how this module ends the output; that settles
             # where a later body found by its trailer ends (see read.py).
             self._read_ends_with_ok = reply.final == "OK"
-        return reply.data, reader.read_error(reply.lines)
+        return reader.kept(), reader.read_error(reply.lines)
 
-    def _reader(self, *, expects_body: bool) -> ResponseReader:
+    def _reader(self, *, expects_body: bool, limit: int | None = None) -> ResponseReader:
         return ResponseReader(
             self.prefix,
             headers=self.response_headers,
             expects_body=expects_body,
             ends_with_ok=self._read_ends_with_ok,
+            limit=limit,
         )
 
     def _through_file(self, plan: HttpcfgPlan, result: RequestResult) -> bool:
@@ -495,6 +499,7 @@ class HttpcfgHttp:
         payload: bytes | None = None,
         data_after: DataAfter | None = None,
         complete: Completion | None = None,
+        data_sink: DataSink | None = None,
     ) -> AtReply:
         try:
             return await engine.command(
@@ -504,6 +509,7 @@ class HttpcfgHttp:
                 prompt=Prompt.CONNECT if payload is not None else None,
                 data_after=data_after,
                 complete=complete,
+                data_sink=data_sink,
             )
         except AtCommandError as err:
             raise translate(err, method=method) from err

@@ -32,7 +32,7 @@ is known, never from a guess at where the trailer starts:
 from dataclasses import dataclass
 
 from ...engine import AtReply
-from ...errors import ModemError
+from ...errors import ModemError, ResponseTooLargeError
 from ...framing import Counted, DataSpec, UntilTerminator
 from ...response import ParsedHead, parse_response_head
 
@@ -66,7 +66,14 @@ def parse_result(text: str) -> RequestResult:
 
 
 class ResponseReader:
-    """Tells the parser how long the HTTPREAD output is; used for commands and auto-output URCs."""
+    """Tells the parser how long the HTTPREAD output is, and keeps it while it is acceptable.
+
+    Used for commands and auto-output URCs. As a command's data sink (`take`) it keeps the
+    response as it arrives, but never more body than the caller's `limit`: the body's size is
+    known from Content-Length, from the chunk sizes as they come, or by counting (read by the
+    trailer), and once it passes the limit nothing more is kept and the read is refused with
+    ResponseTooLargeError when it ends, so the conversation stays in step.
+    """
 
     def __init__(
         self,
@@ -75,10 +82,12 @@ class ResponseReader:
         headers: bool,
         expects_body: bool,
         ends_with_ok: bool | None = None,
+        limit: int | None = None,
     ) -> None:
         """`prefix` is "" or "Q"; `headers` is the modem's `responseheader` setting.
 
-        `ends_with_ok` is what earlier reads showed of this module (None: not known yet).
+        `ends_with_ok` is what earlier reads showed of this module (None: not known yet);
+        `limit` is the most body the caller takes (None: any size).
         """
         self.trailer = f"\r\n+{prefix}HTTPREAD: ".encode()
         self.read_prefix = f"+{prefix}HTTPREAD:"
@@ -89,6 +98,32 @@ class ResponseReader:
         """Set from the result URC before the read starts."""
         self.by_trailer = False
         """True when the body's end was found by the trailer (no length, not chunked)."""
+        self.limit = limit
+        self.too_large: ResponseTooLargeError | None = None
+        """Set as soon as the body is known to be larger than the limit."""
+        self._kept = bytearray()
+        self._head_size: int | None = None if headers else 0
+        self._chunked_size = 0
+
+    def take(self, piece: bytes) -> None:
+        """Keep a piece of the response (the command's data sink); refuse once it is too large."""
+        limit = self.limit
+        if (
+            self.too_large is None
+            and limit is not None
+            and self.by_trailer
+            and self._head_size is not None
+            and len(self._kept) + len(piece) - self._head_size > limit + len(READ_OK)
+        ):
+            self.too_large = ResponseTooLargeError(limit)
+        if self.too_large is not None:
+            self._kept.clear()
+            raise self.too_large
+        self._kept += piece
+
+    def kept(self) -> bytes:
+        """The response as kept by `take`."""
+        return bytes(self._kept)
 
     def data_after(self, line: str) -> DataSpec:
         """`CONNECT` announces the response; nothing else in the read does."""
@@ -99,6 +134,7 @@ class ResponseReader:
         return self._body_spec(self.content_length, chunked=False)
 
     def _body_after_head(self, head: bytes) -> DataSpec:
+        self._head_size = len(head)
         parsed = parse_response_head(head)
         return self._body_spec(_content_length(parsed), chunked=_is_chunked(parsed))
 
@@ -108,6 +144,8 @@ class ResponseReader:
         if chunked and self.headers:
             return self._chunk_size_line()
         if length is not None:
+            if self.limit is not None and length > self.limit:
+                self.too_large = ResponseTooLargeError(self.limit, length)
             return length or None
         self.by_trailer = True
         return UntilTerminator(self.trailer)
@@ -129,6 +167,9 @@ class ResponseReader:
             return UntilTerminator(self.trailer)
         if size == 0:
             return self._chunk_trailer_line()
+        self._chunked_size += size
+        if self.limit is not None and self._chunked_size > self.limit:
+            self.too_large = ResponseTooLargeError(self.limit)
         return Counted(size + len(CRLF), then=self._chunk_size_line)
 
     def _chunk_trailer_line(self) -> DataSpec:
