@@ -47,6 +47,12 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--baud", type=int, default=None, help="pace output at N bits/s (8N1)")
     parser.add_argument("--echo", action=argparse.BooleanOptionalAction, default=True)
     parser.add_argument("--boot-delay", type=float, default=0.5, help="seconds from reset to RDY")
+    parser.add_argument(
+        "--response-delay",
+        type=float,
+        default=0.0,
+        help="seconds before each command is answered (USB modules take some 10-30 ms)",
+    )
     parser.add_argument("-v", "--verbose", action="store_true", help="log at debug level")
     radio = parser.add_argument_group("radio and SIM at power-on (defaults: LTE, home, SIM ready)")
     radio.add_argument(
@@ -84,7 +90,13 @@ def apply_radio_options(modem: EmulatedModem, args: argparse.Namespace) -> None:
 
 async def serve(args: argparse.Namespace) -> None:
     """Serve until cancelled."""
-    modem = create_modem(args.dialect, strict=False, echo=args.echo, boot_delay=args.boot_delay)
+    modem = create_modem(
+        args.dialect,
+        strict=False,
+        echo=args.echo,
+        boot_delay=args.boot_delay,
+        response_delay=args.response_delay,
+    )
     apply_radio_options(modem, args)
     if modem.dialect_error:
         print(

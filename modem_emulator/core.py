@@ -120,6 +120,7 @@ class EmulatedModem:
         boot_delay: float = 0.5,
         boot_step: float = 0.02,
         max_line_length: int = 4096,
+        response_delay: float = 0.0,
     ) -> None:
         self.identity: Identity = basic.profile(identity) if isinstance(identity, str) else identity
         self.network: NetworkState = network if network is not None else NetworkState()
@@ -129,6 +130,10 @@ class EmulatedModem:
         self.boot_delay = boot_delay
         self.boot_step = boot_step
         self.max_line_length = max_line_length
+        self.response_delay = response_delay
+        """Seconds before each command line is answered: USB modules take their time."""
+        self.lines_run = 0
+        """Command lines run since the modem was made (what a host had to send)."""
         self.echo = echo
         self.cmee = 0
         self.verbose = True
@@ -543,8 +548,10 @@ class EmulatedModem:
 
     async def _execute(self, line: str) -> None:
         self.last_line = line
-        if self.faults.reply_delay > 0:
-            await asyncio.sleep(self.faults.reply_delay)
+        self.lines_run += 1
+        delay = self.response_delay + self.faults.reply_delay
+        if delay > 0:
+            await asyncio.sleep(delay)
         for garbage in self.faults.take_garbage():
             self._emit(b"\r\n" + garbage + b"\r\n")
         capture = bytearray() if self.faults.take_reset_mid_reply() else None

@@ -110,10 +110,105 @@ async def test_get_returns_status_body_and_the_servers_headers(
     assert response.headers["X-Far-End"] == "aiohttp"
     assert response.headers["content-type"].startswith("application/json")
     assert response.content_length == len(response.body)
-    # One session per request, always closed: the module is free for the next one.
+    # The HTTP service is started once and stays open for the next request.
     assert rig.service.requests[0] == "+HTTPINIT"
-    assert rig.service.requests[-1] == "+HTTPTERM"
-    assert rig.service.session is None
+    assert "+HTTPTERM" not in rig.service.requests
+    assert rig.service.session is not None
+
+
+async def test_a_warm_modem_hears_only_what_changed(
+    modem: Modem, far_end: TestServer, rig: SimcomRig
+) -> None:
+    """The same endpoint again costs the action and the reads; another URL one HTTPPARA more."""
+    await modem.http_request("GET", url(far_end, "/echo?n=1"), timeout=10)
+    rig.service.requests.clear()
+
+    again = await modem.http_request("GET", url(far_end, "/echo?n=1"), timeout=10)
+    elsewhere = await modem.http_request("GET", url(far_end, "/echo?n=2"), timeout=10)
+
+    assert json.loads(again.body) == json.loads(elsewhere.body) == {"method": "GET", "length": 0}
+    read = f"+HTTPREAD=0,{len(again.body)}"
+    assert rig.service.requests == [
+        "+HTTPACTION=0",
+        "+HTTPHEAD",
+        read,
+        f'+HTTPPARA="URL","{url(far_end, "/echo?n=2")}"',
+        "+HTTPACTION=0",
+        "+HTTPHEAD",
+        read,
+    ]
+
+
+async def test_a_header_the_next_request_does_not_want_is_not_sent_again(
+    modem: Modem, far_end: TestServer, rig: SimcomRig, seen: Seen
+) -> None:
+    """USERDATA cannot be taken back: the next request without it starts a fresh service."""
+    await modem.http_request("GET", url(far_end, "/echo"), headers={"X-Key": "secret"}, timeout=10)
+    await modem.http_request("GET", url(far_end, "/echo"), timeout=10)
+
+    assert seen.requests[0][2]["X-Key"] == "secret"
+    assert "X-Key" not in seen.requests[1][2]
+    assert rig.service.requests.count("+HTTPINIT") == 2
+    assert rig.service.requests.count("+HTTPTERM") == 1
+
+
+async def test_a_post_body_is_not_sent_again_with_a_bodiless_post(
+    modem: Modem, far_end: TestServer, rig: SimcomRig, seen: Seen
+) -> None:
+    await modem.http_request("POST", url(far_end, "/echo"), body=b"first", timeout=10)
+    await modem.http_request("POST", url(far_end, "/echo"), body=b"second", timeout=10)
+    await modem.http_request("POST", url(far_end, "/echo"), timeout=10)
+
+    assert [request[3] for request in seen.requests] == [b"first", b"second", b""]
+    assert rig.service.requests.count("+HTTPINIT") == 2
+
+
+async def test_a_byte_range_is_switched_off_for_the_next_request(
+    modem: Modem, far_end: TestServer, rig: SimcomRig, seen: Seen
+) -> None:
+    ranged = await modem.http_request(
+        "GET", url(far_end, "/range"), byte_range=(10, 19), timeout=10
+    )
+    whole = await modem.http_request("GET", url(far_end, "/echo"), timeout=10)
+
+    assert ranged.body == BIG[10:20]
+    assert "Range" not in seen.requests[-1][2]
+    assert json.loads(whole.body)["method"] == "GET"
+    assert rig.service.requests[-6:-3] == [
+        f'+HTTPPARA="URL","{url(far_end, "/echo")}"',
+        '+HTTPPARA="BREAK",0',
+        '+HTTPPARA="BREAKEND",0',
+    ]
+
+
+async def test_after_a_restart_the_service_is_started_again(
+    modem: Modem, far_end: TestServer, rig: SimcomRig
+) -> None:
+    await modem.http_request("GET", url(far_end, "/echo"), timeout=10)
+    await modem.admin.restart(timeout=10)
+    rig.service.requests.clear()
+
+    response = await modem.http_request("GET", url(far_end, "/echo"), timeout=10)
+
+    assert response.status == 200
+    assert rig.service.requests[:2] == ["+HTTPINIT", f'+HTTPPARA="URL","{url(far_end, "/echo")}"']
+
+
+async def test_a_service_closed_behind_the_drivers_back_is_started_again(
+    modem: Modem, far_end: TestServer, rig: SimcomRig
+) -> None:
+    """A raw AT+HTTPTERM from the troubleshooting command: the next request still works."""
+    await modem.http_request("GET", url(far_end, "/echo"), timeout=10)
+    assert await modem.admin.send_command("AT+HTTPTERM") == ([], "OK")
+
+    response = await modem.http_request("GET", url(far_end, "/echo"), timeout=10)
+
+    assert response.status == 200
+    after_term = len(rig.service.requests) - rig.service.requests[::-1].index("+HTTPTERM")
+    assert rig.service.requests[after_term : after_term + 2] == [
+        "+HTTPINIT",
+        f'+HTTPPARA="URL","{url(far_end, "/echo")}"',
+    ]
 
 
 async def test_post_text_json_and_binary_reach_the_server_byte_for_byte(

@@ -293,3 +293,18 @@ def test_arg_text_keeps_the_raw_text() -> None:
 def test_malformed_lines_are_syntax_errors(line: str) -> None:
     with pytest.raises(CommandSyntaxError):
         parse_command_line(line)
+
+
+async def test_a_module_with_a_response_delay_answers_each_command_only_after_it() -> None:
+    """A USB module takes its time before it answers; the emulator counts what it ran."""
+    modem = EmulatedModem(echo=False, response_delay=0.05, **FAST_BOOT)
+    loop = asyncio.get_running_loop()
+    try:
+        started = loop.time()
+        assert await modem.exchange(b"AT+CSQ\r") == CSQ
+        assert await modem.exchange(b"AT+CSQ\r") == CSQ
+
+        assert loop.time() - started >= 2 * 0.05
+        assert modem.lines_run == 2
+    finally:
+        await modem.close()

@@ -203,9 +203,19 @@ async def test_cli_serves_tcp_and_prints_the_url(
 
 def test_cli_arguments() -> None:
     args = build_parser().parse_args(
-        ["--dialect", "quectel", "--pty", "--baud", "115200", "--no-echo"]
+        [
+            "--dialect",
+            "quectel",
+            "--pty",
+            "--baud",
+            "115200",
+            "--no-echo",
+            "--response-delay",
+            "0.02",
+        ]
     )
     assert (args.dialect, args.pty, args.baud, args.echo) == ("quectel", True, 115200, False)
+    assert args.response_delay == 0.02
 
 
 def test_dialect_profiles_and_missing_modules(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -146,7 +146,6 @@ CUT_POINTS = {
         ("+HTTPHEAD", 1),
         ("+HTTPREAD", 1),
         ("+HTTPREAD", 3),
-        ("+HTTPTERM", 1),
     ],
     "httpcfg": [("+HTTPCFG", 1), ("+HTTPURL", 1), ("+HTTPGET", 1), ("+HTTPREAD", 1)],
 }

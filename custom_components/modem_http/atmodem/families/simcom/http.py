@@ -1,12 +1,20 @@
 """HTTP(S) through SIMCom's AT+HTTPINIT family (SIM7600, A76xx, SIM7080, SIM800 variants).
 
-One request is one HTTP session on the modem: HTTPINIT, HTTPPARA for every parameter, HTTPDATA for
-a POST body, HTTPACTION (result as a URC), HTTPHEAD, HTTPREAD in chunks, and always HTTPTERM, so no
-parameter of one request can leak into the next and a failure never leaves the stack busy.
+A request is: AT+HTTPPARA for each parameter the HTTP service does not hold yet, HTTPDATA for a
+POST body, HTTPACTION (result as a URC), HTTPHEAD, HTTPREAD in chunks.
 
 Why it is shaped this way:
 - The plan (plan.py) is checked and complete before the first byte goes out, so bad input is
   refused with RequestRejected while the modem has seen nothing.
+- The HTTP service stays open between requests (seed manual 002: AT+HTTPINIT comes before any
+  other HTTP operation, and HTTPPARA values are the service's state until AT+HTTPTERM), so a
+  warm modem hears only what changed: a run of requests to one endpoint sends the URL and the
+  timeouts once. Nothing one request set is left behind for the next: CONTENT and ACCEPT go back
+  to the defaults the manual gives, a byte range is switched off the way it says (BREAK and
+  BREAKEND 0), and what has no documented "none" (UA, USERDATA, a POST body a bodiless POST
+  would send again) makes the next request start a fresh service (HTTPTERM, HTTPINIT).
+  After a failure, a restart, a reconnect or a raw command the service is started afresh, and a
+  reused service the modem refuses to act on is started afresh once.
 - The modem reports its own failures (DNS, connect, TLS, ...) as "status" numbers from 600 up in the
   +HTTPACTION URC; those become ModemHttpError, while real HTTP statuses (404 too) are responses.
 - Firmware differs in how AT+HTTPREAD frames data (`+HTTPREAD: DATA,<n>` on SIM7600,
@@ -19,7 +27,7 @@ import contextlib
 import logging
 import math
 from collections.abc import AsyncIterator, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Final
 
 from multidict import CIMultiDict, CIMultiDictProxy
@@ -47,6 +55,11 @@ CERTIFICATE_FOLDER: Final = 4
 READ_CHUNK: Final = 32768
 """Bytes per AT+HTTPREAD: the per-command overhead (command, OK, `+HTTPREAD: 0`, one round trip)
 stays far below 1 % at 115200 baud while each read still finishes in about three seconds."""
+HEADER_DEFAULTS: Final = {"CONTENT": '"text/plain"', "ACCEPT": '"*/*"'}
+"""Header parameters the manual gives a default for (seed manual 002, AT+HTTPPARA): set back to
+it when a request does not want the value an earlier one set."""
+STICKY_PARAMETERS: Final = ("UA", "USERDATA")
+"""Header parameters without a documented default: once set, only AT+HTTPTERM takes them back."""
 COMMAND_TIMEOUT: Final = 10.0
 TERM_TIMEOUT: Final = 5.0
 SERIAL_GRACE: Final = 5.0
@@ -104,6 +117,18 @@ class SimcomDownload:
         return await self.http.download(engine, self, deadline)
 
 
+@dataclass(slots=True)
+class _Service:
+    """What the open HTTP service holds, as far as this driver told it."""
+
+    parameters: dict[str, str] = field(default_factory=dict)
+    """AT+HTTPPARA tag -> value as last set."""
+    has_data: bool = False
+    """HTTPDATA was given: a later POST without a body would send it again."""
+    requests: int = 0
+    """Requests started in this service."""
+
+
 class SimcomHttp:
     """The AT+HTTPINIT HTTP stack."""
 
@@ -111,9 +136,15 @@ class SimcomHttp:
         """`read_chunk` is the AT+HTTPREAD size."""
         self.read_chunk = check_range("read_chunk", read_chunk, 1, LIMITS.max_body * 16)
         self.ssl_context = LIMITS.default_ssl_context
+        self._service: _Service | None = None
+        """The open HTTP service (None: not open, or not known to be)."""
 
     async def setup(self, engine: AtEngine, deadline: Deadline) -> None:
-        """Nothing to prepare: each request opens and closes its own HTTP session."""
+        """The modem restarted, reconnected or ran a raw command: its HTTP service is unknown.
+
+        The next request starts one (terminating whatever the modem may still have open).
+        """
+        self._service = None
 
     # ------------------------------------------------------------------ planning
 
@@ -132,28 +163,33 @@ class SimcomHttp:
         folder = CERTIFICATE_FOLDER if certificate else CACHE_FOLDER
         return SimcomDownload(self, check_url_target(url), check_module_file(file_name), folder)
 
-    def _url_commands(self, target: Target, deadline: Deadline) -> list[str]:
-        """URL, the modem's own timeouts (cut to fit what is left) and the SSL context."""
-        commands = [f'AT+HTTPPARA="URL","{target.url}"', *_timeout_commands(deadline.left())]
+    def _parameters(
+        self, target: Target, deadline: Deadline, extra: dict[str, str]
+    ) -> dict[str, str]:
+        """URL, the modem's own timeouts (cut to fit what is left), SSL context, then `extra`."""
+        half = round(deadline.left() / 2)
+        wanted = {
+            "URL": f'"{target.url}"',
+            "CONNECTTO": str(fit_range(half, CONNECT_TIMEOUT_RANGE)),
+            "RECVTO": str(fit_range(half, RECEIVE_TIMEOUT_RANGE)),
+        }
         if target.https:
-            commands.append(f'AT+HTTPPARA="SSLCFG",{self.ssl_context}')
-        return commands
+            wanted["SSLCFG"] = str(self.ssl_context)
+        return wanted | extra
 
     # ------------------------------------------------------------------ requests
 
     async def request(
         self, engine: AtEngine, checked: Checked, deadline: Deadline, body: ResponseBody
     ) -> HttpResponse:
-        """Perform one request in its own HTTP session, within the caller's deadline."""
-        commands = self._url_commands(checked.target, deadline)
-        commands += [f'AT+HTTPPARA="{tag}",{value}' for tag, value in checked.parameters.items()]
-        async with _session(engine, deadline):
-            for command in commands:
-                await engine.command(command, timeout=deadline.step(COMMAND_TIMEOUT))
-            if checked.body is not None:
-                await _send_body(engine, checked.body, deadline)
-            action = f"AT+HTTPACTION={checked.method_code}"
-            line = await _command_with_urc(engine, action, "+HTTPACTION:", deadline)
+        """Perform one request in the open HTTP service, within the caller's deadline."""
+        wanted = self._parameters(checked.target, deadline, checked.parameters)
+        action = f"AT+HTTPACTION={checked.method_code}"
+        bodiless_post = checked.method == "POST" and checked.body is None
+        async with self._open_service(engine, deadline):
+            line = await self._start(
+                engine, wanted, checked.body, action, "+HTTPACTION:", deadline, bodiless_post
+            )
             status, length = _parse_result(line, method=checked.method)
             head = await read_head(engine, deadline)
             if checked.method != "HEAD":
@@ -171,12 +207,11 @@ class SimcomHttp:
         self, engine: AtEngine, plan: SimcomPostFile, deadline: Deadline, body: ResponseBody
     ) -> HttpResponse:
         """POST a file from the modem's /cache as the body (AT+HTTPPOSTFILE, send_header=1)."""
-        async with _session(engine, deadline):
-            for command in self._url_commands(plan.target, deadline):
-                await engine.command(command, timeout=deadline.step(COMMAND_TIMEOUT))
-            command = f'AT+HTTPPOSTFILE="{plan.file_name}",{CACHE_FOLDER},1,1'
-            urc_line = await _command_with_urc(engine, command, "+HTTPPOSTFILE:", deadline)
-            status, length = _parse_result(urc_line, method="POST")
+        wanted = self._parameters(plan.target, deadline, {})
+        command = f'AT+HTTPPOSTFILE="{plan.file_name}",{CACHE_FOLDER},1,1'
+        async with self._open_service(engine, deadline):
+            line = await self._start(engine, wanted, None, command, "+HTTPPOSTFILE:", deadline)
+            status, length = _parse_result(line, method="POST")
             head = await read_head(engine, deadline)
             await read_body(engine, length, deadline, chunk=self.read_chunk, body=body)
         return HttpResponse(
@@ -191,11 +226,10 @@ class SimcomHttp:
         self, engine: AtEngine, plan: SimcomDownload, deadline: Deadline
     ) -> HttpResponse:
         """GET url and let the modem store the body (AT+HTTPREADFILE)."""
-        async with _session(engine, deadline):
-            for command in self._url_commands(plan.target, deadline):
-                await engine.command(command, timeout=deadline.step(COMMAND_TIMEOUT))
-            action = f"AT+HTTPACTION={METHOD_CODES['GET']}"
-            line = await _command_with_urc(engine, action, "+HTTPACTION:", deadline)
+        wanted = self._parameters(plan.target, deadline, {})
+        action = f"AT+HTTPACTION={METHOD_CODES['GET']}"
+        async with self._open_service(engine, deadline):
+            line = await self._start(engine, wanted, None, action, "+HTTPACTION:", deadline)
             status, length = _parse_result(line, method="GET")
             head = await read_head(engine, deadline)
             command = f'AT+HTTPREADFILE="{plan.file_name}",{plan.folder}'
@@ -210,30 +244,100 @@ class SimcomHttp:
             status=status, headers=head.headers, reason=head.reason, content_length=length
         )
 
+    # ------------------------------------------------------------ the service
+
+    @contextlib.asynccontextmanager
+    async def _open_service(self, engine: AtEngine, deadline: Deadline) -> AsyncIterator[None]:
+        """The HTTP service, started if it is not open; terminated after any failure.
+
+        After a failure the service may be busy or hold a half-told request; terminating it
+        costs one command, and the next request starts clean.
+        """
+        if self._service is None:
+            await _http_init(engine, deadline)
+            self._service = _Service()
+        try:
+            yield
+        except BaseException:
+            self._service = None
+            with contextlib.suppress(ModemError):
+                # After the deadline this gets a few hundredths of a second: a service left
+                # open is terminated by the next request's HTTPINIT recovery instead.
+                await engine.command("AT+HTTPTERM", timeout=deadline.step(TERM_TIMEOUT))
+            raise
+
+    async def _restart_service(self, engine: AtEngine, deadline: Deadline) -> _Service:
+        with contextlib.suppress(AtCommandError):
+            await engine.command("AT+HTTPTERM", timeout=deadline.step(TERM_TIMEOUT))
+        self._service = None
+        await _http_init(engine, deadline)
+        self._service = _Service()
+        return self._service
+
+    async def _start(
+        self,
+        engine: AtEngine,
+        wanted: dict[str, str],
+        data: bytes | None,
+        command: str,
+        prefix: str,
+        deadline: Deadline,
+        bodiless_post: bool = False,
+    ) -> str:
+        """Tell the service what changed, send the body, run `command`; its result URC's text.
+
+        A reused service the modem refuses to act on (ERROR) is started afresh once: nothing of
+        the request went out then.
+        """
+        service = self._service
+        assert service is not None
+        if not _reusable(service, wanted, bodiless_post):
+            service = await self._restart_service(engine, deadline)
+        while True:
+            reused = service.requests > 0
+            service.requests += 1
+            try:
+                for tag, value in _changes(service, wanted).items():
+                    await engine.command(
+                        f'AT+HTTPPARA="{tag}",{value}', timeout=deadline.step(COMMAND_TIMEOUT)
+                    )
+                    service.parameters[tag] = value
+                if data is not None:
+                    await _send_body(engine, data, deadline)
+                    service.has_data = True
+                return await _command_with_urc(engine, command, prefix, deadline)
+            except AtCommandError:
+                if not reused:
+                    raise
+                _LOGGER.debug("the modem refused a request in its open HTTP service; restarting it")
+                service = await self._restart_service(engine, deadline)
+
+
+def _reusable(service: _Service, wanted: dict[str, str], bodiless_post: bool) -> bool:
+    """Whether the open service can take the request without anything left over leaking in."""
+    if bodiless_post and service.has_data:
+        return False
+    return all(tag in wanted for tag in STICKY_PARAMETERS if tag in service.parameters)
+
+
+def _changes(service: _Service, wanted: dict[str, str]) -> dict[str, str]:
+    """The HTTPPARA values to send: what differs, and what an earlier request set taken back.
+
+    A header parameter with a documented default goes back to it; a byte range is switched off
+    (BREAK and BREAKEND both 0, as the manual says).
+    """
+    held = service.parameters
+    back = {
+        tag: default
+        for tag, default in HEADER_DEFAULTS.items()
+        if tag not in wanted and held.get(tag, default) != default
+    }
+    if "BREAK" not in wanted and (held.get("BREAK", "0"), held.get("BREAKEND", "0")) != ("0", "0"):
+        back |= {"BREAK": "0", "BREAKEND": "0"}
+    return {tag: value for tag, value in (wanted | back).items() if held.get(tag) != value}
+
 
 # ---------------------------------------------------------------------- conversation helpers
-
-
-def _timeout_commands(seconds: float) -> list[str]:
-    """Give the modem half the budget per phase, so it reports its own 705/714 before we give up."""
-    half = round(seconds / 2)
-    return [
-        f'AT+HTTPPARA="CONNECTTO",{fit_range(half, CONNECT_TIMEOUT_RANGE)}',
-        f'AT+HTTPPARA="RECVTO",{fit_range(half, RECEIVE_TIMEOUT_RANGE)}',
-    ]
-
-
-@contextlib.asynccontextmanager
-async def _session(engine: AtEngine, deadline: Deadline) -> AsyncIterator[None]:
-    """HTTPINIT (recovering a stale session), then always HTTPTERM, after success or failure."""
-    await _http_init(engine, deadline)
-    try:
-        yield
-    finally:
-        with contextlib.suppress(ModemError):
-            # After the deadline this gets a few hundredths of a second: a session left open
-            # is terminated by the next request's HTTPINIT recovery instead.
-            await engine.command("AT+HTTPTERM", timeout=deadline.step(TERM_TIMEOUT))
 
 
 async def _http_init(engine: AtEngine, deadline: Deadline) -> None:
