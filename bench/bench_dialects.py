@@ -8,8 +8,6 @@ so `time.process_time()` here counts the client only. The two paced runs go side
 with its own child and line, so the script stays well under a minute.
 """
 
-from __future__ import annotations
-
 import asyncio
 import json
 import subprocess

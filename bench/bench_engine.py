@@ -4,8 +4,6 @@ Prints `at_roundtrip_ratio`, `at_roundtrip_us`, `bulk_read_mb_per_s`, `bulk_read
 Both sides of each ratio run in this process against the same pty peer, in the same run.
 """
 
-from __future__ import annotations
-
 import asyncio
 import statistics
 import subprocess

@@ -4,8 +4,6 @@ Answers `AT` with OK and `AT+BULK=<n>` with `+BULK: DATA,<n>`, n bytes, OK: the 
 that lets the benchmarks measure the client side alone. Prints the slave path, then serves.
 """
 
-from __future__ import annotations
-
 import os
 import sys
 import tty

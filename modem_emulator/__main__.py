@@ -6,8 +6,6 @@ report at power-on (`--technology nb_iot --roaming`, `--sim-pin 1234`, `--no-sim
 serial URL or pty path on one line, so a wrapper script can read it.
 """
 
-from __future__ import annotations
-
 import argparse
 import asyncio
 import contextlib

@@ -33,8 +33,6 @@ Formats follow what the modules print, not only what the manuals say:
   and SIM7600 / EC25 logs show `ERROR` for them with AT+CMEE=2 set.
 """
 
-from __future__ import annotations
-
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Final

@@ -27,8 +27,6 @@ Formats, with their sources:
   for what we defined as 1").
 """
 
-from __future__ import annotations
-
 import asyncio
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Final, Literal

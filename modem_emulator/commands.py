@@ -13,8 +13,6 @@ A handler ends a request by returning (the core prints `OK`), by raising `CmeErr
 or by returning `NO_FINAL` when it wrote its own final result code (or wants none).
 """
 
-from __future__ import annotations
-
 import re
 from dataclasses import dataclass, field
 from enum import Enum

@@ -30,8 +30,6 @@ each processor and what it spawns), so a handler that was busy when the modem re
 into the new session.
 """
 
-from __future__ import annotations
-
 import asyncio
 import contextvars
 import logging

@@ -10,8 +10,6 @@ firmware) is served with the Quectel profile too. SIM800/SIM900 speak their own 
 over an AT+SAPBR bearer ("sim800"); SIM7070/SIM7080 speak AT+SH* over AT+CNACT ("sim7080").
 """
 
-from __future__ import annotations
-
 import importlib
 from collections.abc import Callable
 from typing import Any, Final

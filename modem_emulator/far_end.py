@@ -11,8 +11,6 @@ own codes (SIMCom 7xx in `+HTTPACTION`, Quectel 7xx in `+QHTTPGET`), so dialects
 `TestPki` builds a throwaway CA and server certificate (trustme) for HTTPS tests against 127.0.0.1.
 """
 
-from __future__ import annotations
-
 import asyncio
 import socket
 import ssl

@@ -32,8 +32,6 @@ Where each fault acts:
   quectel dialects do; the SIM800 and SIM7080 families' reads do not consult it yet.
 """
 
-from __future__ import annotations
-
 import math
 import random
 from collections.abc import Callable, Iterator

@@ -9,8 +9,6 @@ names the way modules do. Directories are the drive names firmware prints:
 - Quectel EC2x names storage `UFS:` (user flash), `RAM:` and `SD:`, written as `UFS:file.txt`.
 """
 
-from __future__ import annotations
-
 from collections.abc import Iterable
 from typing import Final
 

@@ -42,8 +42,6 @@ Formats and choices, with their sources:
   active; otherwise the request command answers `+CME ERROR: 709` ("network deactivated").
 """
 
-from __future__ import annotations
-
 import asyncio
 import ssl
 from collections.abc import Awaitable, Callable, Mapping

@@ -14,8 +14,6 @@ with the certificate handling in `tls`). Formats, from the Quectel FILE AT comma
   input value).
 """
 
-from __future__ import annotations
-
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Final
 

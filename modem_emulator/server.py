@@ -14,8 +14,6 @@ and holding ~10 ms worth of bytes lets output out in slices, sleeping at least 5
 so the host sees the throughput of a real line without a sleep per byte.
 """
 
-from __future__ import annotations
-
 import asyncio
 import contextlib
 import os

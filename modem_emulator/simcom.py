@@ -37,8 +37,6 @@ fails. A76xx firmware does not: HTTPINIT works without a bearer and the request 
 `+HTTPACTION: <m>,714,0` (connect socket failed), as does a request whose bearer dropped.
 """
 
-from __future__ import annotations
-
 import asyncio
 import math
 from dataclasses import dataclass

@@ -4,8 +4,6 @@ Kept apart from the command handlers (simcom.py) so the rules of one HTTP sessio
 defaults, the headers the module adds, how a far-end failure becomes a 7xx code - sit in one place.
 """
 
-from __future__ import annotations
-
 from dataclasses import dataclass, field
 from typing import Final
 

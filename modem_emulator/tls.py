@@ -29,8 +29,6 @@ Formats, with their sources:
 SNI is kept but not acted on: tests reach the far end by IP address, where TLS sends none anyway.
 """
 
-from __future__ import annotations
-
 import contextlib
 import ssl
 import tempfile

@@ -5,8 +5,6 @@ not active. SIMCom is served as an A76xx (its HTTPINIT does not activate the con
 so a request only works when the library brought the bearer up.
 """
 
-from __future__ import annotations
-
 import asyncio
 import contextlib
 from collections.abc import AsyncIterator, Awaitable, Callable

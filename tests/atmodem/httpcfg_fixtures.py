@@ -5,8 +5,6 @@ records every request it sees), the emulator serving the AT+HTTPCFG or AT+QHTTPC
 real TCP socket, and `open_modem` talking to it through the real serial transport.
 """
 
-from __future__ import annotations
-
 import asyncio
 import codecs
 import contextlib

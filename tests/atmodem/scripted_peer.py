@@ -5,8 +5,6 @@ bytes a test chooses, so tests can produce replies no well-behaved modem would (
 resets mid-reply) and check the engine through its real serial transport (socket://).
 """
 
-from __future__ import annotations
-
 import asyncio
 import contextlib
 from collections.abc import Callable, Sequence

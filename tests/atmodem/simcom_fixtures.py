@@ -5,8 +5,6 @@ public sources; `Transcript` replays them through the scripted peer and records 
 `start_rig` serves the emulator's SIMCom module on a real socket and logs every byte it receives.
 """
 
-from __future__ import annotations
-
 import codecs
 from collections.abc import Sequence
 from dataclasses import dataclass, field

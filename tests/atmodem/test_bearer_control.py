@@ -1,7 +1,5 @@
 """Modem control: a restart that brings everything back, and raw commands for troubleshooting."""
 
-from __future__ import annotations
-
 import pytest
 
 from custom_components.modem_http.atmodem import RequestRejected, TlsSettings

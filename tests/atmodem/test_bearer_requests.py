@@ -1,7 +1,5 @@
 """Data bearer stories: a fresh module, the user's APN, a dropped connection, a wrong APN."""
 
-from __future__ import annotations
-
 import pytest
 
 from custom_components.modem_http.atmodem import (

@@ -5,8 +5,6 @@ on the network), and inside the reply of the next command (the `urc_in_reply` fa
 between a command's information lines, or right before its final result).
 """
 
-from __future__ import annotations
-
 import asyncio
 import contextlib
 

@@ -7,8 +7,6 @@ the waits that used to happen: the 60 s registration wait, the 150 s activation 
 error naming what stood in the way, and say how its time was spent.
 """
 
-from __future__ import annotations
-
 import asyncio
 from typing import Any
 

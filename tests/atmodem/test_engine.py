@@ -1,7 +1,5 @@
 """Stories of the AT engine talking to a modem over a real socket:// serial transport."""
 
-from __future__ import annotations
-
 import asyncio
 from collections.abc import AsyncIterator, Sequence
 

@@ -1,7 +1,5 @@
 """Property: whatever a modem answers, the engine raises only its typed errors, in time."""
 
-from __future__ import annotations
-
 import asyncio
 import contextlib
 from collections.abc import Sequence

@@ -1,7 +1,5 @@
 """The byte-stream parser: the same events however the modem's output is split into reads."""
 
-from __future__ import annotations
-
 from dataclasses import dataclass, field
 
 from hypothesis import given, settings

@@ -1,7 +1,5 @@
 """The command gate: strictly first come, first served, and a caller that gives up loses nothing."""
 
-from __future__ import annotations
-
 import asyncio
 
 from custom_components.modem_http.atmodem.gate import FifoGate

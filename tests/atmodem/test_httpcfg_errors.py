@@ -1,7 +1,5 @@
 """What the user sees when the module, the network or their own input goes wrong."""
 
-from __future__ import annotations
-
 import pytest
 
 from custom_components.modem_http.atmodem import (

@@ -1,7 +1,5 @@
 """The driver against the exact bytes real Quectel firmware prints (tests/fixtures/httpcfg_*)."""
 
-from __future__ import annotations
-
 import re
 from collections.abc import AsyncIterator, Sequence
 

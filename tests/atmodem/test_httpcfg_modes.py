@@ -1,7 +1,5 @@
 """HTTPS, big downloads, module files, URCs mid-read, auto output and dialect detection."""
 
-from __future__ import annotations
-
 import re
 
 import pytest

@@ -1,7 +1,5 @@
 """How the HTTPREAD output is cut: header block, exact body, trailer; results; de-chunking."""
 
-from __future__ import annotations
-
 import pytest
 
 from custom_components.modem_http.atmodem import ModemError

@@ -6,8 +6,6 @@ result as a URC (Quectel). The bodies are made of the very text those endings co
 must come back byte-exact on both families, and the modem must be usable right after.
 """
 
-from __future__ import annotations
-
 import asyncio
 import contextlib
 from collections.abc import AsyncIterator

@@ -1,7 +1,5 @@
 """A user's requests through an AT+HTTPCFG / AT+QHTTPCFG module, end to end over real sockets."""
 
-from __future__ import annotations
-
 import json
 import re
 

@@ -7,8 +7,6 @@ and never blame the data connection; when the line comes back within the grace, 
 simply works.
 """
 
-from __future__ import annotations
-
 import asyncio
 from collections.abc import Awaitable, Callable
 from typing import Any

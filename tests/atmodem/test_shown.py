@@ -1,7 +1,5 @@
 """shown(): caller text turned into one bounded, printable line for messages and logs."""
 
-from __future__ import annotations
-
 from hypothesis import given
 from hypothesis import strategies as st
 

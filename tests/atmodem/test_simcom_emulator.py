@@ -3,8 +3,6 @@
 Echo is on (factory setting), so each reply starts with the command as typed.
 """
 
-from __future__ import annotations
-
 import re
 from collections.abc import AsyncIterator
 from typing import Any

@@ -4,8 +4,6 @@ Every 7xx here is produced for real: a closed port, a name that cannot resolve, 
 modem does not trust, a server that goes quiet.
 """
 
-from __future__ import annotations
-
 import asyncio
 import socket
 from collections.abc import AsyncIterator

@@ -1,7 +1,5 @@
 """Bodies that go through the modem's own files: AT+HTTPPOSTFILE and AT+HTTPREADFILE."""
 
-from __future__ import annotations
-
 from collections.abc import AsyncIterator
 from typing import Any
 

@@ -5,8 +5,6 @@ print (SIM7600 `+HTTPREAD: DATA,n`, A76xx `+HTTPREAD: n`, OK before or after the
 `+HTTP_PEER_CLOSED`), so the driver is known to read each of them.
 """
 
-from __future__ import annotations
-
 from collections.abc import AsyncIterator, Callable, Coroutine
 from typing import Any
 

@@ -4,8 +4,6 @@ The integration's driver talks to the emulator over a real socket, and the emula
 request for real against a local aiohttp server.
 """
 
-from __future__ import annotations
-
 import json
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field

@@ -1,7 +1,5 @@
 """Turning 3GPP status answers into values a dashboard shows."""
 
-from __future__ import annotations
-
 import pytest
 from multidict import CIMultiDict
 

@@ -1,7 +1,5 @@
 """HTTPS stories: verification with the CA on the modem, without it, mutual TLS, CA from a URL."""
 
-from __future__ import annotations
-
 import pytest
 from aiohttp import web
 

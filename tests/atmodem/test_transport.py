@@ -5,8 +5,6 @@ and the newest), so they touch the library the way the integration does: a pty p
 `socket://` URL, and the errors serialx raises when a port cannot be opened.
 """
 
-from __future__ import annotations
-
 import asyncio
 import importlib.metadata
 import os

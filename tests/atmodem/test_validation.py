@@ -1,7 +1,5 @@
 """Everything a caller types is checked before a byte reaches the modem (AT injection, ranges)."""
 
-from __future__ import annotations
-
 import pytest
 
 from custom_components.modem_http.atmodem import RequestRejected

@@ -1,7 +1,5 @@
 """Emulator test fixtures: a fast-booting modem served over real TCP, a client, a far end."""
 
-from __future__ import annotations
-
 import asyncio
 import contextlib
 from collections.abc import AsyncIterator, Awaitable, Callable

@@ -1,7 +1,5 @@
 """Published PDUs the emulator must accept or produce byte for byte (sources in each comment)."""
 
-from __future__ import annotations
-
 from typing import Final
 
 # Whole PDUs as typed after the prompt (SCA octet 00 first).

@@ -1,7 +1,5 @@
 """Stories of the far end: the modem's HTTP stack making real requests to a local aiohttp server."""
 
-from __future__ import annotations
-
 import asyncio
 import contextlib
 import gzip

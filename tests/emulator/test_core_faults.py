@@ -1,7 +1,5 @@
 """Stories of a modem misbehaving on purpose, the way real modules and lines do."""
 
-from __future__ import annotations
-
 import asyncio
 import time
 

@@ -1,7 +1,5 @@
 """The modem file system: drives by SIMCom number or name, a shared capacity, and safe names."""
 
-from __future__ import annotations
-
 import pytest
 
 from modem_emulator.filesystem import (

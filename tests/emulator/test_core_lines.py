@@ -1,7 +1,5 @@
 """Stories of a host talking to the emulated modem over TCP, checked byte for byte."""
 
-from __future__ import annotations
-
 import asyncio
 
 import pytest

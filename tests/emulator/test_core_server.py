@@ -1,7 +1,5 @@
 """Stories of the transports: a real pseudo-terminal, a paced line, a thread, the command line."""
 
-from __future__ import annotations
-
 import asyncio
 import os
 import sys

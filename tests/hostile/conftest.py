@@ -1,7 +1,5 @@
 """The integration's service fixtures (emulated modems on TCP, a far end), reused here."""
 
-from __future__ import annotations
-
 from tests.integration.conftest import (  # noqa: F401 - pytest finds fixtures by name
     far_end,
     service_modem,

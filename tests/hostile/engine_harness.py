@@ -5,8 +5,6 @@ which answers with bytes cut at chosen points; each piece is fed to `data_receiv
 loop turn, exactly as a serial port would deliver it. Thousands of streams run in a second.
 """
 
-from __future__ import annotations
-
 import asyncio
 from collections.abc import Callable, Sequence
 from itertools import pairwise

@@ -16,8 +16,6 @@ ERROR, URCs, data announcements, prompts, NUL, 0xFF) mixed with random bytes, an
 A failure prints the seed and iteration, so `--seed S --start I --iterations 1` replays it.
 """
 
-from __future__ import annotations
-
 import argparse
 import asyncio
 import random

@@ -7,8 +7,6 @@ cable pulled, the modem rebooting mid-reply): never a partial file under the tar
 temporary file left, the request counters never go backwards, and the modem works afterwards.
 """
 
-from __future__ import annotations
-
 import asyncio
 from collections.abc import Callable
 from pathlib import Path

@@ -8,8 +8,6 @@ way the frontend or a script over the API does, and checks what the caller got b
 received, that the event bus carries no raw text either, and that the modem never heard of it.
 """
 
-from __future__ import annotations
-
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass

@@ -6,8 +6,6 @@ command and run another one (here: switch the radio off). Every such attempt thr
 before a single byte reaches the modem; the emulator's received bytes prove it.
 """
 
-from __future__ import annotations
-
 import contextlib
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field

@@ -4,8 +4,6 @@ The limits come from the manuals: AT+HTTPDATA takes 1-153,600 bytes (seed 002); 
 1-1,024,000 (seed 000); a raw GET request written through AT+HTTPGET is at most 2048 bytes.
 """
 
-from __future__ import annotations
-
 import pytest
 
 from custom_components.modem_http.atmodem import RequestRejected

@@ -6,8 +6,6 @@ parser must give the same lines and blocks however the stream is cut, and the en
 each command its own reply and each URC to its handler once.
 """
 
-from __future__ import annotations
-
 import random
 
 from hypothesis import HealthCheck, given, settings

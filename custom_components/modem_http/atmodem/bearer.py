@@ -29,7 +29,6 @@ from .deadline import MIN_STEP, Deadline
 from .engine import AtEngine, Urc
 from .errors import (
     AtCommandError,
-    ModemDisconnectedError,
     ModemError,
     ModemHttpError,
     ModemTimeoutError,
@@ -155,7 +154,7 @@ class Bearer:
 
     def _deactivated(self, cid: int, urc: Urc) -> None:
         if cid == self.settings.cid:
-            _LOGGER.info("data connection lost (%s)", urc.line)
+            _LOGGER.info("The network deactivated the data connection (%s).", urc.line)
             self.up = False
 
     def mark_down(self) -> None:
@@ -217,15 +216,16 @@ class Bearer:
                 wait = max(MIN_STEP, min(READ_TIMEOUT, give_up - loop.time()))
                 try:
                     reply = await engine.command(command, timeout=wait)
-                    state = parse_registration(reply.first(prefix))
+                except AtCommandError:
+                    continue  # this form is refused: the other may answer
                 except ModemTimeoutError:
                     if loop.time() < give_up:
                         raise
                     break
-                except ModemDisconnectedError:
-                    raise
-                except ModemError:
-                    continue  # refused, or no such line: the other form may answer
+                answers = reply.lines_with(prefix)
+                if not answers:
+                    continue
+                state = parse_registration(answers[0])
                 if state.registered:
                     return
                 last = state.value

@@ -13,8 +13,6 @@ errors and responses can say how long it waited (`queued`) and how long it ran o
 (`elapsed`).
 """
 
-from __future__ import annotations
-
 import asyncio
 import math
 from typing import Final

@@ -4,8 +4,6 @@ Every failure a caller can see is one of these, so the integration can map each 
 message and never has to guess from a string. Each carries the modem's own code where it has one.
 """
 
-from __future__ import annotations
-
 from enum import StrEnum
 
 from .shown import shown

@@ -1,7 +1,5 @@
 """The result of an HTTP request made by the modem, and parsing of raw response headers."""
 
-from __future__ import annotations
-
 from dataclasses import dataclass, field
 
 from multidict import CIMultiDict, CIMultiDictProxy

@@ -9,8 +9,6 @@ and the result is cut to a bounded length. Printable text is left exactly as it 
 `shown()` twice changes nothing more than once.
 """
 
-from __future__ import annotations
-
 from typing import Final
 
 MAX_SHOWN: Final = 120

@@ -5,8 +5,6 @@ serialx resolves device paths (`/dev/ttyUSB2`, `/dev/serial/by-id/...`) and URLs
 never blocks the event loop.
 """
 
-from __future__ import annotations
-
 import asyncio
 import re
 import urllib.parse

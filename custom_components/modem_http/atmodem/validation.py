@@ -5,8 +5,6 @@ so a header value like `x"<CR><LF>AT+CFUN=0` would run a second command (AT inje
 refused with RequestRejected instead of being escaped, because modems have no escaping rules.
 """
 
-from __future__ import annotations
-
 import re
 from typing import Final
 from urllib.parse import urlsplit

@@ -17,6 +17,7 @@ A new member (status readings, SMS commands) is added here and to each family; a
 package under families/ implementing these protocols, listed in families/__init__.py.
 """
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -69,6 +70,25 @@ class RequestPlan(Protocol):
         response carries what `body` collected. Raises ModemHttpError for the modem's own HTTP
         errors, ModemTimeoutError, ModemDisconnectedError, ResponseTooLargeError.
         """
+
+
+type Runner[D] = Callable[[AtEngine, D, Deadline, ResponseBody], Awaitable[HttpResponse]]
+"""A driver step that executes a plan's details."""
+
+
+@dataclass(frozen=True, slots=True)
+class Planned[D]:
+    """A RequestPlan: the checked details of a request, and the driver step that executes them."""
+
+    method: str
+    details: D
+    runner: Runner[D]
+
+    async def execute(
+        self, engine: AtEngine, deadline: Deadline, body: ResponseBody
+    ) -> HttpResponse:
+        """Run the driver's step on the details."""
+        return await self.runner(engine, self.details, deadline, body)
 
 
 class HttpDriver(Protocol):
@@ -187,6 +207,7 @@ __all__ = [
     "FamilyKind",
     "HttpDriver",
     "Limits",
+    "Planned",
     "Probe",
     "RequestPlan",
     "TlsCommands",

@@ -46,23 +46,6 @@ HTTP_ERROR_TEXTS: Final[dict[int, str]] = {
     730: "invalid parameter",
 }
 
-# Named codes the driver and emulator refer to.
-ERR_UNKNOWN: Final = 701
-ERR_TIMEOUT: Final = 702
-ERR_BUSY: Final = 703
-ERR_NO_REQUEST: Final = 705
-ERR_URL: Final = 711
-ERR_EMPTY_URL: Final = 712
-ERR_DNS: Final = 714
-ERR_SOCKET_CONNECT: Final = 716
-ERR_SOCKET_READ: Final = 717
-ERR_SOCKET_CLOSED: Final = 719
-ERR_READ_TIMEOUT: Final = 722
-ERR_INPUT_TIMEOUT: Final = 726
-ERR_WAIT_DATA_TIMEOUT: Final = 727
-ERR_INVALID_PARAMETER: Final = 730
-
-
 HTTP_FAILURES: Final[dict[int, HttpFailure]] = {
     714: HttpFailure.DNS,
     715: HttpFailure.CONNECT,

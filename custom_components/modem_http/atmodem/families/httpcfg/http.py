@@ -38,7 +38,7 @@ from ...request import HttpRequest, ResponseBody
 from ...response import HttpResponse
 from ...router import Completion, DataAfter, DataSink
 from ...validation import fit_range
-from ..base import Limits
+from ..base import Limits, Planned
 from .errors import http_error, translate
 from .file_read import read_through_file
 from .plan import (
@@ -63,54 +63,11 @@ _LATE_RESULT: Final = 3.0
 
 
 @dataclass(frozen=True, slots=True)
-class HttpcfgRequest:
-    """A request planned for the AT+HTTPCFG family."""
+class ModuleFile:
+    """A request about a file in the module's file system (HTTPPOSTFILE / HTTPREADFILE)."""
 
-    http: HttpcfgHttp
-    plan: HttpcfgPlan
-
-    @property
-    def method(self) -> str:
-        """The HTTP method."""
-        return self.plan.method
-
-    async def execute(
-        self, engine: AtEngine, deadline: Deadline, body: ResponseBody
-    ) -> HttpResponse:
-        """Configure, URL, send, result URC, read."""
-        return await self.http.request(engine, self.plan, deadline, body)
-
-
-@dataclass(frozen=True, slots=True)
-class HttpcfgPostFile:
-    """A module file POSTed as the body (AT+HTTPPOSTFILE)."""
-
-    http: HttpcfgHttp
     url: str
     file_name: str
-    method: str = "POST"
-
-    async def execute(
-        self, engine: AtEngine, deadline: Deadline, body: ResponseBody
-    ) -> HttpResponse:
-        """Body mode, URL, HTTPPOSTFILE, result URC, read."""
-        return await self.http.post_file(engine, self, deadline, body)
-
-
-@dataclass(frozen=True, slots=True)
-class HttpcfgDownload:
-    """A GET whose body the module stores (AT+HTTPREADFILE)."""
-
-    http: HttpcfgHttp
-    url: str
-    file_name: str
-    method: str = "GET"
-
-    async def execute(
-        self, engine: AtEngine, deadline: Deadline, body: ResponseBody
-    ) -> HttpResponse:
-        """Headers off, URL, HTTPGET, result URC, HTTPREADFILE."""
-        return await self.http.download(engine, self, deadline)
 
 
 class HttpcfgHttp:
@@ -155,22 +112,24 @@ class HttpcfgHttp:
 
     # ------------------------------------------------------------------ planning
 
-    def plan(self, request: HttpRequest) -> HttpcfgRequest:
+    def plan(self, request: HttpRequest) -> Planned[HttpcfgPlan]:
         """Check the request against the manual (RequestRejected) and plan it."""
-        return HttpcfgRequest(self, plan_request(request))
+        plan = plan_request(request)
+        return Planned(plan.method, plan, self.request)
 
-    def plan_post_file(self, url: str, file_name: str) -> HttpcfgPostFile:
+    def plan_post_file(self, url: str, file_name: str) -> Planned[ModuleFile]:
         """POST a module file as the body."""
-        return HttpcfgPostFile(self, check_request_url(url), check_modem_file_name(file_name))
+        details = ModuleFile(check_request_url(url), check_modem_file_name(file_name))
+        return Planned("POST", details, self.post_file)
 
     def plan_download(
         self, url: str, file_name: str, *, certificate: bool = False
-    ) -> HttpcfgDownload:
+    ) -> Planned[ModuleFile]:
         """GET url into a module file (named for the SSL commands with `certificate`)."""
         name = check_modem_file_name(file_name)
         if certificate:
             name = self._certificate_name(name)
-        return HttpcfgDownload(self, check_request_url(url), name)
+        return Planned("GET", ModuleFile(check_request_url(url), name), self.download)
 
     # -------------------------------------------------------------------- setup
 
@@ -264,7 +223,7 @@ class HttpcfgHttp:
             return await self._finish(engine, plan, result, reader, captured, deadline, body)
 
     async def post_file(
-        self, engine: AtEngine, plan: HttpcfgPostFile, deadline: Deadline, body: ResponseBody
+        self, engine: AtEngine, plan: ModuleFile, deadline: Deadline, body: ResponseBody
     ) -> HttpResponse:
         """POST a module file as the body (AT+HTTPPOSTFILE, body mode)."""
         await self._after_unfinished(deadline)
@@ -283,7 +242,7 @@ class HttpcfgHttp:
             return await self._finish(engine, request, result, reader, captured, deadline, body)
 
     async def download(
-        self, engine: AtEngine, plan: HttpcfgDownload, deadline: Deadline
+        self, engine: AtEngine, plan: ModuleFile, deadline: Deadline, body: ResponseBody
     ) -> HttpResponse:
         """GET url and let the module store the body (AT+HTTPREADFILE, headers off)."""
         await self._after_unfinished(deadline)
@@ -652,4 +611,4 @@ def _input_time(engine: AtEngine, size: int) -> int:
     return fit_range(math.ceil(2 * engine.link.line_seconds(size)) + 10, TIME_RANGE)
 
 
-__all__ = ["HttpcfgDownload", "HttpcfgHttp", "HttpcfgPostFile", "HttpcfgRequest"]
+__all__ = ["HttpcfgHttp", "ModuleFile"]

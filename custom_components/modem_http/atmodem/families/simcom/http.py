@@ -39,6 +39,7 @@ from ...framing import DataSpec
 from ...request import HttpRequest, ResponseBody
 from ...response import HttpResponse, parse_response_head
 from ...validation import check_range, fit_range
+from ..base import Planned
 from .errors import http_error, is_modem_error
 from .plan import LIMITS, METHOD_CODES, Checked, Target, check_module_file, check_request
 from .plan import check_target as check_url_target
@@ -66,55 +67,12 @@ SERIAL_GRACE: Final = 5.0
 
 
 @dataclass(frozen=True, slots=True)
-class SimcomRequest:
-    """A request planned for the AT+HTTPINIT family."""
+class ModuleFile:
+    """A request about a file in the module's file system (HTTPPOSTFILE / HTTPREADFILE)."""
 
-    http: SimcomHttp
-    checked: Checked
-
-    @property
-    def method(self) -> str:
-        """The HTTP method."""
-        return self.checked.method
-
-    async def execute(
-        self, engine: AtEngine, deadline: Deadline, body: ResponseBody
-    ) -> HttpResponse:
-        """Run it in its own HTTP session."""
-        return await self.http.request(engine, self.checked, deadline, body)
-
-
-@dataclass(frozen=True, slots=True)
-class SimcomPostFile:
-    """A module file POSTed as the body (AT+HTTPPOSTFILE)."""
-
-    http: SimcomHttp
-    target: Target
-    file_name: str
-    method: str = "POST"
-
-    async def execute(
-        self, engine: AtEngine, deadline: Deadline, body: ResponseBody
-    ) -> HttpResponse:
-        """Run it in its own HTTP session."""
-        return await self.http.post_file(engine, self, deadline, body)
-
-
-@dataclass(frozen=True, slots=True)
-class SimcomDownload:
-    """A GET whose body the module stores (AT+HTTPREADFILE into `folder`)."""
-
-    http: SimcomHttp
     target: Target
     file_name: str
     folder: int
-    method: str = "GET"
-
-    async def execute(
-        self, engine: AtEngine, deadline: Deadline, body: ResponseBody
-    ) -> HttpResponse:
-        """Run it in its own HTTP session."""
-        return await self.http.download(engine, self, deadline)
 
 
 @dataclass(slots=True)
@@ -148,20 +106,23 @@ class SimcomHttp:
 
     # ------------------------------------------------------------------ planning
 
-    def plan(self, request: HttpRequest) -> SimcomRequest:
+    def plan(self, request: HttpRequest) -> Planned[Checked]:
         """Check the request against the manual (RequestRejected) and plan it."""
-        return SimcomRequest(self, check_request(request))
+        checked = check_request(request)
+        return Planned(checked.method, checked, self.request)
 
-    def plan_post_file(self, url: str, file_name: str) -> SimcomPostFile:
+    def plan_post_file(self, url: str, file_name: str) -> Planned[ModuleFile]:
         """POST a file from the module's /cache as the body."""
-        return SimcomPostFile(self, check_url_target(url), check_module_file(file_name))
+        details = ModuleFile(check_url_target(url), check_module_file(file_name), CACHE_FOLDER)
+        return Planned("POST", details, self.post_file)
 
     def plan_download(
         self, url: str, file_name: str, *, certificate: bool = False
-    ) -> SimcomDownload:
+    ) -> Planned[ModuleFile]:
         """GET url into /cache, or into /mssl_cert/ where SSL contexts find CA files."""
         folder = CERTIFICATE_FOLDER if certificate else CACHE_FOLDER
-        return SimcomDownload(self, check_url_target(url), check_module_file(file_name), folder)
+        details = ModuleFile(check_url_target(url), check_module_file(file_name), folder)
+        return Planned("GET", details, self.download)
 
     def _parameters(
         self, target: Target, deadline: Deadline, extra: dict[str, str]
@@ -204,11 +165,11 @@ class SimcomHttp:
         )
 
     async def post_file(
-        self, engine: AtEngine, plan: SimcomPostFile, deadline: Deadline, body: ResponseBody
+        self, engine: AtEngine, plan: ModuleFile, deadline: Deadline, body: ResponseBody
     ) -> HttpResponse:
         """POST a file from the modem's /cache as the body (AT+HTTPPOSTFILE, send_header=1)."""
         wanted = self._parameters(plan.target, deadline, {})
-        command = f'AT+HTTPPOSTFILE="{plan.file_name}",{CACHE_FOLDER},1,1'
+        command = f'AT+HTTPPOSTFILE="{plan.file_name}",{plan.folder},1,1'
         async with self._open_service(engine, deadline):
             line = await self._start(engine, wanted, None, command, "+HTTPPOSTFILE:", deadline)
             status, length = _parse_result(line, method="POST")
@@ -223,9 +184,9 @@ class SimcomHttp:
         )
 
     async def download(
-        self, engine: AtEngine, plan: SimcomDownload, deadline: Deadline
+        self, engine: AtEngine, plan: ModuleFile, deadline: Deadline, body: ResponseBody
     ) -> HttpResponse:
-        """GET url and let the modem store the body (AT+HTTPREADFILE)."""
+        """GET url and let the modem store the body (AT+HTTPREADFILE); `body` stays empty."""
         wanted = self._parameters(plan.target, deadline, {})
         action = f"AT+HTTPACTION={METHOD_CODES['GET']}"
         async with self._open_service(engine, deadline):
@@ -504,10 +465,4 @@ async def _buffered_length(engine: AtEngine, deadline: Deadline) -> int:
     return 0
 
 
-__all__ = [
-    "CERTIFICATE_FOLDER",
-    "SimcomDownload",
-    "SimcomHttp",
-    "SimcomPostFile",
-    "SimcomRequest",
-]
+__all__ = ["CERTIFICATE_FOLDER", "ModuleFile", "SimcomHttp"]
