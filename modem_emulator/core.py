@@ -378,6 +378,11 @@ class EmulatedModem:
         self._booting = True
         self._boot = loop.create_task(self._boot_sequence(), context=contextvars.Context())
 
+    async def wait_booted(self) -> None:
+        """Return once the last reset's boot sequence has printed every line (at once if none)."""
+        while self._boot is not None and not self._boot.done():
+            await asyncio.wait([self._boot])
+
     @property
     def booting(self) -> bool:
         """True between a reset and its `RDY`, while input is ignored."""

@@ -18,6 +18,8 @@ from modem_emulator import EmulatedModem, ModemServer
 from modem_emulator import httpcfg as httpcfg_emulator
 from modem_emulator import simcom as simcom_emulator
 
+from ..recording import record_input
+
 FAST_BOOT: dict[str, Any] = {"boot_delay": 0.05, "boot_step": 0.005}
 FAMILIES = ("simcom", "httpcfg", "quectel")
 ACTIVATION = {"simcom": "AT+CGACT=1,1", "httpcfg": "AT+CGACT=1,1", "quectel": "AT+QIACT=1"}
@@ -111,14 +113,7 @@ async def bearer_rig(
     emulator = emulated(family)
     if prepare is not None:
         prepare(emulator)
-    sent = bytearray()
-    feed = emulator.feed
-
-    def recording_feed(data: bytes) -> None:
-        sent.extend(data)
-        feed(data)
-
-    emulator.feed = recording_feed  # type: ignore[method-assign]
+    sent = record_input(emulator)
     async with ModemServer(emulator) as modem_server:
         await modem_server.start_tcp()
         modem_options.setdefault("reconnect", False)

@@ -56,7 +56,15 @@ class ScriptedPeer:
         self._server: asyncio.Server | None = None
         self._writer: asyncio.StreamWriter | None = None
         self._tasks: set[asyncio.Task[None]] = set()
+        self._heard = asyncio.Event()
         self.connections = 0
+
+    async def heard(self, command: str, timeout: float = 2.0) -> None:
+        """Return once `command` has reached the peer."""
+        async with asyncio.timeout(timeout):
+            while command not in self.commands:
+                self._heard.clear()
+                await self._heard.wait()
 
     async def start(self) -> str:
         """Listen on 127.0.0.1; returns the serial URL."""
@@ -89,6 +97,7 @@ class ScriptedPeer:
                     line, buffer = buffer[:end], buffer[end + 1 :].lstrip(b"\n")
                     command = line.decode("latin-1")
                     self.commands.append(command)
+                    self._heard.set()
                     if self.echo:
                         writer.write(line + b"\r")
                     steps = self.respond(command)

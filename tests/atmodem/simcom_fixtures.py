@@ -16,6 +16,7 @@ from modem_emulator.server import ModemServer
 from modem_emulator.simcom import Framing, SimcomHttpService
 from modem_emulator.simcom import install as install_simcom
 
+from ..recording import record_input
 from .scripted_peer import Step, basic_responder
 
 FIXTURES = Path(__file__).parent.parent / "fixtures"
@@ -97,13 +98,7 @@ async def start_rig(
     """A SIM7600-profile modem with SIMCom HTTP commands, listening on 127.0.0.1."""
     modem = EmulatedModem(identity="simcom")
     service = install_simcom(modem, framing=framing, action_delay=action_delay)
-    received = bytearray()
-    feed = modem.feed
-
-    def recording_feed(data: bytes) -> None:
-        received.extend(data)
-        feed(data)
-
+    received = record_input(modem)
     printed: list[str] = []
     send_line = modem.send_line
 
@@ -111,7 +106,6 @@ async def start_rig(
         printed.append(text if isinstance(text, str) else text.decode("latin-1"))
         send_line(text)
 
-    modem.feed = recording_feed  # type: ignore[method-assign]
     modem.send_line = recording_send_line  # type: ignore[method-assign]
     server = ModemServer(modem, baud=baud)
     await server.start_tcp()

@@ -6,33 +6,39 @@ between a command's information lines, or right before its final result).
 """
 
 import asyncio
-import contextlib
 
 import pytest
 
-from custom_components.modem_http.atmodem import ModemError
+from custom_components.modem_http.atmodem import HttpResponse, ModemDisconnectedError
 from modem_emulator.bearer import drop_bearer
 
 from .bearer_fixtures import FAMILIES, Rig, bearer_rig
 
 pytestmark = pytest.mark.usefixtures("socket_enabled")
 
-URCS = (
-    "+CGEV: NW PDN DEACT 1",
-    "+CGEV: ME PDN DEACT 1",
-    '+QIURC: "pdpdeact",1',
-    "RDY",
-    "+CPIN: READY",
-    "+CREG: 1",
-    '+CEREG: 1,"1A2B","01C2D3E4",7',
-    "+CREG: 2",
-    "SMS DONE",
-)
+RESTART = "restart"
+"""The expected outcome of a line that means the module rebooted: it forgot the request."""
+DEACTIVATION = {"+CGEV: NW PDN DEACT 1", "+CGEV: ME PDN DEACT 1", '+QIURC: "pdpdeact",1'}
+URCS: dict[str, str] = {
+    # The network dropped context 1 (3GPP +CGEV, Quectel +QIURC): the module really lost it
+    # too. A response already on its way still comes; the next request activates again.
+    "+CGEV: NW PDN DEACT 1": "served",
+    "+CGEV: ME PDN DEACT 1": "served",
+    '+QIURC: "pdpdeact",1': "served",
+    # The module rebooted: what it was doing is lost, and the request says so.
+    "RDY": RESTART,
+    "+CPIN: READY": RESTART,
+    # Registration changes and boot chatter change nothing about the request.
+    "+CREG: 1": "served",
+    '+CEREG: 1,"1A2B","01C2D3E4",7': "served",
+    "+CREG: 2": "served",
+    "SMS DONE": "served",
+}
 
 
 def _announce(rig: Rig, urc: str) -> None:
     """Print the URC; a deactivation also really takes the context down."""
-    if "DEACT" in urc or "pdpdeact" in urc:
+    if urc in DEACTIVATION:
         rig.emulator.network.contexts[1].active = False
     rig.emulator.send_urc(urc)
 
@@ -40,6 +46,16 @@ def _announce(rig: Rig, urc: str) -> None:
 async def _next_request_works(rig: Rig) -> None:
     response = await rig.modem.http_request("GET", f"{rig.base}/", timeout=10)
     assert response.body == b"hello"
+
+
+async def _outcome(request: asyncio.Task[HttpResponse]) -> str | bytes:
+    """The body the request delivered, or RESTART when it failed because the module rebooted."""
+    try:
+        return (await request).body
+    except ModemDisconnectedError as err:
+        if not err.restarted:
+            raise
+        return RESTART
 
 
 @pytest.mark.parametrize("urc", URCS)
@@ -53,9 +69,8 @@ async def test_urc_while_the_request_waits_for_the_network(family, urc, aiohttp_
         _announce(rig, urc)
         rig.far.release.set()
 
-        with contextlib.suppress(ModemError):
-            response = await request
-            assert response.body == b"late hello"
+        expected = b"late hello" if URCS[urc] == "served" else RESTART
+        assert await _outcome(request) == expected
         await _next_request_works(rig)
 
 
@@ -64,13 +79,14 @@ async def test_urc_while_the_request_waits_for_the_network(family, urc, aiohttp_
 async def test_urc_inside_a_command_reply(family, urc, aiohttp_server) -> None:
     async with bearer_rig(family, aiohttp_server) as rig:
         await _next_request_works(rig)
-        if "DEACT" in urc or "pdpdeact" in urc:
+        if urc in DEACTIVATION:
             drop_bearer(rig.emulator)  # the state change; the URC itself comes in the reply
         rig.emulator.faults.urc_in_reply(urc)
 
-        with contextlib.suppress(ModemError):
-            response = await rig.modem.http_request("GET", f"{rig.base}/", timeout=8)
-            assert response.body == b"hello"
+        request = asyncio.create_task(rig.modem.http_request("GET", f"{rig.base}/", timeout=8))
+
+        expected = b"hello" if URCS[urc] == "served" else RESTART
+        assert await _outcome(request) == expected
         await _next_request_works(rig)
 
 
@@ -82,10 +98,10 @@ async def test_a_dropped_bearer_during_a_request_is_brought_back_for_the_next(
         request = asyncio.create_task(rig.modem.http_request("GET", f"{rig.base}/slow", timeout=8))
         await asyncio.wait_for(rig.far.arrived.wait(), 5)
 
-        drop_bearer(rig.emulator)  # prints +QIURC: "pdpdeact",1
-        async with asyncio.timeout(2):  # the library hears it at once, mid-request
-            while rig.modem.connection.bearer.up:
-                await asyncio.sleep(0.01)
+        with rig.modem.engine.expect_urc('+QIURC: "pdpdeact"') as dropped:
+            drop_bearer(rig.emulator)  # prints +QIURC: "pdpdeact",1
+            await dropped.wait(2)  # the library hears it at once, mid-request
+        assert not rig.modem.connection.bearer.up
         rig.far.release.set()
         assert (await request).body == b"late hello"  # the response was already on its way
 

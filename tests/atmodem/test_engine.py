@@ -359,8 +359,9 @@ async def test_cpin_ready_out_of_the_blue_means_the_modem_restarted(
     _, peer = script
     states: list[ConnectionState] = []
     engine.add_listener(states.append)
-    peer.push(b"\r\n+CPIN: READY\r\n")
-    await asyncio.sleep(0.05)
+    with engine.expect_urc("+CPIN: READY") as heard:
+        peer.push(b"\r\n+CPIN: READY\r\n")
+        await heard.wait(2)
     assert states == [ConnectionState.RESET]
 
 
@@ -373,7 +374,7 @@ async def test_a_dropped_connection_is_reported_and_recovered(
     table.replies["AT+CGATT?"] = []  # the modem is thinking when the line drops
 
     pending = asyncio.ensure_future(engine.command("AT+CGATT?", timeout=5))
-    await asyncio.sleep(0.05)
+    await peer.heard("AT+CGATT?")
     await peer.drop()
 
     with pytest.raises(ModemDisconnectedError):
@@ -403,8 +404,9 @@ async def test_one_boot_is_one_restart_even_though_it_prints_rdy_and_cpin_ready(
     table, peer = script
     states: list[ConnectionState] = []
     engine.add_listener(states.append)
-    peer.push(b"\r\nRDY\r\n")
-    await asyncio.sleep(0.05)
+    with engine.expect_urc("RDY") as booted:
+        peer.push(b"\r\nRDY\r\n")
+        await booted.wait(2)
     table.replies["AT+ECHO=4"] = [0.5, b"\r\n+ECHO: 4\r\n\r\nOK\r\n"]
     peer.later(0.2, b"\r\n+CPIN: READY\r\n\r\nSMS DONE\r\n")
 

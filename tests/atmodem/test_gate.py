@@ -1,4 +1,7 @@
-"""The command gate: strictly first come, first served, and a caller that gives up loses nothing."""
+"""The command gate: strictly first come, first served, and a caller that gives up loses nothing.
+
+Waiters are started eagerly, so each has joined the queue when the next line of the story runs.
+"""
 
 import asyncio
 
@@ -27,9 +30,8 @@ async def test_callers_are_served_in_arrival_order() -> None:
 async def test_a_queued_caller_that_gives_up_does_not_block_the_next() -> None:
     gate = FifoGate()
     assert gate.try_acquire()
-    quitter = asyncio.ensure_future(gate.wait())
-    patient = asyncio.ensure_future(gate.wait())
-    await asyncio.sleep(0)
+    quitter = asyncio.create_task(gate.wait(), eager_start=True)
+    patient = asyncio.create_task(gate.wait(), eager_start=True)
 
     quitter.cancel()
     await asyncio.gather(quitter, return_exceptions=True)
@@ -44,9 +46,8 @@ async def test_a_queued_caller_that_gives_up_does_not_block_the_next() -> None:
 async def test_a_caller_cancelled_just_as_it_was_handed_the_gate_passes_it_on() -> None:
     gate = FifoGate()
     assert gate.try_acquire()
-    first = asyncio.ensure_future(gate.wait())
-    second = asyncio.ensure_future(gate.wait())
-    await asyncio.sleep(0)
+    first = asyncio.create_task(gate.wait(), eager_start=True)
+    second = asyncio.create_task(gate.wait(), eager_start=True)
 
     gate.release()  # handed to `first`, which has not resumed yet...
     first.cancel()  # ...and gives up before it does
@@ -61,8 +62,7 @@ async def test_a_caller_cancelled_just_as_it_was_handed_the_gate_passes_it_on() 
 async def test_a_newcomer_does_not_jump_the_queue() -> None:
     gate = FifoGate()
     assert gate.try_acquire()
-    queued = asyncio.ensure_future(gate.wait())
-    await asyncio.sleep(0)
+    queued = asyncio.create_task(gate.wait(), eager_start=True)
     gate.release()  # handed to the queued caller
 
     assert not gate.try_acquire()

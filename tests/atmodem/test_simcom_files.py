@@ -1,6 +1,5 @@
 """Bodies that go through the modem's own files: AT+HTTPPOSTFILE and AT+HTTPREADFILE."""
 
-from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
@@ -10,21 +9,9 @@ from aiohttp.test_utils import TestServer
 from custom_components.modem_http.atmodem import Modem, ModemHttpError
 from modem_emulator.far_end import TestPki
 
-from .simcom_fixtures import SimcomRig, start_rig
+from .simcom_fixtures import SimcomRig
 
 PAYLOAD = bytes(range(256)) * 64 + b"\r\nOK\r\n+HTTPREAD: 0\r\n"
-
-
-@pytest.fixture
-async def rig(socket_enabled: None) -> AsyncIterator[SimcomRig]:
-    started = await start_rig()
-    yield started
-    await started.close()
-
-
-@pytest.fixture
-async def modem(rig: SimcomRig) -> Modem:
-    return await rig.open()
 
 
 @pytest.fixture

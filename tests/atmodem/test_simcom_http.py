@@ -5,7 +5,6 @@ request for real against a local aiohttp server.
 """
 
 import json
-from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -80,18 +79,6 @@ def seen() -> Seen:
 @pytest.fixture
 async def far_end(aiohttp_server: Any, seen: Seen, socket_enabled: None) -> TestServer:
     return await aiohttp_server(far_end_app(seen))
-
-
-@pytest.fixture
-async def rig(socket_enabled: None) -> AsyncIterator[SimcomRig]:
-    started = await start_rig()
-    yield started
-    await started.close()
-
-
-@pytest.fixture
-async def modem(rig: SimcomRig) -> Modem:
-    return await rig.open()
 
 
 def url(server: TestServer, path: str, scheme: str = "http") -> str:

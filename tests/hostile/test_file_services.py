@@ -122,7 +122,6 @@ async def test_hostile_paths_for_download_write_nothing_outside(
             hass, where, "download", url=far_end.url("/text"), path=path, overwrite=True
         )
         if outcomes[where] == "accepted":
-            assert where in ("symlinked-file", "dangling-link"), where
             written = allowed / path.rpartition("/")[2]
             assert not written.is_symlink()
             assert written.read_text() == "hello from the far end"
@@ -132,7 +131,10 @@ async def test_hostile_paths_for_download_write_nothing_outside(
         assert not (allowed.parent / "not-yet.txt").exists(), where
         assert [p.name for p in allowed.rglob("*.part")] == [], where
 
-    print(outcomes)
+    # A link to a file outside resolves outside and is refused like any other escape; a dangling
+    # link inside the folder is a name the folder holds, replaced by the download itself.
+    accepted = {where for where, outcome in outcomes.items() if outcome == "accepted"}
+    assert accepted == {"dangling-link"}, outcomes
 
 
 # Where each dialect's download can be cut: (command, which call of it).
@@ -232,17 +234,11 @@ async def test_a_download_cut_anywhere_leaves_no_partial_file(
 
 
 async def wait_ready(service_modem: ServiceModem) -> None:
-    """Let the line come back and the modem finish its boot URCs before the next cut.
-
-    The engine takes `+CPIN: READY` after RDY as a second restart, so the next download waits
-    until the emulator has printed them all.
-    """
+    """Let the modem finish its boot lines and the line come back before the next cut."""
     emulator = service_modem.link.modem
     modem = service_modem.entry.runtime_data.modem
-    async with asyncio.timeout(10):
-        while emulator.booting or not modem.connected:
-            await asyncio.sleep(0.02)
-    await asyncio.sleep(emulator.boot_step * len(emulator.identity.boot_urcs) + 0.1)
+    await emulator.wait_booted()
+    await modem.engine.wait_for_link(10)
 
 
 @pytest.mark.parametrize("service", ["download", "post_file", "install_ca"])
