@@ -23,7 +23,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import IntEnum
-from typing import TYPE_CHECKING, Final
+from typing import Final, Protocol
 
 from .deadline import MIN_STEP, Deadline
 from .engine import AtEngine, Urc
@@ -36,9 +36,6 @@ from .errors import (
 )
 from .status import parse_registration
 from .validation import check_range, check_text
-
-if TYPE_CHECKING:
-    from .families.base import BearerCommands
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -110,6 +107,37 @@ class BearerSettings:
     def apn_shown(self) -> str:
         """The APN as an error message names it."""
         return self.apn or "the network's default APN"
+
+
+class BearerCommands(Protocol):
+    """How the family reads and brings up the packet data context (PDP context)."""
+
+    @property
+    def no_bearer_codes(self) -> frozenset[int]:
+        """The modem's HTTP error numbers that may mean the bearer is gone (a read decides)."""
+
+    @property
+    def deactivation_prefixes(self) -> tuple[str, ...]:
+        """Prefixes of the family's own URCs that announce a deactivated context."""
+
+    def deactivated_context(self, line: str) -> int | None:
+        """The context id a deactivation URC names (None: the line announces none)."""
+
+    async def is_active(self, engine: AtEngine, cid: int, timeout: float) -> bool:
+        """Read whether context `cid` is active now."""
+
+    async def activate(
+        self, engine: AtEngine, settings: BearerSettings, deadline: Deadline
+    ) -> None:
+        """Define the context, give the credentials, activate it (skipping what is in place).
+
+        NoDataConnectionError when the network refuses or the deadline ends the activation.
+        """
+
+    async def bind_http(
+        self, engine: AtEngine, settings: BearerSettings, deadline: Deadline
+    ) -> None:
+        """Point the HTTP stack at the context, where the family needs that."""
 
 
 class Bearer:
@@ -343,6 +371,7 @@ __all__ = [
     "READ_TIMEOUT",
     "AuthType",
     "Bearer",
+    "BearerCommands",
     "BearerSettings",
     "NoDataConnectionError",
     "StandardContext",

@@ -21,7 +21,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Protocol
 
-from ..bearer import BearerSettings
+from ..bearer import BearerCommands
 from ..deadline import Deadline
 from ..engine import AtEngine
 from ..request import HttpRequest, ResponseBody
@@ -111,37 +111,6 @@ class HttpDriver(Protocol):
 
     async def setup(self, engine: AtEngine, deadline: Deadline) -> None:
         """Put the HTTP stack in the state plans rely on; after every restart or reconnect."""
-
-
-class BearerCommands(Protocol):
-    """How the family reads and brings up the packet data context (PDP context)."""
-
-    @property
-    def no_bearer_codes(self) -> frozenset[int]:
-        """The modem's HTTP error numbers that may mean the bearer is gone (a read decides)."""
-
-    @property
-    def deactivation_prefixes(self) -> tuple[str, ...]:
-        """Prefixes of the family's own URCs that announce a deactivated context."""
-
-    def deactivated_context(self, line: str) -> int | None:
-        """The context id a deactivation URC names (None: the line announces none)."""
-
-    async def is_active(self, engine: AtEngine, cid: int, timeout: float) -> bool:
-        """Read whether context `cid` is active now."""
-
-    async def activate(
-        self, engine: AtEngine, settings: BearerSettings, deadline: Deadline
-    ) -> None:
-        """Define the context, give the credentials, activate it (skipping what is in place).
-
-        NoDataConnectionError when the network refuses or the deadline ends the activation.
-        """
-
-    async def bind_http(
-        self, engine: AtEngine, settings: BearerSettings, deadline: Deadline
-    ) -> None:
-        """Point the HTTP stack at the context, where the family needs that."""
 
 
 class TlsCommands(Protocol):
