@@ -221,3 +221,22 @@ def test_incomplete_or_unsafe_tls_settings_are_refused(field, settings) -> None:
         TlsSettings(**settings)
 
     assert caught.value.field == field
+
+
+@pytest.mark.parametrize(("family", "beyond"), [("simcom", 10), ("httpcfg", 6), ("quectel", 6)])
+async def test_an_ssl_context_the_family_does_not_have_is_refused(
+    family, beyond, aiohttp_server
+) -> None:
+    """SIMCom has SSL contexts 0-9, the AT+HTTPCFG families 0-5 (their manuals)."""
+    last = TlsSettings(context_id=beyond - 1)
+    async with bearer_rig(family, aiohttp_server) as rig:
+        with pytest.raises(RequestRejected) as caught:
+            rig.modem.set_tls(TlsSettings(context_id=beyond))
+        rig.modem.set_tls(last)
+
+        response = await rig.modem.http_request("GET", f"{rig.base}/", timeout=10)
+
+        assert caught.value.field == "context_id"
+        assert response.body == b"hello"
+        # The family's own first SSL command, for the last context it has, went out.
+        assert rig.modem.family.tls.configuration(last, beyond - 1)[0] in rig.commands()
