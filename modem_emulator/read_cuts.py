@@ -13,8 +13,6 @@ among them, the handler prints the bytes before it and then lets the cut happen:
 Whatever the kind, the rest of the interrupted output is never printed.
 """
 
-from __future__ import annotations
-
 import asyncio
 
 from modem_emulator import bearer

@@ -29,8 +29,6 @@ What it answers, with the RFC 9110 sections:
   (`Resource.replace_on_request`): new bytes, new length, a new ETag and a later Last-Modified.
 """
 
-from __future__ import annotations
-
 import hashlib
 import re
 from collections.abc import Mapping

@@ -4,8 +4,6 @@ Each story is a download of a 3000-byte file through one family, cut somewhere, 
 real server gives to the resumed request.
 """
 
-from __future__ import annotations
-
 import pytest
 
 from custom_components.modem_http.atmodem.resume import (

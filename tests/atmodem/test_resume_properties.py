@@ -7,8 +7,6 @@ always come from one version and are that version's bytes from byte 0, a complet
 exactly the version last served, and the attempt limit holds.
 """
 
-from __future__ import annotations
-
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 

@@ -4,8 +4,6 @@ Each method is one step of the family's manual, reading exactly what the module 
 read as the conversation a driver has with the module.
 """
 
-from __future__ import annotations
-
 import re
 
 from .conftest import AtClient

@@ -9,8 +9,6 @@ What each family can carry for a resumed download, shown at the terminal:
   as such, with the length of the part.
 """
 
-from __future__ import annotations
-
 from collections.abc import AsyncIterator
 
 import pytest

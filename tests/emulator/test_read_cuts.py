@@ -6,8 +6,6 @@ on a real line: EOF (link lost, and the modem is there again on reconnect), the 
 (data connection lost), the boot URCs (restart), or silence (the modem went quiet).
 """
 
-from __future__ import annotations
-
 from collections.abc import AsyncIterator
 
 import pytest

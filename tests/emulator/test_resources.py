@@ -1,7 +1,5 @@
 """Stories of the resource server a resumed download talks to: ranges, validators, changes."""
 
-from __future__ import annotations
-
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from typing import Any

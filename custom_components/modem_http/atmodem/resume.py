@@ -54,8 +54,6 @@ The last piece of a known length asks to the end (`bytes=a-`), which every famil
 BREAK/BREAKEND cannot name a one-byte range.
 """
 
-from __future__ import annotations
-
 from dataclasses import dataclass, replace
 from enum import StrEnum
 

@@ -7,8 +7,6 @@ sent as If-Range where the family's request can carry it (`HeaderCarrier`), chec
 otherwise.
 """
 
-from __future__ import annotations
-
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
