@@ -50,7 +50,7 @@ class ResponseBody:
         """`limit` is the caller's max_response_size (None: any size)."""
         self.limit = limit
         self._sink = sink
-        self._collected = bytearray()
+        self._collected: list[bytes] = []
         self.delivered = 0
         """Bytes of body accepted so far in this attempt."""
         self._handed_over = 0
@@ -86,11 +86,11 @@ class ResponseBody:
             self._handed_over += len(piece)
             await self._sink(piece)
         else:
-            self._collected += piece
+            self._collected.append(piece)
 
     def collected(self) -> bytes:
         """The body collected so far (empty when it went to the caller's sink)."""
-        return bytes(self._collected)
+        return b"".join(self._collected)
 
     def restart(self, port: str) -> None:
         """Start the body afresh for a retry of the same request.

@@ -394,8 +394,11 @@ class HttpcfgHttp:
         if read_err != 0:
             raise http_error(read_err, method=plan.method)
         head, content = reader.split(data)
-        for start in range(0, len(content), _SINK_PIECE):
-            await body.write(content[start : start + _SINK_PIECE])
+        if body.streamed:
+            for start in range(0, len(content), _SINK_PIECE):
+                await body.write(content[start : start + _SINK_PIECE])
+        else:
+            await body.write(content)
         headers = head.headers if head is not None else CIMultiDictProxy(CIMultiDict[str]())
         return HttpResponse(
             status=result.status or 0,

@@ -101,7 +101,8 @@ class ResponseReader:
         self.limit = limit
         self.too_large: ResponseTooLargeError | None = None
         """Set as soon as the body is known to be larger than the limit."""
-        self._kept = bytearray()
+        self._kept: list[bytes] = []
+        self._kept_size = 0
         self._head_size: int | None = None if headers else 0
         self._chunked_size = 0
 
@@ -113,17 +114,18 @@ class ResponseReader:
             and limit is not None
             and self.by_trailer
             and self._head_size is not None
-            and len(self._kept) + len(piece) - self._head_size > limit + len(READ_OK)
+            and self._kept_size + len(piece) - self._head_size > limit + len(READ_OK)
         ):
             self.too_large = ResponseTooLargeError(limit)
         if self.too_large is not None:
             self._kept.clear()
             raise self.too_large
-        self._kept += piece
+        self._kept.append(piece)
+        self._kept_size += len(piece)
 
     def kept(self) -> bytes:
         """The response as kept by `take`."""
-        return bytes(self._kept)
+        return b"".join(self._kept)
 
     def data_after(self, line: str) -> DataSpec:
         """`CONNECT` announces the response; nothing else in the read does."""
