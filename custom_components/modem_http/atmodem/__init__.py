@@ -19,6 +19,12 @@ How it is laid out, from the wire up:
 - modem.py          Modem and open_modem(): HTTP requests, file transfers, status; admin.py:
                     restart, raw commands and certificate files (modem.admin)
 - request.py, response.py, validation.py, deadline.py, errors.py, shown.py, status.py
+
+Pure parsers and planners that family members will run (no I/O of their own):
+
+- readings/         status replies (SIM, registration, signal, serving cell) to typed values
+- sms/              SMS PDUs, text-mode lines and concatenation
+- resume.py, resume_facts.py  the next ranged request of a resumed download, and its checks
 """
 
 from .admin import ModemAdmin
