@@ -18,11 +18,6 @@ from .atmodem import (
     NoHttpCommandsError,
     open_modem,
 )
-
-# Home Assistant imports this module in its executor; importing the (otherwise lazily loaded)
-# dialect drivers here keeps create_driver's import off the event loop (blocking-call detector).
-from .atmodem.dialects import httpcfg as _httpcfg  # noqa: F401
-from .atmodem.dialects import simcom as _simcom  # noqa: F401
 from .atmodem.shown import shown
 from .atmodem.transport import redact_url
 from .certificate_setup import async_setup_certificates

@@ -15,6 +15,7 @@ from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .atmodem import ModemError
+from .atmodem.admin import RESTART_TIMEOUT
 from .atmodem.shown import shown
 from .const import DOMAIN
 from .entity import ModemEntity
@@ -22,9 +23,6 @@ from .models import ModemHttpConfigEntry
 
 # A restart holds the modem; a second press waits for the first.
 PARALLEL_UPDATES = 1
-
-RESTART_TIMEOUT = 90.0
-"""Seconds a module may take to reboot, register and get its data connection back."""
 
 RESTART = ButtonEntityDescription(
     key="restart",
@@ -55,7 +53,7 @@ class ModemRestartButton(ModemEntity, ButtonEntity):
     async def async_press(self) -> None:
         """AT+CFUN=1,1, wait for the modem, bring its data connection back, poll it."""
         try:
-            await self.coordinator.modem.restart(RESTART_TIMEOUT)
+            await self.coordinator.modem.admin.restart(RESTART_TIMEOUT)
         except ModemError as err:
             raise HomeAssistantError(
                 translation_domain=DOMAIN,

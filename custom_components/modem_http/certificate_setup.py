@@ -93,7 +93,7 @@ async def async_setup_certificates(
             )
     for file in files:
         try:
-            await modem.install_ca(file.modem_name, file.data)
+            await modem.admin.install_ca(file.modem_name, file.data)
         except UnsupportedOperation:
             _LOGGER.warning(
                 "The %s modem cannot take uploaded files, so its CA must be installed with the "

@@ -53,13 +53,11 @@ def async_track_data_connection(
             },
         )
 
-    listeners = modem.link.listeners
-    listeners.append(on_outcome)
+    stop_listening = modem.add_data_connection_listener(on_outcome)
 
     @callback
     def remove() -> None:
-        if on_outcome in listeners:
-            listeners.remove(on_outcome)
+        stop_listening()
         ir.async_delete_issue(hass, DOMAIN, issue_id(entry))
 
     return remove

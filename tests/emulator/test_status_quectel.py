@@ -120,7 +120,7 @@ async def test_the_data_counter_counts_what_the_http_stack_moved(
     socket_enabled: None, aiohttp_server: ServerFactory
 ) -> None:
     async with make_rig("quectel", aiohttp_server) as rig:
-        assert await rig.modem.send_command("AT+QGDCNT?") == (["+QGDCNT: 0,0"], "OK")
+        assert await rig.modem.admin.send_command("AT+QGDCNT?") == (["+QGDCNT: 0,0"], "OK")
 
         response = await rig.modem.http_request("POST", f"{rig.base}/echo", body=b"x" * 300)
 
@@ -131,7 +131,7 @@ async def test_the_data_counter_counts_what_the_http_stack_moved(
         counter = rig.emulator.network.data_counter
         assert counter.sent == sent
         assert counter.received > len(response.body) + len("HTTP/1.1 200 OK\r\n\r\n")
-        assert await rig.modem.send_command("AT+QGDCNT?") == (
+        assert await rig.modem.admin.send_command("AT+QGDCNT?") == (
             [f"+QGDCNT: {counter.sent},{counter.received}"],
             "OK",
         )

@@ -27,7 +27,7 @@ NEVER = 15.0
 
 @pytest.fixture(autouse=True)
 def short_link_grace(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("custom_components.modem_http.atmodem.engine.LINK_GRACE", GRACE)
+    monkeypatch.setattr("custom_components.modem_http.atmodem.serial_link.LINK_GRACE", GRACE)
 
 
 def data_connection_issues(hass: HomeAssistant) -> list[ir.IssueEntry]:

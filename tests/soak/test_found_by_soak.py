@@ -85,7 +85,7 @@ async def test_a_reboot_inside_a_request_is_an_error_not_a_mangled_success(
     """The module reboots after the driver configured raw mode and before it sends the URL."""
     echo, base = token_echo
     async with quectel() as (emulator, modem):
-        driver: Any = modem.driver
+        driver: Any = modem.family.http
         set_url = driver._set_url
         rebooted: list[bool] = []
 

@@ -47,17 +47,16 @@ class DataConnection:
         self.bearer.attach(engine)
         self.tls: TlsSettings | None = None
         self._tls_done = False
-        self.listeners: list[DataConnectionListener] = []
-        """Told after each HTTP operation whether a data connection problem was its cause."""
+        self._listeners: list[DataConnectionListener] = []
         self.set_tls(tls)
 
     def add_listener(self, listener: DataConnectionListener) -> Callable[[], None]:
         """Be told after each HTTP operation whether the data connection failed it."""
-        self.listeners.append(listener)
+        self._listeners.append(listener)
 
         def remove() -> None:
             with contextlib.suppress(ValueError):
-                self.listeners.remove(listener)
+                self._listeners.remove(listener)
 
         return remove
 
@@ -129,7 +128,7 @@ class DataConnection:
         return active is False
 
     def _tell(self, error: NoDataConnectionError | None) -> None:
-        for listener in list(self.listeners):
+        for listener in list(self._listeners):
             try:
                 listener(error)
             except Exception:

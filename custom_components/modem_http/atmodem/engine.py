@@ -43,7 +43,6 @@ from .router import (
     UrcHandler,
 )
 from .serial_link import (
-    LINK_GRACE,
     ConnectionState,
     SerialLink,
     StateListener,
@@ -133,7 +132,8 @@ class AtEngine:
     ) -> None:
         """Nothing is opened until `open()`; `lines` are the unsolicited lines to expect.
 
-        `link_grace` overrides LINK_GRACE (how long a command waits for a link that is down).
+        `link_grace` overrides serial_link.LINK_GRACE (how long a command waits for a link that
+        is down).
         """
         self._router = ReplyRouter(self, lines)
         self.link = SerialLink(
@@ -144,7 +144,7 @@ class AtEngine:
             opener=opener,
             reconnect=reconnect,
             reconnect_backoff=reconnect_backoff,
-            link_grace=LINK_GRACE if link_grace is None else link_grace,
+            link_grace=link_grace,
             write_chunk_size=write_chunk_size,
             write_chunk_delay=write_chunk_delay,
         )

@@ -4,13 +4,13 @@ import asyncio
 from collections.abc import Callable, Mapping
 from dataclasses import replace
 
-from .admin import RESTART_TIMEOUT, ModemAdmin
+from .admin import ModemAdmin
 from .bearer import BearerSettings
 from .connection import DataConnection, DataConnectionListener
 from .deadline import Deadline
 from .engine import AtEngine, ConnectionState
 from .errors import ModemError, ModemTimeoutError
-from .families import Family, HttpDriver, detect_family, every_family_lines, family_kind
+from .families import Family, detect_family, every_family_lines, family_kind
 from .operation import Access, OperationPath
 from .request import BodySink, HttpRequest, ResponseBody
 from .response import HttpResponse
@@ -167,35 +167,6 @@ class Modem:
     async def close(self) -> None:
         """Close the serial port."""
         await self.engine.close()
-
-    # The integration still calls these the old way until its call sites move to `admin` and
-    # add_data_connection_listener; they go then.
-
-    @property
-    def driver(self) -> HttpDriver:
-        """The family's HTTP driver."""
-        return self.family.http
-
-    @property
-    def link(self) -> DataConnection:
-        """The data connection (its `listeners`)."""
-        return self.connection
-
-    async def restart(self, timeout: float = RESTART_TIMEOUT) -> None:
-        """See ModemAdmin.restart."""
-        await self.admin.restart(timeout)
-
-    async def send_command(self, command: str, *, timeout: float = 10.0) -> tuple[list[str], str]:
-        """See ModemAdmin.send_command."""
-        return await self.admin.send_command(command, timeout=timeout)
-
-    async def install_ca(self, name: str, data: bytes, *, timeout: float = 30.0) -> str:
-        """See ModemAdmin.install_ca."""
-        return await self.admin.install_ca(name, data, timeout=timeout)
-
-    async def download_ca(self, url: str, name: str, *, timeout: float = 60.0) -> HttpResponse:
-        """See ModemAdmin.download_ca."""
-        return await self.admin.download_ca(url, name, timeout=timeout)
 
 
 async def _nothing() -> None:

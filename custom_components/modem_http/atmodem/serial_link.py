@@ -78,16 +78,19 @@ class SerialLink(asyncio.Protocol):
         opener: TransportOpener = open_serial_transport,
         reconnect: bool = True,
         reconnect_backoff: tuple[float, float] = (0.2, 30.0),
-        link_grace: float = LINK_GRACE,
+        link_grace: float | None = None,
         write_chunk_size: int = 1024,
         write_chunk_delay: float = 0.0,
     ) -> None:
-        """Nothing is opened until `open()`; `receive` gets every byte read, in order."""
+        """Nothing is opened until `open()`; `receive` gets every byte read, in order.
+
+        `link_grace` overrides LINK_GRACE (how long a caller waits for a link that is down).
+        """
         self.url = url
         self.port = redact_url(url)
         """The port's name as it may be shown to a user (credentials redacted)."""
         self.baudrate = baudrate
-        self.link_grace = link_grace
+        self.link_grace = LINK_GRACE if link_grace is None else link_grace
         self.write_chunk_size = write_chunk_size
         self.write_chunk_delay = write_chunk_delay
         self._receive = receive

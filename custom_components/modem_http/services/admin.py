@@ -2,7 +2,7 @@
 
 Both act on the modem's session itself, so only administrators may call them. `send_command`
 refuses commands that would break the library's conversation with the modem (the list and the
-reasons are in atmodem.control); the modem's own error answers are returned, not raised, since
+reasons are in atmodem.admin); the modem's own error answers are returned, not raised, since
 they are what the user is looking for.
 """
 
@@ -47,7 +47,7 @@ async def async_send_command(call: ServiceCall) -> dict[str, Any]:
     command = str(call.data[ATTR_COMMAND])
     timeout = float(call.data[ATTR_TIMEOUT])
     try:
-        lines, final = await entry.runtime_data.modem.send_command(command, timeout=timeout)
+        lines, final = await entry.runtime_data.modem.admin.send_command(command, timeout=timeout)
     except (ModemError, TimeoutError) as err:
         raise library_error(err, timeout=timeout, command=command.strip()) from err
     return {"command": command.strip(), "lines": lines, "final": final}
@@ -78,7 +78,7 @@ async def async_install_ca(call: ServiceCall) -> dict[str, Any]:
             data = await _fetch_ca(modem, str(url))
         _check_ca(source, data)
         try:
-            stored = await modem.install_ca(MODEM_CA_FILE, data)
+            stored = await modem.admin.install_ca(MODEM_CA_FILE, data)
         except UnsupportedOperation:
             if not url:
                 raise
@@ -116,7 +116,7 @@ def _check_ca(source: str, data: bytes) -> None:
 
 async def _let_modem_fetch_ca(modem: Modem, url: str, checked: bytes) -> str:
     """The family stores only what it downloads: fetch again, and compare the length."""
-    response = await modem.download_ca(url, MODEM_CA_FILE, timeout=CA_TIMEOUT)
+    response = await modem.admin.download_ca(url, MODEM_CA_FILE, timeout=CA_TIMEOUT)
     stored = response.content_length
     if stored is not None and stored != len(checked):
         raise modem_failure("ca_changed", url=url, checked=len(checked), stored=stored)

@@ -1,1 +1,0 @@
-"""Imported for its side effect by the integration; the families load eagerly now."""
