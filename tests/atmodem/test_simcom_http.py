@@ -196,6 +196,31 @@ async def test_a_service_closed_behind_the_drivers_back_is_started_again(
     ]
 
 
+async def test_a_service_the_module_dropped_on_its_own_is_started_again_once(
+    modem: Modem, far_end: TestServer, rig: SimcomRig
+) -> None:
+    """Firmware that ends its HTTP service unasked answers ERROR to the next HTTPACTION.
+
+    Nothing of the request went out then, so the driver starts the service afresh, tells it
+    every parameter again and sends the request once more.
+    """
+    await modem.http_request("GET", url(far_end, "/echo"), timeout=10)
+    rig.service.session = None  # the module forgot its service; the library was not told
+    rig.service.requests.clear()
+
+    response = await modem.http_request("GET", url(far_end, "/echo"), timeout=10)
+
+    assert response.status == 200
+    assert rig.service.requests[:5] == [
+        "+HTTPACTION=0",
+        "+HTTPTERM",
+        "+HTTPINIT",
+        f'+HTTPPARA="URL","{url(far_end, "/echo")}"',
+        '+HTTPPARA="CONNECTTO",20',
+    ]
+    assert rig.service.requests.count("+HTTPACTION=0") == 2
+
+
 async def test_post_text_json_and_binary_reach_the_server_byte_for_byte(
     modem: Modem, far_end: TestServer, seen: Seen
 ) -> None:
