@@ -144,16 +144,52 @@ class SimcomHttp:
         self, engine: AtEngine, checked: Checked, deadline: Deadline, body: ResponseBody
     ) -> HttpResponse:
         """Perform one request in the open HTTP service, within the caller's deadline."""
-        wanted = self._parameters(checked.target, deadline, checked.parameters)
-        action = f"AT+HTTPACTION={checked.method_code}"
-        bodiless_post = checked.method == "POST" and checked.body is None
+        return await self._transact(
+            engine,
+            deadline,
+            body,
+            wanted=self._parameters(checked.target, deadline, checked.parameters),
+            command=f"AT+HTTPACTION={checked.method_code}",
+            prefix="+HTTPACTION:",
+            method=checked.method,
+            data=checked.body,
+            # An HTTPDATA body stays in the service: a POST without one would send it again.
+            reuses_data=checked.method == "POST" and checked.body is None,
+        )
+
+    async def post_file(
+        self, engine: AtEngine, plan: ModuleFile, deadline: Deadline, body: ResponseBody
+    ) -> HttpResponse:
+        """POST a file from the modem's /cache as the body (AT+HTTPPOSTFILE, send_header=1)."""
+        return await self._transact(
+            engine,
+            deadline,
+            body,
+            wanted=self._parameters(plan.target, deadline, {}),
+            command=f'AT+HTTPPOSTFILE="{plan.file_name}",{plan.folder},1,1',
+            prefix="+HTTPPOSTFILE:",
+            method="POST",
+        )
+
+    async def _transact(
+        self,
+        engine: AtEngine,
+        deadline: Deadline,
+        body: ResponseBody,
+        *,
+        wanted: dict[str, str],
+        command: str,
+        prefix: str,
+        method: str,
+        data: bytes | None = None,
+        reuses_data: bool = False,
+    ) -> HttpResponse:
+        """Start the request, take its result URC, read the header block and the body."""
         async with self._open_service(engine, deadline):
-            line = await self._start(
-                engine, wanted, checked.body, action, "+HTTPACTION:", deadline, bodiless_post
-            )
-            status, length = _parse_result(line, method=checked.method)
+            line = await self._start(engine, wanted, data, command, prefix, deadline, reuses_data)
+            status, length = _parse_result(line, method=method)
             head = await read_head(engine, deadline)
-            if checked.method != "HEAD":
+            if method != "HEAD":
                 await read_body(engine, length, deadline, chunk=self.read_chunk, body=body)
         return HttpResponse(
             status=status,
@@ -161,26 +197,7 @@ class SimcomHttp:
             headers=head.headers,
             reason=head.reason,
             content_length=length,
-            bytes_sent=len(checked.body or b""),
-        )
-
-    async def post_file(
-        self, engine: AtEngine, plan: ModuleFile, deadline: Deadline, body: ResponseBody
-    ) -> HttpResponse:
-        """POST a file from the modem's /cache as the body (AT+HTTPPOSTFILE, send_header=1)."""
-        wanted = self._parameters(plan.target, deadline, {})
-        command = f'AT+HTTPPOSTFILE="{plan.file_name}",{plan.folder},1,1'
-        async with self._open_service(engine, deadline):
-            line = await self._start(engine, wanted, None, command, "+HTTPPOSTFILE:", deadline)
-            status, length = _parse_result(line, method="POST")
-            head = await read_head(engine, deadline)
-            await read_body(engine, length, deadline, chunk=self.read_chunk, body=body)
-        return HttpResponse(
-            status=status,
-            body=body.collected(),
-            headers=head.headers,
-            reason=head.reason,
-            content_length=length,
+            bytes_sent=len(data or b""),
         )
 
     async def download(
@@ -243,7 +260,7 @@ class SimcomHttp:
         command: str,
         prefix: str,
         deadline: Deadline,
-        bodiless_post: bool = False,
+        reuses_data: bool = False,
     ) -> str:
         """Tell the service what changed, send the body, run `command`; its result URC's text.
 
@@ -252,7 +269,7 @@ class SimcomHttp:
         """
         service = self._service
         assert service is not None
-        if not _reusable(service, wanted, bodiless_post):
+        if not _reusable(service, wanted, reuses_data):
             service = await self._restart_service(engine, deadline)
         while True:
             reused = service.requests > 0
@@ -274,9 +291,9 @@ class SimcomHttp:
                 service = await self._restart_service(engine, deadline)
 
 
-def _reusable(service: _Service, wanted: dict[str, str], bodiless_post: bool) -> bool:
+def _reusable(service: _Service, wanted: dict[str, str], reuses_data: bool) -> bool:
     """Whether the open service can take the request without anything left over leaking in."""
-    if bodiless_post and service.has_data:
+    if reuses_data and service.has_data:
         return False
     return all(tag in wanted for tag in STICKY_PARAMETERS if tag in service.parameters)
 
