@@ -25,7 +25,8 @@ Formats and limits, with their sources:
   another notes the module "auto-disconnects after each SHREQ" for some servers).
 - `AT+SHAHEAD="<name>","<value>"` adds a request header, `AT+SHCHEAD` clears them all; together
   they may not exceed HEADERLEN (counted as `name: value\\r\\n`).
-- `AT+SHBOD=<length>,<time ms>`: `\\r\\n>\\r\\n`, exactly <length> bytes, OK (VMflow modem_https.c
+- `AT+SHBOD=<length>,<time ms>`: `\\r\\n>\\r\\n`, exactly <length> bytes, OK; the body goes with
+  the next AT+SHREQ only (an emulator choice: no source says whether it stays) (VMflow modem_https.c
   field log on 1951B17: "the modem sends back \\"\\r\\n>\\r\\n\\" prompt, then waits for body
   bytes"; botletics' SIM7070 code waits for ">"). <length> may not exceed BODYLEN.
 - `AT+SHREQ="<path>",<type>` with 1 GET, 2 PUT, 3 POST, 4 PATCH, 5 HEAD: OK, then
@@ -312,12 +313,15 @@ class Sim7080HttpService:
             raise CmeError(_NOT_ALLOWED)
         session.busy = True
         session.response = None
-        modem.spawn(self._request(session, method, path))
+        # The body entered with AT+SHBOD goes with this request only, so a later request
+        # without one does not send it again. No source says; confirm on hardware.
+        body, session.body = session.body, b""
+        modem.spawn(self._request(session, method, path, body))
 
-    async def _request(self, session: ShSession, method: str, path: str) -> None:
+    async def _request(self, session: ShSession, method: str, path: str, body: bytes) -> None:
         try:
             await asyncio.sleep(self.options.request_delay)
-            outcome = await self._perform(session, method, path)
+            outcome = await self._perform(session, method, path, body)
         finally:
             session.busy = False
         if self.session is not session:
@@ -332,7 +336,9 @@ class Sim7080HttpService:
         if _server_closes(outcome):
             self._lose_connection()
 
-    async def _perform(self, session: ShSession, method: str, path: str) -> FarEndResponse | int:
+    async def _perform(
+        self, session: ShSession, method: str, path: str, body: bytes
+    ) -> FarEndResponse | int:
         config = session.config
         assert config.url is not None
         https = config.url.scheme == "https"
@@ -341,7 +347,7 @@ class Sim7080HttpService:
                 method,
                 str(config.url.join(URL(path, encoded=True))),
                 session.headers,
-                session.body if method in BODY_METHODS else None,
+                body if method in BODY_METHODS else None,
                 connect_timeout=config.timeout,
                 read_timeout=config.timeout,
                 ssl_context=self._ssl_context() if https else None,

@@ -16,15 +16,24 @@ from aiohttp import web
 from custom_components.modem_http.atmodem import BearerSettings, Modem, TlsSettings, open_modem
 from modem_emulator import EmulatedModem, ModemServer
 from modem_emulator import httpcfg as httpcfg_emulator
+from modem_emulator import sim800 as sim800_emulator
+from modem_emulator import sim7080 as sim7080_emulator
 from modem_emulator import simcom as simcom_emulator
 
 from ..recording import record_input
 
 FAST_BOOT: dict[str, Any] = {"boot_delay": 0.05, "boot_step": 0.005}
-FAMILIES = ("simcom", "httpcfg", "quectel")
-ACTIVATION = {"simcom": "AT+CGACT=1,1", "httpcfg": "AT+CGACT=1,1", "quectel": "AT+QIACT=1"}
+FAMILIES = ("simcom", "httpcfg", "quectel", "sim800", "sim7080")
+ACTIVATION = {
+    "simcom": "AT+CGACT=1,1",
+    "httpcfg": "AT+CGACT=1,1",
+    "quectel": "AT+QIACT=1",
+    "sim800": "AT+SAPBR=1,1",
+    "sim7080": "AT+CNACT=0,1",
+}
 """The command that brings context 1 up, per family."""
-NO_BEARER_CODE = {"simcom": 714, "httpcfg": 709, "quectel": 709}
+NO_BEARER_CODE = {"simcom": 714, "httpcfg": 709, "quectel": 709, "sim800": 601, "sim7080": 3}
+"""What each family's HTTP stack reports without a bearer (SIM7080: AT+SHCONN's +CME ERROR 3)."""
 
 type ServerFactory = Callable[..., Awaitable[Any]]
 
@@ -34,6 +43,12 @@ def emulated(family: str) -> EmulatedModem:
     if family == "simcom":
         modem = EmulatedModem(identity="simcom", **FAST_BOOT)
         simcom_emulator.install(modem, httpinit_activates=False)
+    elif family == "sim800":
+        modem = EmulatedModem(identity="sim800", **FAST_BOOT)
+        sim800_emulator.install(modem, action_delay=0.0)
+    elif family == "sim7080":
+        modem = EmulatedModem(identity="sim7080", **FAST_BOOT)
+        sim7080_emulator.install(modem, request_delay=0.0)
     else:
         modem = EmulatedModem(identity="quectel", **FAST_BOOT)
         httpcfg_emulator.install(modem, prefix="Q" if family == "quectel" else "")

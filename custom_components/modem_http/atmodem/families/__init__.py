@@ -1,10 +1,16 @@
 """The module families atmodem knows, and detection of which one a modem belongs to.
 
 Each family declares the probe only its modules answer; detection asks them in the order below
-(the Q-prefixed form is unique to Quectel, a module answering the AT+HTTPCFG test form speaks seed
-manual 000's family, SIMCom's family is recognised by AT+HTTPACTION's test form) and creates the
-family object of the first that answers. A family's name is the dialect string of the public
-contract (`modem.dialect`).
+and creates the family object of the first that answers:
+
+- the Q-prefixed form is unique to Quectel; a module answering the AT+HTTPCFG test form speaks
+  seed manual 000's family;
+- SIM7070/SIM7080 answer `AT+SHCONF=?` (their AT+SH* client), which nothing else here has;
+- SIM800/SIM900 answer `AT+SAPBR=?` (their bearer command, absent from SIM7600-class modules);
+  they come before the SIM7600 family because a SIM800 may answer its probe too;
+- SIMCom's SIM7600/A76xx family is recognised by AT+HTTPACTION's test form.
+
+A family's name is the dialect string of the public contract (`modem.dialect`).
 """
 
 import logging
@@ -15,11 +21,19 @@ from ..errors import AtCommandError, ModemError, ModemTimeoutError
 from ..router import LineTables, merge_tables
 from .base import Family, FamilyKind, HttpDriver, RequestPlan
 from .httpcfg import HttpcfgFamily, QuectelFamily
+from .sim800 import Sim800Family
+from .sim7080 import Sim7080Family
 from .simcom import SimcomFamily
 
 _LOGGER = logging.getLogger(__name__)
 
-FAMILIES: Final[tuple[FamilyKind, ...]] = (QuectelFamily, HttpcfgFamily, SimcomFamily)
+FAMILIES: Final[tuple[FamilyKind, ...]] = (
+    QuectelFamily,
+    HttpcfgFamily,
+    Sim7080Family,
+    Sim800Family,
+    SimcomFamily,
+)
 """Every known family, in the order detection probes them."""
 DIALECTS: Final = tuple(kind.name for kind in FAMILIES)
 """The dialect names a caller may ask for instead of detection."""

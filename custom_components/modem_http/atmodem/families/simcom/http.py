@@ -212,7 +212,7 @@ class SimcomHttp:
             head = await read_head(engine, deadline)
             command = f'AT+HTTPREADFILE="{plan.file_name}",{plan.folder}'
             try:
-                urc_line = await _command_with_urc(engine, command, "+HTTPREADFILE:", deadline)
+                urc_line = await command_with_urc(engine, command, "+HTTPREADFILE:", deadline)
             except AtCommandError as err:
                 raise ModemError(f"the modem could not store the body as {plan.file_name}") from err
             result = _parse_int(urc_line.split(",")[0], urc_line)
@@ -283,7 +283,7 @@ class SimcomHttp:
                 if data is not None:
                     await _send_body(engine, data, deadline)
                     service.has_data = True
-                return await _command_with_urc(engine, command, prefix, deadline)
+                return await command_with_urc(engine, command, prefix, deadline)
             except AtCommandError:
                 if not reused:
                     raise
@@ -341,7 +341,7 @@ async def _send_body(engine: AtEngine, data: bytes, deadline: Deadline) -> None:
     )
 
 
-async def _command_with_urc(engine: AtEngine, command: str, prefix: str, deadline: Deadline) -> str:
+async def command_with_urc(engine: AtEngine, command: str, prefix: str, deadline: Deadline) -> str:
     """Send a command whose result follows as a URC; return the URC's text after the prefix.
 
     The waiter is armed before the command goes out, so a fast modem cannot beat it. A URC that
@@ -482,4 +482,11 @@ async def _buffered_length(engine: AtEngine, deadline: Deadline) -> int:
     return 0
 
 
-__all__ = ["CERTIFICATE_FOLDER", "ModuleFile", "SimcomHttp"]
+__all__ = [
+    "CERTIFICATE_FOLDER",
+    "ModuleFile",
+    "SimcomHttp",
+    "command_with_urc",
+    "read_body",
+    "read_head",
+]
