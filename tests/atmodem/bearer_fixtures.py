@@ -34,6 +34,20 @@ ACTIVATION = {
 """The command that brings context 1 up, per family."""
 NO_BEARER_CODE = {"simcom": 714, "httpcfg": 709, "quectel": 709, "sim800": 601, "sim7080": 3}
 """What each family's HTTP stack reports without a bearer (SIM7080: AT+SHCONN's +CME ERROR 3)."""
+CONNECT_FAILED = {"simcom": 714, "httpcfg": 716, "quectel": 716, "sim800": 601, "sim7080": 3}
+"""What each family reports for a server that refuses the connection: SIMCom 714 connect socket
+failed, the AT+HTTPCFG families 716 socket connect error, SIM800 601 network error (its stack has
+no number of its own for it), SIM7080 AT+SHCONN's +CME ERROR 3."""
+HTTP_BINDING = {
+    "simcom": None,
+    "httpcfg": 'AT+HTTPCFG="contextid",1',
+    "quectel": 'AT+QHTTPCFG="contextid",1',
+    "sim800": 'AT+HTTPPARA="CID",1',
+    "sim7080": None,
+}
+"""How the HTTP stack is pointed at context 1 (SIMCom's and SIM7080's use it unasked)."""
+BEARER_WORDS = ("CGACT", "QIACT", "SAPBR", "CNACT", "CEREG")
+"""Commands that read or change a bearer: a healthy one is not asked again."""
 
 type ServerFactory = Callable[..., Awaitable[Any]]
 

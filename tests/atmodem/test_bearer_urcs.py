@@ -18,13 +18,22 @@ pytestmark = pytest.mark.usefixtures("socket_enabled")
 
 RESTART = "restart"
 """The expected outcome of a line that means the module rebooted: it forgot the request."""
-DEACTIVATION = {"+CGEV: NW PDN DEACT 1", "+CGEV: ME PDN DEACT 1", '+QIURC: "pdpdeact",1'}
+DEACTIVATION = {
+    "+CGEV: NW PDN DEACT 1",
+    "+CGEV: ME PDN DEACT 1",
+    '+QIURC: "pdpdeact",1',
+    "+SAPBR 1: DEACT",
+    "+APP PDP: 0,DEACTIVE",
+}
 URCS: dict[str, str] = {
     # The network dropped context 1 (3GPP +CGEV, Quectel +QIURC): the module really lost it
     # too. A response already on its way still comes; the next request activates again.
     "+CGEV: NW PDN DEACT 1": "served",
     "+CGEV: ME PDN DEACT 1": "served",
     '+QIURC: "pdpdeact",1': "served",
+    # SIM800's bearer profile and SIM7080's application network 0 (their manuals' URCs).
+    "+SAPBR 1: DEACT": "served",
+    "+APP PDP: 0,DEACTIVE": "served",
     # The module rebooted: what it was doing is lost, and the request says so.
     "RDY": RESTART,
     "+CPIN: READY": RESTART,
@@ -117,6 +126,12 @@ async def test_a_dropped_bearer_during_a_request_is_brought_back_for_the_next(
         ("quectel", "+QIND: SMS DONE", "Quectel"),
         ("quectel", "+QUSIM: 1", "Quectel"),
         ("quectel", "+CFUN: 1", "Quectel"),
+        ("sim800", "Call Ready", "SIMCOM_Ltd"),
+        ("sim800", "SMS Ready", "SIMCOM_Ltd"),
+        ("sim7080", "SMS Ready", "SIMCOM INCORPORATED"),
+        # Network time, as SIMCom modules print it (public SIM808 and SIM7000 logs).
+        ("sim7080", '*PSUTTZ: 2020,12,16,18,3,45,"+4",0', "SIMCOM INCORPORATED"),
+        ("sim7080", "DST: 0", "SIMCOM INCORPORATED"),
     ],
 )
 async def test_boot_chatter_is_not_taken_for_an_answer(
