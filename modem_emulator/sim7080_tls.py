@@ -51,6 +51,8 @@ class Sim7080Tls:
         """Register AT+CSSLCFG; a reboot forgets the contexts (converted certificates stay)."""
         self.modem.register("+CSSLCFG", self.csslcfg)
         self.modem.on_reset(self.state.reset)
+        # Where the other families' TLS state is, for tests to look at (tls.install does so).
+        self.modem.tls = self.state  # type: ignore[attr-defined]
 
     async def csslcfg(self, modem: EmulatedModem, req: AtRequest) -> None:
         """Set one parameter of one SSL context, or convert a certificate file."""

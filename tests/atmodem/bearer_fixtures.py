@@ -52,17 +52,21 @@ BEARER_WORDS = ("CGACT", "QIACT", "SAPBR", "CNACT", "CEREG")
 type ServerFactory = Callable[..., Awaitable[Any]]
 
 
-def emulated(family: str) -> EmulatedModem:
-    """A freshly booted module of `family` (SIMCom as A76xx: HTTPINIT needs an active context)."""
+def emulated(family: str, firmware: dict[str, Any] | None = None) -> EmulatedModem:
+    """A freshly booted module of `family` (SIMCom as A76xx: HTTPINIT needs an active context).
+
+    `firmware` holds the SIM800 / SIM7080 emulators' knobs (`ssl="tls10"`, `read_block=64`...).
+    """
+    knobs = firmware or {}
     if family == "simcom":
         modem = EmulatedModem(identity="simcom", **FAST_BOOT)
         simcom_emulator.install(modem, httpinit_activates=False)
     elif family == "sim800":
         modem = EmulatedModem(identity="sim800", **FAST_BOOT)
-        sim800_emulator.install(modem, action_delay=0.0)
+        sim800_emulator.install(modem, **({"action_delay": 0.0} | knobs))
     elif family == "sim7080":
         modem = EmulatedModem(identity="sim7080", **FAST_BOOT)
-        sim7080_emulator.install(modem, request_delay=0.0)
+        sim7080_emulator.install(modem, **({"request_delay": 0.0} | knobs))
     else:
         modem = EmulatedModem(identity="quectel", **FAST_BOOT)
         httpcfg_emulator.install(modem, prefix="Q" if family == "quectel" else "")
@@ -129,6 +133,7 @@ async def bearer_rig(
     ssl: Any = None,
     far_app: web.Application | None = None,
     prepare: Callable[[EmulatedModem], None] | None = None,
+    firmware: dict[str, Any] | None = None,
     **modem_options: Any,
 ) -> AsyncIterator[Rig]:
     """Far end (HTTPS when `ssl` is given), emulated module, and open_modem over TCP.
@@ -139,7 +144,7 @@ async def bearer_rig(
     far = FarEnd()
     server = await aiohttp_server(far_app or far.app(), host="127.0.0.1", ssl=ssl)
     scheme = "https" if ssl is not None else "http"
-    emulator = emulated(family)
+    emulator = emulated(family, firmware)
     if prepare is not None:
         prepare(emulator)
     sent = record_input(emulator)

@@ -1,9 +1,12 @@
 """HTTPS stories: verification with the CA on the modem, without it, mutual TLS, CA from a URL."""
 
+from dataclasses import replace
+
 import pytest
 from aiohttp import web
 
 from custom_components.modem_http.atmodem import (
+    HttpFailure,
     ModemHttpError,
     RequestRejected,
     TlsSettings,
@@ -12,6 +15,8 @@ from custom_components.modem_http.atmodem import (
 )
 from custom_components.modem_http.atmodem.families.httpcfg import QuectelFamily
 from custom_components.modem_http.atmodem.families.httpcfg.tls import checksum
+from custom_components.modem_http.atmodem.families.sim800 import Sim800Family
+from custom_components.modem_http.atmodem.families.sim7080 import Sim7080Family
 from custom_components.modem_http.atmodem.families.simcom import SimcomFamily
 from custom_components.modem_http.atmodem.tls import UnsupportedOperation
 from modem_emulator.far_end import TestPki
@@ -21,9 +26,16 @@ from .bearer_fixtures import bearer_rig
 
 pytestmark = pytest.mark.usefixtures("socket_enabled")
 
-UPLOAD_FAMILIES = ("simcom", "quectel")
-HANDSHAKE_FAILED = {"simcom": 715, "quectel": 716, "httpcfg": 716}
-"""SIMCom reports a failed handshake as 715; the AT+HTTPCFG families as a failed connect."""
+UPLOAD_FAMILIES = ("simcom", "quectel", "sim7080")
+"""Families that take a CA file over the serial line. SIM800 has no file storage and never
+verifies (test_sim800_...); the AT+HTTPCFG family has no upload command (downloads instead)."""
+MUTUAL_FAMILIES = ("simcom", "quectel")
+"""SIM7080 client certificates are refused (no public log shows how the module takes them)."""
+HANDSHAKE_FAILED = {"simcom": 715, "quectel": 716, "httpcfg": 716, "sim7080": 3}
+"""SIMCom reports a failed handshake as 715; the AT+HTTPCFG families as a failed connect, SIM7080
+as a refused AT+SHCONN (+CME ERROR: 3)."""
+STORED_AS = {"simcom": "ca.pem", "quectel": "UFS:ca.pem", "sim7080": "ca.pem"}
+VERIFYING_CONTEXT = {"simcom": 0, "quectel": 1, "sim7080": 1}
 VERIFY = TlsSettings(verify=TlsVerify.SERVER, ca_file="ca.pem")
 
 
@@ -36,8 +48,8 @@ async def test_https_verified_with_the_uploaded_ca(family, aiohttp_server) -> No
         response = await rig.modem.http_request("GET", f"{rig.base}/", timeout=10)
 
         assert response.body == b"hello"
-        assert stored == ("ca.pem" if family == "simcom" else "UFS:ca.pem")
-        config = rig.emulator.tls.config(0 if family == "simcom" else 1)  # type: ignore[attr-defined]
+        assert stored == STORED_AS[family]
+        config = rig.emulator.tls.config(VERIFYING_CONTEXT[family])  # type: ignore[attr-defined]
         assert (config.auth, config.ca) == (1, stored)
 
 
@@ -75,7 +87,7 @@ async def test_a_ca_of_another_authority_fails_and_a_rotated_one_works(
             assert response.body == b"hello"
 
 
-@pytest.mark.parametrize("family", UPLOAD_FAMILIES)
+@pytest.mark.parametrize("family", MUTUAL_FAMILIES)
 async def test_mutual_tls_presents_the_client_certificate(family, aiohttp_server) -> None:
     pki = TestPki("127.0.0.1")
     cert, key = pki.issue_client_cert("modem.example")
@@ -197,6 +209,12 @@ def test_the_ssl_context_is_configured_in_each_familys_words() -> None:
         'AT+CSSLCFG="clientkey",0,"c.key"',
         'AT+CSSLCFG="enableSNI",0,1',
     ]
+    assert Sim7080Family().tls.configuration(replace(settings, verify=TlsVerify.SERVER), 1) == [
+        'AT+CSSLCFG="sslversion",1,3',
+        'AT+CSSLCFG="ignorertctime",1,1',
+        'AT+SHSSL=1,"ca.pem"',
+    ]
+    assert Sim800Family().tls.configuration(TlsSettings(version=TlsVersion.TLS1_2), 0) == []
     assert QuectelFamily().tls.configuration(settings, 1) == [
         'AT+QSSLCFG="sslversion",1,3',
         'AT+QSSLCFG="seclevel",1,2',
@@ -223,11 +241,16 @@ def test_incomplete_or_unsafe_tls_settings_are_refused(field, settings) -> None:
     assert caught.value.field == field
 
 
-@pytest.mark.parametrize(("family", "beyond"), [("simcom", 10), ("httpcfg", 6), ("quectel", 6)])
+@pytest.mark.parametrize(
+    ("family", "beyond"), [("simcom", 10), ("httpcfg", 6), ("quectel", 6), ("sim7080", 6)]
+)
 async def test_an_ssl_context_the_family_does_not_have_is_refused(
     family, beyond, aiohttp_server
 ) -> None:
-    """SIMCom has SSL contexts 0-9, the AT+HTTPCFG families 0-5 (their manuals)."""
+    """SIMCom has SSL contexts 0-9, the AT+HTTPCFG families and SIM7080 0-5 (their manuals).
+
+    SIM800 has one fixed TLS setup and nothing to configure (test_sim800_has_one_ssl_context).
+    """
     last = TlsSettings(context_id=beyond - 1)
     async with bearer_rig(family, aiohttp_server) as rig:
         with pytest.raises(RequestRejected) as caught:
@@ -240,3 +263,102 @@ async def test_an_ssl_context_the_family_does_not_have_is_refused(
         assert response.body == b"hello"
         # The family's own first SSL command, for the last context it has, went out.
         assert rig.modem.family.tls.configuration(last, beyond - 1)[0] in rig.commands()
+
+
+# ------------------------------------------------------------------ what a family cannot do
+
+
+async def test_sim7080_refuses_a_client_certificate_before_anything_is_sent(
+    aiohttp_server,
+) -> None:
+    """Mutual TLS on SIM7080: a typed refusal naming why, not a handshake that fails later."""
+    pki = TestPki("127.0.0.1")
+    mutual = TlsSettings(
+        verify=TlsVerify.MUTUAL,
+        ca_file="ca.pem",
+        client_cert_file="client.pem",
+        client_key_file="client.key",
+    )
+    async with bearer_rig("sim7080", aiohttp_server, ssl=pki.server_ssl_context()) as rig:
+        rig.modem.set_tls(mutual)
+        with pytest.raises(UnsupportedOperation, match="client certificates are not supported"):
+            await rig.modem.http_request("GET", f"{rig.base}/", timeout=10)
+
+        assert [c for c in rig.commands() if "SH" in c or "CSSLCFG" in c] == []
+        assert rig.far.hits == 0
+
+
+async def test_sim7080_https_without_settings_connects_unverified_with_sni(aiohttp_server) -> None:
+    """No TLS settings: the module's context gets an empty CA list and the server's name."""
+    pki = TestPki("127.0.0.1")
+    with handshake_aborts_expected():
+        async with bearer_rig("sim7080", aiohttp_server, ssl=pki.server_ssl_context()) as rig:
+            first = await rig.modem.http_request("GET", f"{rig.base}/", timeout=10)
+            second = await rig.modem.http_request("GET", f"{rig.base}/", timeout=10)
+
+            assert (first.body, second.body) == (b"hello", b"hello")
+            assert rig.count('AT+SHSSL=1,""') == 1
+            assert rig.count('AT+CSSLCFG="sni",1,"127.0.0.1"') == 1
+            assert rig.count("AT+SHCONN") == 1  # the second request reused the connection
+
+
+async def test_sim800_https_is_unverified_and_verification_is_refused(aiohttp_server) -> None:
+    """AT+HTTPSSL=1 reaches a modern server; asking for verification gets a typed refusal."""
+    pki = TestPki("127.0.0.1")
+    async with bearer_rig("sim800", aiohttp_server, ssl=pki.server_ssl_context()) as rig:
+        response = await rig.modem.http_request("GET", f"{rig.base}/", timeout=10)
+        assert response.body == b"hello"
+        assert "AT+HTTPSSL=1" in rig.commands()
+
+        with pytest.raises(UnsupportedOperation, match="no storage for certificate files"):
+            await rig.modem.admin.install_ca("ca.pem", pki.ca_pem)
+        rig.modem.set_tls(VERIFY)
+        hits = rig.far.hits
+        with pytest.raises(UnsupportedOperation, match="never verify a server's certificate"):
+            await rig.modem.http_request("GET", f"{rig.base}/", timeout=10)
+        assert rig.far.hits == hits
+
+
+async def test_sim800_has_one_ssl_context(aiohttp_server) -> None:
+    async with bearer_rig("sim800", aiohttp_server) as rig:
+        with pytest.raises(RequestRejected) as caught:
+            rig.modem.set_tls(TlsSettings(context_id=1))
+
+        assert caught.value.field == "context_id"
+
+
+async def test_sim800_tls_1_0_firmware_says_the_server_refuses_its_old_tls(
+    aiohttp_server,
+) -> None:
+    """R14.18 speaks TLS 1.0 only: a modern server ends the handshake with a fatal alert (606)."""
+    pki = TestPki("127.0.0.1")
+    with handshake_aborts_expected():
+        async with bearer_rig(
+            "sim800", aiohttp_server, ssl=pki.server_ssl_context(), firmware={"ssl": "tls10"}
+        ) as rig:
+            with pytest.raises(ModemHttpError) as caught:
+                await rig.modem.http_request("GET", f"{rig.base}/", timeout=10)
+
+    assert caught.value.code == 606
+    assert caught.value.failure is HttpFailure.TLS
+    assert "TLS 1.0" in caught.value.message
+
+
+async def test_sim800_firmware_without_httpssl_refuses_https_by_name(aiohttp_server) -> None:
+    """SIM900 / pre-R14 firmware has no AT+HTTPSSL: HTTPS is refused, plain HTTP still works."""
+    pki = TestPki("127.0.0.1")
+    plain_app = web.Application()
+    plain_app.router.add_get("/", lambda _request: web.Response(text="plain hello"))
+    plain = await aiohttp_server(plain_app, host="127.0.0.1")
+    async with bearer_rig(
+        "sim800", aiohttp_server, ssl=pki.server_ssl_context(), firmware={"ssl": "none"}
+    ) as rig:
+        with pytest.raises(UnsupportedOperation, match="no AT\\+HTTPSSL"):
+            await rig.modem.http_request("GET", f"{rig.base}/", timeout=10)
+        response = await rig.modem.http_request(
+            "GET", f"http://127.0.0.1:{plain.port}/", timeout=10
+        )
+
+        assert rig.far.hits == 0
+        assert rig.count("AT+HTTPSSL=1") == 1  # refused in a fresh session: no HTTPS at all
+        assert response.body == b"plain hello"

@@ -8,7 +8,8 @@ What the module needs (docs/families/sim800_sim7080.md, 2.7, with its sources):
   against it (public SIM7080 project notes).
 - A CA is a file of the customer folder (3), written with AT+CFSINIT, `AT+CFSWFILE=3,"<name>",0,
   <len>,<ms>` (DOWNLOAD, the bytes, OK) and AT+CFSTERM, then converted for the SSL stack with
-  `AT+CSSLCFG="convert",2,"<name>"` (LassiHeikkila/SIM7000, botletics issues #165 and #195).
+  `AT+CSSLCFG="convert",2,"<name>"` (LassiHeikkila/SIM7000, botletics issues #165 and #195); the
+  upload converts it at once, so the configuration only names it.
 - `AT+SHSSL=<ctx>,"<ca>"` picks the context and CA of the HTTP connection; an empty CA means no
   verification, and the one-argument form is refused. It takes effect at the next AT+SHCONN.
 - `AT+CSSLCFG="sni",<ctx>,"<host>"` names the server; without it Cloudflare-fronted hosts fail
@@ -48,6 +49,7 @@ SSL_VERSIONS: Final = {
     TlsVersion.TLS1_1: 2,
     TlsVersion.TLS1_2: 3,
 }
+PEM_CERTIFICATE: Final = b"-----BEGIN CERTIFICATE-----"
 NO_MUTUAL: Final = (
     "SIM7070 and SIM7080 client certificates are not supported (no public log confirms how the "
     "module takes them); use server verification"
@@ -91,8 +93,8 @@ class Sim7080Tls:
             f'AT+CSSLCFG="ignorertctime",{context},1',
         ]
         ca = settings.ca_file if settings.verify is TlsVerify.SERVER and settings.ca_file else ""
-        if ca:
-            commands.append(f'AT+CSSLCFG="convert",2,"{ca}"')
+        # A CA that was never uploaded (or converted) fails the handshake at AT+SHCONN, as on
+        # the other families, rather than the configuration.
         commands.append(f'AT+SHSSL={context},"{ca}"')
         self.choice.changed()
         self.choice.configured = True
@@ -122,7 +124,12 @@ class Sim7080Tls:
         finally:
             with contextlib.suppress(AtCommandError):
                 await engine.command("AT+CFSTERM", timeout=deadline.step(COMMAND_TIMEOUT))
-        # The file is converted, and the connection opened again, with the next configuration.
+        if PEM_CERTIFICATE in data:
+            # The SSL stack reads converted CA lists only; a key file is stored as it is.
+            await engine.command(
+                f'AT+CSSLCFG="convert",2,"{name}"', timeout=deadline.step(COMMAND_TIMEOUT)
+            )
+        # The connection is opened again with the next request, so a rotated CA applies.
         self.choice.changed()
         return name
 
