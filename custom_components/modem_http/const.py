@@ -3,6 +3,8 @@
 from datetime import timedelta
 from typing import Final
 
+from .atmodem.families import DIALECTS
+
 DOMAIN: Final = "modem_http"
 
 CONF_DEVICE: Final = "device"
@@ -14,7 +16,8 @@ CONF_SCAN_INTERVAL: Final = "scan_interval"
 CONF_TIMEOUT: Final = "timeout"
 
 DIALECT_AUTO: Final = "auto"
-DIALECT_OPTIONS: Final = ["auto", "simcom", "httpcfg", "quectel"]
+DIALECT_OPTIONS: Final = [DIALECT_AUTO, *DIALECTS]
+"""What the config flow's dialect selector offers: detection, or one of the known families."""
 BAUDRATES: Final = [9600, 19200, 38400, 57600, 115200, 230400, 460800, 921600]
 
 DEFAULT_BAUDRATE: Final = 115200

@@ -24,6 +24,7 @@ from custom_components.modem_http.atmodem import (
     NoDataConnectionError,
     RequestRejected,
     ResponseTooLargeError,
+    UnsupportedOperation,
 )
 from custom_components.modem_http.models import ErrorKind
 from custom_components.modem_http.services.errors import last_error, library_error, modem_code
@@ -57,6 +58,13 @@ CASES: list[tuple[ModemError | TimeoutError, type[HomeAssistantError], str, Erro
         RequestRejected("command", "must start with AT"),
         ServiceValidationError,
         "command_refused",
+        None,
+    ),
+    # What the modem's family cannot do at all (a module file on SIM800): refused, not counted.
+    (
+        UnsupportedOperation("SIM800 and SIM900 modules have no file system"),
+        ServiceValidationError,
+        "operation_unsupported",
         None,
     ),
     (

@@ -11,7 +11,9 @@ How it is laid out, from the wire up:
 - engine.py, gate.py  one command at a time, resynchronisation and initialisation, one path
 - families/         one package per module family, created by detection (families/__init__.py):
     base.py           the protocols every family implements (HTTP driver, bearer, TLS, tables)
-    simcom/           the AT+HTTPINIT family (SIMCom)
+    simcom/           the AT+HTTPINIT family (SIMCom SIM7600, A76xx)
+    sim800/           SIM800/SIM900: the 2G AT+HTTPINIT session over an AT+SAPBR bearer
+    sim7080/          SIM7070/SIM7080: AT+SH* HTTP over an AT+CNACT bearer
     httpcfg/          the AT+HTTPCFG family (seed manual 000) and Quectel's AT+QHTTPCFG twin
 - bearer.py, tls.py   what every family shares about data contexts and SSL contexts
 - connection.py     brings the bearer and the SSL context up, recovers a lost bearer once

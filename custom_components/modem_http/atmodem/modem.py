@@ -48,7 +48,7 @@ class Modem:
 
     @property
     def dialect(self) -> str:
-        """The module family's name: simcom, httpcfg or quectel."""
+        """The module family's name (families.DIALECTS: simcom, httpcfg, quectel, sim800...)."""
         return self.family.name
 
     @property

@@ -32,6 +32,7 @@ from ..atmodem import (
     NoDataConnectionError,
     RequestRejected,
     ResponseTooLargeError,
+    UnsupportedOperation,
 )
 from ..atmodem.shown import shown
 from ..const import DOMAIN
@@ -172,6 +173,11 @@ def _command_refused(err: RequestRejected, call: Call) -> Message:
     return "command_refused", {"command": call.command, "reason": err.reason}
 
 
+def _unsupported(err: UnsupportedOperation, _call: Call) -> Message:
+    """What the modem's family cannot do (a module file on SIM800, verification on SIM800...)."""
+    return "operation_unsupported", {"reason": str(err)}
+
+
 def _no_data_connection(err: NoDataConnectionError, _call: Call) -> Message:
     return "no_data_connection", {"cause": err.cause}
 
@@ -179,6 +185,9 @@ def _no_data_connection(err: NoDataConnectionError, _call: Call) -> Message:
 RULES: Final[tuple[Rule[Any], ...]] = (
     Rule(RequestRejected, None, _command_refused, field="command", callers_mistake=True),
     Rule(RequestRejected, None, _rejected, callers_mistake=True),
+    # The modem cannot do what was asked; found before the request went out. The caller (or
+    # the options) must ask for something else.
+    Rule(UnsupportedOperation, None, _unsupported, callers_mistake=True),
     Rule(NoDataConnectionError, ErrorKind.NO_DATA_CONNECTION, _no_data_connection),
     Rule(ModemHttpError, ErrorKind.DNS_FAILED, _http_error, failure=HttpFailure.DNS),
     Rule(ModemHttpError, ErrorKind.CONNECTION_FAILED, _http_error, failure=HttpFailure.CONNECT),
