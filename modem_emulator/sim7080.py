@@ -116,6 +116,8 @@ class ShSession:
     body: bytes = b""
     response: bytes | None = None
     busy: bool = False
+    work: asyncio.Task[None] | None = None
+    """The request AT+SHREQ started, until its +SHREQ result."""
 
 
 class Sim7080HttpService:
@@ -258,10 +260,16 @@ class Sim7080HttpService:
         """Close the connection; the response it held goes with it."""
         if not execute_form(req):
             return
-        if not self.session.connected:
+        session = self.session
+        if not session.connected:
             raise CmeError(_NOT_ALLOWED)
-        self.session.connected = False
-        self.session.response = None
+        # A request still out goes with the connection: no +SHREQ follows (an emulator choice,
+        # as AT+HTTPTERM ends SIM800's; no source shows AT+SHDISC during a request).
+        if session.work is not None and not session.work.done():
+            session.work.cancel()
+        session.busy = False
+        session.connected = False
+        session.response = None
 
     # --- the request ------------------------------------------------------------------------------
 
@@ -316,7 +324,7 @@ class Sim7080HttpService:
         # The body entered with AT+SHBOD goes with this request only, so a later request
         # without one does not send it again. No source says; confirm on hardware.
         body, session.body = session.body, b""
-        modem.spawn(self._request(session, method, path, body))
+        session.work = modem.spawn(self._request(session, method, path, body))
 
     async def _request(self, session: ShSession, method: str, path: str, body: bytes) -> None:
         try:

@@ -21,18 +21,42 @@ from modem_emulator.server import ModemServer
 SIMCOM_IMEI: Final = "861475051234567"
 SIMCOM_TITLE: Final = "SIMCOM INCORPORATED SIMCOM_SIM7600E-H"
 QUECTEL_IMEI: Final = "867550027654322"
+SIM800_IMEI: Final = "866262031234567"
+SIM7080_IMEI: Final = "869951035874415"
 
-SERVICE_DIALECTS: Final = ("httpcfg", "simcom")
+SERVICE_DIALECTS: Final = ("httpcfg", "simcom", "sim800", "sim7080")
 """The command families every service story runs against."""
 
-IDENTITIES: Final = {"simcom": ("simcom", SIMCOM_IMEI), "httpcfg": ("quectel", QUECTEL_IMEI)}
+IDENTITIES: Final = {
+    "simcom": ("simcom", SIMCOM_IMEI),
+    "httpcfg": ("quectel", QUECTEL_IMEI),
+    "sim800": ("sim800", SIM800_IMEI),
+    "sim7080": ("sim7080", SIM7080_IMEI),
+}
 """Which module (emulator profile and IMEI) speaks each family in the service stories."""
+READ_COMMANDS: Final = {
+    "simcom": "+HTTPREAD",
+    "httpcfg": "+HTTPREAD",
+    "sim800": "+HTTPREAD",
+    "sim7080": "+SHREAD",
+}
+"""The command each family reads a response body with."""
+MODULE_FILES: Final = frozenset({"simcom", "httpcfg"})
+"""Families whose HTTP commands post and store the module's own files. SIM800/SIM900 have no
+file system for HTTP; SIM7080's AT+HTTPTOFS is confirmed by no public log. Both refuse with
+`operation_unsupported`."""
+RESPONSE_HEADERS: Final = frozenset({"simcom", "httpcfg", "sim800"})
+"""Families that can read a response's headers; SIM7080's AT+SH* stack has no command for it."""
 FAST_BOOT: Final[dict[str, Any]] = {"boot_delay": 0.05, "boot_step": 0.005}
 """A module that is up within a tenth of a second (real ones take seconds)."""
 ERROR_CODES: Final = {
     # What each family reports for a refused connection and an unresolvable name.
     "simcom": {"connect": "714", "dns": "713"},
     "httpcfg": {"connect": "716", "dns": "714"},
+    # SIM800's stack reports a refused connection as 601, network error; SIM7080's AT+SHCONN
+    # answers +CME ERROR: 3 for both and does not say which.
+    "sim800": {"connect": "601", "dns": "603"},
+    "sim7080": {"connect": "3", "dns": "3"},
 }
 
 
@@ -142,6 +166,21 @@ class ServiceModem:
 
         modem.feed = recording_feed  # type: ignore[method-assign]
         return served
+
+    @property
+    def read_command(self) -> str:
+        """The command the family reads a response body with."""
+        return READ_COMMANDS[self.dialect]
+
+    @property
+    def module_files(self) -> bool:
+        """Whether the family's HTTP commands post and store files of the module."""
+        return self.dialect in MODULE_FILES
+
+    @property
+    def response_headers(self) -> bool:
+        """Whether the family can read a response's headers."""
+        return self.dialect in RESPONSE_HEADERS
 
     @property
     def codes(self) -> dict[str, str]:

@@ -34,6 +34,20 @@ SNAPSHOT = bytes(range(256)) * 8 + b"\r\nOK\r\n\x00tail"
 call = call_service
 
 
+async def _refused_as_unsupported(
+    hass: HomeAssistant, service_modem: ServiceModem, service: str, **data: Any
+) -> None:
+    """A family without module files refuses with its reason; the modem hears nothing of HTTP."""
+    service_modem.sent.clear()
+    with pytest.raises(ServiceValidationError) as raised:
+        await call(hass, service, **data)
+
+    assert raised.value.translation_key == "operation_unsupported"
+    assert "modules" in raised.value.translation_placeholders["reason"]
+    assert b"HTTP" not in bytes(service_modem.sent)
+    assert b"AT+SH" not in bytes(service_modem.sent)
+
+
 def leftovers(folder: Path) -> list[str]:
     """Hidden temporary files a download may have left behind."""
     return sorted(p.name for p in folder.iterdir() if p.name.endswith(".part"))
@@ -147,6 +161,12 @@ async def test_post_file_from_the_modem_storage(
     hass: HomeAssistant, service_modem: ServiceModem, far_end: FarEnd
 ) -> None:
     """A file the modem already holds is posted by name; the server gets its bytes."""
+    if not service_modem.module_files:
+        await _refused_as_unsupported(
+            hass, service_modem, "post_file", url=far_end.url("/echo"), modem_file="log.txt"
+        )
+        assert far_end.requests == []
+        return
     service_modem.put_modem_file("log.txt", b"boot ok\nsignal -71 dBm\n")
 
     response = await call(hass, "post_file", url=far_end.url("/echo"), modem_file="log.txt")
@@ -165,9 +185,14 @@ async def test_post_file_modem_file_name_cannot_inject(
     with pytest.raises(ServiceValidationError) as raised:
         await call(hass, "post_file", url=far_end.url("/echo"), modem_file='a"\r\nAT+CFUN=0')
 
-    assert raised.value.translation_key == "request_rejected"
-    assert raised.value.translation_placeholders["field"] == "modem_file"
+    if service_modem.module_files:
+        assert raised.value.translation_key == "request_rejected"
+        assert raised.value.translation_placeholders["field"] == "modem_file"
+    else:
+        # No module files at all: refused for that, before the name is even looked at.
+        assert raised.value.translation_key == "operation_unsupported"
     assert b"HTTP" not in bytes(service_modem.sent)
+    assert b"CFUN" not in bytes(service_modem.sent)
 
 
 # ------------------------------------------------------------------ download to a local file
@@ -230,10 +255,11 @@ async def test_interrupted_download_leaves_nothing_under_the_target_name(
     """The modem drops off the line while the body is being read: no file, no temp file."""
     failed = async_capture_events(hass, EVENT_DOWNLOAD_FAILED)
     modem = service_modem.link.modem
-    read = modem.handler_for("+HTTPREAD")
+    read = modem.handler_for(service_modem.read_command)
     assert read is not None
-    # SIMCom reads 32 KiB per AT+HTTPREAD: cut on the third, once 64 KiB sit in the temp file.
-    cut_at = 3 if service_modem.dialect == "simcom" else 1
+    # Cut on the third read (the whole body is one read of the AT+HTTPCFG family's), once part of
+    # the body sits in the temp file: SIMCom and SIM800 read 32 KiB at a time, SIM7080 16 KiB.
+    cut_at = 1 if service_modem.dialect == "httpcfg" else 3
     reads: list[int] = []
     partial_files: list[list[str]] = []
 
@@ -245,7 +271,7 @@ async def test_interrupted_download_leaves_nothing_under_the_target_name(
                 emulated.faults.drop_connection()
         return await read(emulated, request)
 
-    modem.register("+HTTPREAD", read_then_hang_up)
+    modem.register(service_modem.read_command, read_then_hang_up)
     target = allowed / "firmware.bin"
 
     with pytest.raises(HomeAssistantError) as raised:
@@ -266,7 +292,7 @@ async def test_download_to_a_folder_that_vanishes_reports_the_disk(
     stick = allowed / "usb"
     stick.mkdir()
     modem = service_modem.link.modem
-    read = modem.handler_for("+HTTPREAD")
+    read = modem.handler_for(service_modem.read_command)
     assert read is not None
 
     async def read_while_stick_is_pulled(emulated: Any, request: AtRequest) -> Any:
@@ -274,7 +300,7 @@ async def test_download_to_a_folder_that_vanishes_reports_the_disk(
             shutil.rmtree(stick)
         return await read(emulated, request)
 
-    modem.register("+HTTPREAD", read_while_stick_is_pulled)
+    modem.register(service_modem.read_command, read_while_stick_is_pulled)
 
     with pytest.raises(HomeAssistantError) as raised:
         await call(hass, "download", url=far_end.url("/text"), path=str(stick / "page.txt"))
@@ -359,6 +385,13 @@ async def test_download_into_the_modem_storage(
 ) -> None:
     """The modem stores the body itself; Home Assistant's disk is not involved."""
     completed = async_capture_events(hass, EVENT_DOWNLOAD_COMPLETED)
+    if not service_modem.module_files:
+        await _refused_as_unsupported(
+            hass, service_modem, "download", url=far_end.url("/binary"), modem_file="fw.bin"
+        )
+        assert far_end.requests == []
+        assert completed == []
+        return
 
     response = await call(hass, "download", url=far_end.url("/binary"), modem_file="fw.bin")
 
