@@ -16,7 +16,7 @@ from unittest.mock import AsyncMock, patch
 import pytest
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.core import Event, EventStateChangedData, HomeAssistant, State, callback
-from homeassistant.exceptions import HomeAssistantError
+from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 from homeassistant.helpers import entity_registry as er
 from homeassistant.helpers.event import async_track_state_change_event
 from homeassistant.helpers.translation import async_get_translations
@@ -48,6 +48,7 @@ __all__ = [
     "SeenRequest",
     "ServiceModem",
     "call_service",
+    "refused_as_unsupported",
     "enable_entities",
     "entity_id",
     "entry_for",
@@ -225,6 +226,20 @@ async def call_service(hass: HomeAssistant, service: str, **data: Any) -> dict[s
         raise
     assert response is not None
     return dict(response)
+
+
+async def refused_as_unsupported(
+    hass: HomeAssistant, service_modem: ServiceModem, service: str, **data: Any
+) -> None:
+    """A family without module files refuses with its reason; the modem hears nothing of HTTP."""
+    service_modem.sent.clear()
+    with pytest.raises(ServiceValidationError) as raised:
+        await call_service(hass, service, **data)
+
+    assert raised.value.translation_key == "operation_unsupported"
+    assert "modules" in raised.value.translation_placeholders["reason"]
+    assert b"HTTP" not in bytes(service_modem.sent)
+    assert b"AT+SH" not in bytes(service_modem.sent)
 
 
 def _check_message(message: str, key: str | None) -> None:

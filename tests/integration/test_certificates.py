@@ -263,14 +263,22 @@ async def ca_server(aiohttp_server: Any) -> CaServer:
     return served
 
 
+CA_PLACES: dict[str, tuple[str | int, str]] = {
+    # SIMCom: the certificate folder (drive 4); the HTTPCFG family: its UFS drive; SIM7080: the
+    # customer folder AT+CFSWFILE writes (its SSL stack then reads the converted copy).
+    "simcom": (4, MODEM_CA_FILE),
+    "httpcfg": ("UFS:", MODEM_CA_FILE),
+    "sim7080": ("/customer/", MODEM_CA_FILE),
+}
+CA_FETCHES = {"simcom": 1, "httpcfg": 2, "sim7080": 1}
+"""Uploading families fetch the URL once; the HTTPCFG family has the modem fetch it again."""
+
+
 def stored_ca(modem: ServiceModem) -> bytes | None:
     """The CA file where the family's SSL context looks for it, if there is one."""
     fs = modem.link.modem.fs
-    # SIMCom: the certificate folder (drive 4); the HTTPCFG family: its UFS drive.
-    where = (
-        (4, MODEM_CA_FILE) if modem.dialect == "simcom" else fs.split_path(f"UFS:{MODEM_CA_FILE}")
-    )
-    return fs.read(*where) if fs.exists(*where) else None
+    where = CA_PLACES.get(modem.dialect)  # SIM800 keeps no certificate files at all
+    return fs.read(*where) if where is not None and fs.exists(*where) else None
 
 
 async def install_ca(hass: HomeAssistant, **data: Any) -> Any:
@@ -310,13 +318,23 @@ async def test_install_ca_stops_reading_a_url_larger_than_a_certificate(
 async def test_install_ca_from_a_url_installs_what_was_checked(
     hass: HomeAssistant, service_modem: ServiceModem, ca_server: CaServer
 ) -> None:
-    """SIMCom uploads the checked bytes; the HTTPCFG family fetches the same URL again."""
+    """SIMCom and SIM7080 upload the checked bytes; the HTTPCFG family fetches the URL again.
+
+    SIM800 can neither take nor download a certificate file (it never verifies): refused, and
+    the message says why.
+    """
+    if service_modem.dialect not in CA_PLACES:
+        with pytest.raises(ServiceValidationError) as raised:
+            await install_ca(hass, url=ca_server.url("/ca.pem"))
+        assert raised.value.translation_key == "operation_unsupported"
+        assert "no file system" in raised.value.translation_placeholders["reason"]
+        return
+
     result = await install_ca(hass, url=ca_server.url("/ca.pem"))
 
     assert result["size"] == len(PKI.ca_pem)
     assert stored_ca(service_modem) == PKI.ca_pem
-    fetches = 1 if service_modem.dialect == "simcom" else 2
-    assert ca_server.fetches == ["/ca.pem"] * fetches
+    assert ca_server.fetches == ["/ca.pem"] * CA_FETCHES[service_modem.dialect]
 
 
 async def test_a_ca_that_changes_between_check_and_install_is_reported(

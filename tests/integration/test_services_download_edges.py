@@ -9,7 +9,7 @@ from pytest_homeassistant_custom_component.common import async_capture_events
 
 from custom_components.modem_http.const import EVENT_DOWNLOAD_FAILED
 
-from .conftest import FarEnd, ServiceModem, call_service
+from .conftest import FarEnd, ServiceModem, call_service, refused_as_unsupported
 
 pytestmark = pytest.mark.usefixtures("socket_enabled")
 
@@ -33,6 +33,10 @@ async def test_a_download_goes_to_a_local_path_or_a_modem_file_not_both(
 async def test_an_error_page_fetched_into_the_modem_is_reported_as_such(
     hass: HomeAssistant, service_modem: ServiceModem, far_end: FarEnd
 ) -> None:
+    if not service_modem.module_files:
+        data = {"url": far_end.url("/missing"), "modem_file": "fw.bin"}
+        await refused_as_unsupported(hass, service_modem, "download", **data)
+        return
     with pytest.raises(HomeAssistantError) as raised:
         await call_service(hass, "download", url=far_end.url("/missing"), modem_file="fw.bin")
 

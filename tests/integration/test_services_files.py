@@ -23,7 +23,7 @@ from custom_components.modem_http.const import (
 )
 from modem_emulator.commands import AtRequest
 
-from .conftest import FarEnd, ServiceModem, call_service
+from .conftest import FarEnd, ServiceModem, call_service, refused_as_unsupported
 
 pytestmark = pytest.mark.usefixtures("socket_enabled")
 
@@ -32,20 +32,6 @@ SNAPSHOT = bytes(range(256)) * 8 + b"\r\nOK\r\n\x00tail"
 
 
 call = call_service
-
-
-async def _refused_as_unsupported(
-    hass: HomeAssistant, service_modem: ServiceModem, service: str, **data: Any
-) -> None:
-    """A family without module files refuses with its reason; the modem hears nothing of HTTP."""
-    service_modem.sent.clear()
-    with pytest.raises(ServiceValidationError) as raised:
-        await call(hass, service, **data)
-
-    assert raised.value.translation_key == "operation_unsupported"
-    assert "modules" in raised.value.translation_placeholders["reason"]
-    assert b"HTTP" not in bytes(service_modem.sent)
-    assert b"AT+SH" not in bytes(service_modem.sent)
 
 
 def leftovers(folder: Path) -> list[str]:
@@ -162,7 +148,7 @@ async def test_post_file_from_the_modem_storage(
 ) -> None:
     """A file the modem already holds is posted by name; the server gets its bytes."""
     if not service_modem.module_files:
-        await _refused_as_unsupported(
+        await refused_as_unsupported(
             hass, service_modem, "post_file", url=far_end.url("/echo"), modem_file="log.txt"
         )
         assert far_end.requests == []
@@ -386,7 +372,7 @@ async def test_download_into_the_modem_storage(
     """The modem stores the body itself; Home Assistant's disk is not involved."""
     completed = async_capture_events(hass, EVENT_DOWNLOAD_COMPLETED)
     if not service_modem.module_files:
-        await _refused_as_unsupported(
+        await refused_as_unsupported(
             hass, service_modem, "download", url=far_end.url("/binary"), modem_file="fw.bin"
         )
         assert far_end.requests == []

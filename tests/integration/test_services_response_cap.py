@@ -18,7 +18,7 @@ from aiohttp import web
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import HomeAssistantError
 
-from .conftest import FarEnd, ServiceModem, call_service
+from .conftest import FarEnd, ServiceModem, call_service, refused_as_unsupported
 
 pytestmark = pytest.mark.usefixtures("socket_enabled")
 
@@ -148,6 +148,11 @@ async def test_a_modem_files_answer_over_the_cap_is_refused_and_counted(
     handed over, and the request counts as failed like any other refused answer.
     """
     coordinator = service_modem.entry.runtime_data.coordinator
+    if not service_modem.module_files:
+        data = {"url": far_end.url("/echo"), "modem_file": "log.txt", "max_response_size": 1000}
+        await refused_as_unsupported(hass, service_modem, "post_file", **data)
+        assert far_end.requests == []
+        return
     service_modem.put_modem_file("log.txt", b"l" * 2000)
 
     with pytest.raises(HomeAssistantError) as raised:

@@ -79,12 +79,11 @@ async def async_install_ca(call: ServiceCall) -> dict[str, Any]:
         _check_ca(source, data)
         try:
             stored = await modem.admin.install_ca(MODEM_CA_FILE, data)
-        except UnsupportedOperation:
+        except UnsupportedOperation as err:
             if not url:
-                raise
+                raise validation_error("ca_upload_unsupported", dialect=modem.dialect) from err
+            # A family that cannot download into its storage either (SIM800) says why.
             stored = await _let_modem_fetch_ca(modem, url, data)
-    except UnsupportedOperation as err:
-        raise validation_error("ca_upload_unsupported", dialect=modem.dialect) from err
     except (ModemError, TimeoutError) as err:
         raise library_error(err, timeout=CA_TIMEOUT) from err
     return {"file": stored, "size": len(data)}
