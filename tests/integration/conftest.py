@@ -28,6 +28,8 @@ from .far_end import WAIT, FarEnd, SeenRequest
 from .modems import (
     QUECTEL_IMEI,
     SERVICE_DIALECTS,
+    SIM800_IMEI,
+    SIM7080_IMEI,
     SIMCOM_IMEI,
     SIMCOM_TITLE,
     ModemLink,
@@ -40,6 +42,8 @@ from .modems import (
 
 __all__ = [
     "QUECTEL_IMEI",
+    "SIM800_IMEI",
+    "SIM7080_IMEI",
     "SIMCOM_IMEI",
     "SIMCOM_TITLE",
     "FarEnd",
@@ -48,11 +52,11 @@ __all__ = [
     "SeenRequest",
     "ServiceModem",
     "call_service",
-    "refused_as_unsupported",
     "enable_entities",
     "entity_id",
     "entry_for",
     "make_modem",
+    "refused_as_unsupported",
     "set_up",
     "state_of",
     "wait_for_entry_state",

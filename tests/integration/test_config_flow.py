@@ -23,6 +23,8 @@ from modem_emulator.commands import CmeError
 
 from .conftest import (
     QUECTEL_IMEI,
+    SIM800_IMEI,
+    SIM7080_IMEI,
     SIMCOM_IMEI,
     SIMCOM_TITLE,
     ModemLink,
@@ -76,6 +78,52 @@ async def test_user_adds_a_quectel_detected_automatically(
     assert result["title"] == "Quectel EC25"
     assert result["result"].unique_id == QUECTEL_IMEI
     assert result["data"][CONF_DIALECT] == "auto"
+
+
+@pytest.mark.usefixtures("mock_setup_entry")
+@pytest.mark.parametrize(
+    ("identity", "dialect", "title", "imei"),
+    [
+        ("sim800", "sim800", "SIMCOM_Ltd SIMCOM_SIM800L", SIM800_IMEI),
+        ("sim7080", "sim7080", "SIMCOM INCORPORATED SIMCOM_SIM7080G", SIM7080_IMEI),
+    ],
+)
+async def test_user_adds_a_sim800_or_sim7080_detected_automatically(
+    hass: HomeAssistant,
+    link_factory: Callable[..., Any],
+    identity: str,
+    dialect: str,
+    title: str,
+    imei: str,
+) -> None:
+    """A SIM800L answers AT+SAPBR=?, a SIM7080G AT+SHCONF=?; the family is left on automatic."""
+    link: ModemLink = await link_factory(identity=identity, dialect=dialect)
+    flow_id = await start_user_flow(hass)
+
+    result = await hass.config_entries.flow.async_configure(flow_id, user_input(link.url))
+
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert result["title"] == title
+    assert result["result"].unique_id == imei
+    assert result["data"][CONF_DIALECT] == "auto"
+
+
+@pytest.mark.usefixtures("mock_setup_entry")
+async def test_user_picks_the_sim7080_family_in_the_selector(
+    hass: HomeAssistant, link_factory: Callable[..., Any]
+) -> None:
+    """The dialect selector offers every family; the choice is stored and taken as it is."""
+    link: ModemLink = await link_factory(identity="sim7080", dialect="sim7080")
+    form = await hass.config_entries.flow.async_init(DOMAIN, context={"source": SOURCE_USER})
+    selector = form["data_schema"].schema[CONF_DIALECT].config["options"]
+
+    result = await hass.config_entries.flow.async_configure(
+        form["flow_id"], user_input(link.url, dialect="sim7080")
+    )
+
+    assert selector == ["auto", "quectel", "httpcfg", "sim7080", "sim800", "simcom"]
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert result["data"][CONF_DIALECT] == "sim7080"
 
 
 async def test_port_that_cannot_be_opened(
