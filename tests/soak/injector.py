@@ -16,7 +16,7 @@ from .plan import FaultSpec
 
 # Commands one request takes on the line, roughly: a reply delay of timeout * share / commands
 # makes the whole request take `share` of its timeout.
-_COMMANDS_PER_REQUEST = {"simcom": 8, "httpcfg": 4, "quectel": 4}
+_COMMANDS_PER_REQUEST = {"simcom": 8, "httpcfg": 4, "quectel": 4, "sim800": 5, "sim7080": 4}
 
 
 class FaultInjector:

@@ -120,7 +120,12 @@ _METHODS: Final = {
     "simcom": (("GET", 40), ("POST", 45), ("HEAD", 8), ("DELETE", 7)),
     "httpcfg": (("GET", 35), ("POST", 40), ("PUT", 10), ("PATCH", 5), ("HEAD", 5), ("DELETE", 5)),
     "quectel": (("GET", 35), ("POST", 40), ("PUT", 10), ("PATCH", 5), ("HEAD", 5), ("DELETE", 5)),
+    # SIM800's AT+HTTPACTION has GET, POST and HEAD; SIM7080's AT+SHREQ no DELETE.
+    "sim800": (("GET", 45), ("POST", 45), ("HEAD", 10)),
+    "sim7080": (("GET", 40), ("POST", 40), ("PUT", 8), ("PATCH", 5), ("HEAD", 7)),
 }
+_MAX_BODY: Final = {"sim7080": 4096}
+"""Families whose request bodies stop below the plan's largest (SIM7080's BODYLEN)."""
 _CARRIES_BODY: Final = frozenset({"POST", "PUT", "PATCH"})
 
 
@@ -133,6 +138,8 @@ def make_plan(dialect: str, seed: int, count: int, *, fault_rate: float = 0.2) -
         method = rng.choices(methods, weights)[0]
         token = f"{dialect[:2]}{index:06d}{rng.getrandbits(32):08x}"
         body = _body(rng, token) if method in _CARRIES_BODY else None
+        if body is not None and dialect in _MAX_BODY:
+            body = body[: _MAX_BODY[dialect]]
         headers: tuple[tuple[str, str], ...] = ()
         if rng.random() < 0.3:
             headers = (("X-Request-Token", token), ("Accept", "application/octet-stream"))

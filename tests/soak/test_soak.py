@@ -1,9 +1,9 @@
-"""Soak: three modems, several callers each, faults at random; nothing lost, nothing mixed up.
+"""Soak: five modems, several callers each, faults at random; nothing lost, nothing mixed up.
 
-The story: a Home Assistant with a SIMCom, an AT+HTTPCFG and a Quectel modem fires requests from
-many automations at once while the line misbehaves in every way the emulator knows (replies cut at
-random bytes, replies slowed to the timeouts, line noise, URC bursts, modem resets mid-reply, the
-cable pulled, a firmware that stops answering for a while). Every request must end with its own
+The story: a Home Assistant with a SIMCom SIM7600, an AT+HTTPCFG, a Quectel, a SIM800 and a SIM7080
+modem fires requests from many automations at once while the line misbehaves in every way the
+emulator knows (replies cut at random bytes, replies slowed to the timeouts, line noise, URC
+bursts, modem resets mid-reply, the cable pulled, a firmware that stops answering for a while). Every request must end with its own
 answer or a typed ModemError in time; afterwards each modem still works and nothing is left running
 or open.
 
@@ -24,9 +24,9 @@ from .ledger import Ledger
 from .plan import FAULT_KINDS, make_plan
 from .runner import MODEM_GRACE, SLACK, ModemUnderTest, clean_request, run_plan
 
-DIALECTS = ("simcom", "httpcfg", "quectel")
+DIALECTS = ("simcom", "httpcfg", "quectel", "sim800", "sim7080")
 DEFAULT_REQUESTS = 150
-"""The short soak of the default test run: 50 requests per modem, each fault kind at least once."""
+"""The short soak of the default test run: 30 requests per modem, each fault kind at least once."""
 CALLERS_PER_MODEM = 4
 
 

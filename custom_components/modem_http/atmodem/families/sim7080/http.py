@@ -191,15 +191,25 @@ class Sim7080Http:
     async def _closing_on_failure(
         self, engine: AtEngine, deadline: Deadline
     ) -> AsyncIterator[None]:
-        """After a failure the connection may hold a half-done request: close it."""
+        """After a failure the connection may hold a half-done request: close it.
+
+        A step that timed out may still have happened on the module (an AT+SHCONN whose OK came
+        late), so the connection is closed whatever this driver believed; only a clear answer
+        to AT+SHDISC (OK, or refused: nothing open) makes its state known again.
+        """
         try:
             yield
         except BaseException:
             self._headers = None
-            if self._connection is not None or not self._state_known:
-                self._connection = None
-                with contextlib.suppress(ModemError):
-                    await engine.command("AT+SHDISC", timeout=deadline.step(DISCONNECT_TIMEOUT))
+            self._connection = None
+            self._state_known = False
+            try:
+                await engine.command("AT+SHDISC", timeout=deadline.step(DISCONNECT_TIMEOUT))
+            except AtCommandError:
+                self._state_known = True
+            except ModemError:
+                pass  # the next request closes it first
+            else:
                 self._state_known = True
             raise
 
