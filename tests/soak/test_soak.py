@@ -3,9 +3,9 @@
 The story: a Home Assistant with a SIMCom SIM7600, an AT+HTTPCFG, a Quectel, a SIM800 and a SIM7080
 modem fires requests from many automations at once while the line misbehaves in every way the
 emulator knows (replies cut at random bytes, replies slowed to the timeouts, line noise, URC
-bursts, modem resets mid-reply, the cable pulled, a firmware that stops answering for a while). Every request must end with its own
-answer or a typed ModemError in time; afterwards each modem still works and nothing is left running
-or open.
+bursts, modem resets mid-reply, the cable pulled, a firmware that stops answering for a while).
+Every request must end with its own answer or a typed ModemError in time; afterwards each modem
+still works and nothing is left running or open.
 
 The default test run soaks briefly (MODEM_HTTP_SOAK_REQUESTS total, 150 unless set; every fault
 kind is still armed at least once); `scripts/soak` runs 1050 requests, `scripts/soak 20000` the long
