@@ -1,11 +1,12 @@
-"""Dialect download benchmarks: a paced download and client CPU, for simcom, httpcfg and quectel.
+"""Dialect download benchmarks: a paced download and client CPU, for every family.
 
 Prints `paced_download_line_rate_fraction_<dialect>` (body bytes per second over the 11,520 bytes/s
 a 115200-baud 8N1 line carries, for a 256 KiB GET, the whole request timed: URL, GET, result URC,
-HTTPREAD with its header block) and `cpu_s_per_mib_<dialect>` (client CPU seconds per MiB of body,
+HTTPREAD with its header block; SHCONF, SHCONN, SHREQ and SHREAD for SIM7080) and
+`cpu_s_per_mib_<dialect>` (client CPU seconds per MiB of body,
 unpaced) for each dialect. The emulator and the far end run in a child process (`--serve`),
-so `time.process_time()` here counts the client only. The two paced runs go side by side, each
-with its own child and line, so the script stays well under a minute.
+so `time.process_time()` here counts the client only. The paced runs go side by side, each with
+its own child and line, so the script stays well under a minute.
 """
 
 import asyncio
@@ -23,7 +24,7 @@ BAUD = 115200
 PACED_BYTES = 256 * 1024
 CPU_BYTES = 8 * 1024 * 1024
 LINE_BYTES_PER_S = BAUD / 10
-DIALECTS = ("simcom", "httpcfg", "quectel")
+DIALECTS = ("simcom", "httpcfg", "quectel", "sim800", "sim7080")
 
 
 async def serve(dialect: str, baud: int | None) -> None:

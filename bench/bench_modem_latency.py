@@ -10,7 +10,7 @@ aiohttp server. After a warm-up (data connection up, HTTP stack set up), it prin
   answers each command after 20 ms (as USB modules do), divided by what the manual's minimal
   sequence would cost on it: 20 ms times its length (HTTPINIT, HTTPPARA URL, HTTPACTION, HTTPREAD,
   HTTPTERM = 5 for the AT+HTTPINIT family; HTTPURL, HTTPGET, HTTPREAD = 3 for the AT+HTTPCFG
-  family) plus the modem's own time for the request, which is the median of the same GET with
+  family; 6 for SIM800, 8 for SIM7080: MINIMAL_SEQUENCE) plus the modem's own time for the request, which is the median of the same GET with
   no response delay (the far end's round trip, the result URC, the host's own work).
 
 The two delays run in alternating blocks, so load elsewhere on the machine hits both alike.
@@ -31,8 +31,10 @@ from modem_emulator import EmulatedModem, ModemServer
 from modem_emulator.dialects import create_modem
 
 RESPONSE_DELAY = 0.020
-MINIMAL_SEQUENCE = {"simcom": 5, "httpcfg": 3, "quectel": 3}
-"""Commands of the seed manuals' shortest GET, per dialect."""
+MINIMAL_SEQUENCE = {"simcom": 5, "httpcfg": 3, "quectel": 3, "sim800": 6, "sim7080": 8}
+"""Commands of the manuals' shortest GET, per dialect (docs/families/sim800_sim7080.md for SIM800:
+HTTPINIT, HTTPPARA CID and URL, HTTPACTION, HTTPREAD, HTTPTERM; SIM7080: SHCONF URL, BODYLEN and
+HEADERLEN, SHCONN, SHCHEAD, SHREQ, SHREAD, SHDISC)."""
 BLOCKS = 5
 PER_BLOCK = 4
 TIMEOUT = 30.0
@@ -130,7 +132,7 @@ async def measure(dialect: str, base: str) -> None:
 async def main() -> None:
     runner, base = await far_end()
     try:
-        for dialect in ("simcom", "httpcfg", "quectel"):
+        for dialect in MINIMAL_SEQUENCE:
             await measure(dialect, base)
     finally:
         await runner.cleanup()

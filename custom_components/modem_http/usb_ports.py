@@ -38,7 +38,9 @@ AT_PORTS: Final[dict[tuple[str, str], ModuleLayout]] = {
     #   (ID_MM_PORT_TYPE_AT_PRIMARY): src/plugins/simtech/77-mm-simtech-port-types.rules
     #   ("SIM7000, SIM7100, SIM7600..." on 1E0E:9001: if00 QCDM, if01 GPS, if02 AT primary,
     #   if03 AT secondary, if04 audio; "SIM A7600E-H, A7602E-H" on 1E0E:9011: if04 AT primary,
-    #   if05 PPP) and src/plugins/quectel/77-mm-quectel-port-types.rules (EC25/EG25 0125, EC21
+    #   if05 PPP; "SIM7070, SIM7080, SIM7090" default layout 1E0E:9205: if00 QCDM, if01 GPS, if02
+    #   AT primary, if03 PPP; their secondary layout 1E0E:9206: if02 AT primary, if05 PPP) and
+    #   src/plugins/quectel/77-mm-quectel-port-types.rules (EC25/EG25 0125, EC21
     #   0121, EG91 0191, EG95 0195, BG96 0296: if00 QCDM, if01 GPS, if02 AT primary, if03 AT
     #   secondary), in github.com/linux-mobile-broadband/ModemManager.
     # - Quectel EC200T 2C7C:6026 has no ModemManager rule: interfaces 0-1 are CDC-ECM and 2-4
@@ -46,10 +48,12 @@ AT_PORTS: Final[dict[tuple[str, str], ModuleLayout]] = {
     #   usb/devices listing in the Quectel forum thread "EC200T-CN not working in openwrt-21.02
     #   with Rockchip RK3328", and "For EC200T, AT port sits on /dev/ttyUSB1" in the public
     #   set-up notes "Quectel EC200T on OpenWRT", blog.tanatos.org).
-    # SIM7070/SIM7080/SIM7090 (1E0E:9205/9206) are left out on purpose: their firmware has the
-    # AT+SH* HTTP commands, which this integration does not speak.
+    # SIM800/SIM900 have no USB AT port of their own (they sit on a UART, often behind a
+    # USB-serial adapter whose ID says nothing about the module): added by hand.
     ("1E0E", "9001"): ModuleLayout("SIMCom SIM7600", 0x02),
     ("1E0E", "9011"): ModuleLayout("SIMCom A7600", 0x04),
+    ("1E0E", "9205"): ModuleLayout("SIMCom SIM7070/SIM7080", 0x02),
+    ("1E0E", "9206"): ModuleLayout("SIMCom SIM7070/SIM7080", 0x02),
     ("2C7C", "0121"): ModuleLayout("Quectel EC21", 0x02),
     ("2C7C", "0125"): ModuleLayout("Quectel EC25/EG25", 0x02),
     ("2C7C", "0191"): ModuleLayout("Quectel EG91", 0x02),

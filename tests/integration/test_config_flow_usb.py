@@ -391,11 +391,11 @@ async def test_a_module_whose_at_port_is_not_up_yet(hass: HomeAssistant, plug_in
 
 
 async def test_an_unknown_product_of_a_known_vendor(hass: HomeAssistant) -> None:
-    """A SIM7080 (1E0E:9205) speaks AT+SH*, not these HTTP commands: not offered."""
+    """A Prolink PH-300 (1E0E:9100, a SimTech-based 3G stick): no known AT port, not offered."""
     info = UsbServiceInfo(
         device=f"/dev/serial/by-id/{SIM7600_ID}-if02-port0",
         vid="1E0E",
-        pid="9205",
+        pid="9100",
         serial_number="0123456789ABCDEF",
         manufacturer="SimTech, Incorporated",
         description=None,
