@@ -10,8 +10,9 @@ aiohttp server. After a warm-up (data connection up, HTTP stack set up), it prin
   answers each command after 20 ms (as USB modules do), divided by what the manual's minimal
   sequence would cost on it: 20 ms times its length (HTTPINIT, HTTPPARA URL, HTTPACTION, HTTPREAD,
   HTTPTERM = 5 for the AT+HTTPINIT family; HTTPURL, HTTPGET, HTTPREAD = 3 for the AT+HTTPCFG
-  family; 6 for SIM800, 8 for SIM7080: MINIMAL_SEQUENCE) plus the modem's own time for the request, which is the median of the same GET with
-  no response delay (the far end's round trip, the result URC, the host's own work).
+  family; 6 for SIM800, 8 for SIM7080: MINIMAL_SEQUENCE) plus the modem's own time for the
+  request, which is the median of the same GET with no response delay (the far end's round
+  trip, the result URC, the host's own work).
 
 The two delays run in alternating blocks, so load elsewhere on the machine hits both alike.
 """

@@ -1,9 +1,10 @@
 """`python -m modem_emulator`: serve an emulated modem over TCP or a pseudo-terminal until Ctrl-C.
 
 `scripts/develop` and manual testing use it; the dialect decides both the HTTP commands and the
-identity (SIMCom SIM7600, Quectel EC25, SIMCom SIM800L or SIM7080G); the radio and SIM options set what the status commands
-report at power-on (`--technology nb_iot --roaming`, `--sim-pin 1234`, `--no-sim`). Output is the
-serial URL or pty path on one line, so a wrapper script can read it.
+identity (SIMCom SIM7600, Quectel EC25, SIMCom SIM800L or SIM7080G); the radio and SIM options
+set what the status commands report at power-on (`--technology nb_iot --roaming`,
+`--sim-pin 1234`, `--no-sim`). Output is the serial URL or pty path on one line, so a wrapper
+script can read it.
 """
 
 import argparse
