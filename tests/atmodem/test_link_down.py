@@ -4,7 +4,8 @@ The module is served over a real TCP port that the test unplugs (the host's conn
 new ones are refused) and plugs back. While the line is down every operation must fail within the
 short link grace with ModemDisconnectedError naming the port, never wait out the caller's timeout
 and never blame the data connection; when the line comes back within the grace, the operation
-simply works.
+simply works. What a module can never do (file transfers on a SIM800 or a SIM7080) is refused for
+that reason, cable or no cable, exactly as a bad URL is: plugging the cable back in would not help.
 """
 
 import asyncio
@@ -20,6 +21,13 @@ from custom_components.modem_http.atmodem import (
     NoDataConnectionError,
     open_modem,
 )
+from custom_components.modem_http.atmodem.families.sim800.http import (
+    NO_FILES as SIM800_NO_FILES,
+)
+from custom_components.modem_http.atmodem.families.sim7080.http import (
+    NO_FILES as SIM7080_NO_FILES,
+)
+from custom_components.modem_http.atmodem.tls import UnsupportedOperation
 from custom_components.modem_http.atmodem.transport import open_serial_transport
 from modem_emulator import ModemServer
 from modem_emulator.dialects import create_modem
@@ -53,6 +61,14 @@ OPERATIONS: dict[str, Operation] = {
     "install_ca": lambda modem, _base: modem.admin.install_ca("ca.pem", b"PEM", timeout=PATIENT),
 }
 
+REFUSED_WHATEVER_THE_LINE: dict[tuple[str, str], str] = {
+    ("sim800", "post_modem_file"): SIM800_NO_FILES,
+    ("sim800", "download_to_modem_file"): SIM800_NO_FILES,
+    ("sim7080", "post_modem_file"): SIM7080_NO_FILES,
+    ("sim7080", "download_to_modem_file"): SIM7080_NO_FILES,
+}
+"""Operations a family refuses while planning them, before the line is asked, with its reason."""
+
 
 class Attempts:
     """The host's attempts to open the port, through the real serial transport."""
@@ -85,8 +101,15 @@ async def pull_the_cable(rig: Rig) -> None:
         remove()
 
 
-@pytest.mark.parametrize("family", FAMILIES)
-@pytest.mark.parametrize("operation", list(OPERATIONS))
+@pytest.mark.parametrize(
+    ("family", "operation"),
+    [
+        (family, operation)
+        for operation in OPERATIONS
+        for family in FAMILIES
+        if (family, operation) not in REFUSED_WHATEVER_THE_LINE
+    ],
+)
 async def test_every_operation_fails_fast_with_the_port_named_while_the_line_is_down(
     family: str, operation: str, aiohttp_server: Any
 ) -> None:
@@ -105,6 +128,25 @@ async def test_every_operation_fails_fast_with_the_port_named_while_the_line_is_
         assert "not connected" in str(failure.value)
         # A pulled cable is not a data connection problem: nobody is told of one.
         assert not any(isinstance(outcome, NoDataConnectionError) for outcome in told)
+
+
+@pytest.mark.parametrize(("family", "operation"), list(REFUSED_WHATEVER_THE_LINE))
+async def test_what_the_module_can_never_do_is_refused_for_that_reason_with_the_line_down(
+    family: str, operation: str, aiohttp_server: Any
+) -> None:
+    async with bearer_rig(family, aiohttp_server, reconnect=True, link_grace=GRACE) as rig:
+        told: list[NoDataConnectionError | None] = []
+        rig.modem.add_data_connection_listener(told.append)
+        await pull_the_cable(rig)
+
+        async with asyncio.timeout(NEVER):
+            with pytest.raises(UnsupportedOperation) as refused:
+                await OPERATIONS[operation](rig.modem, rig.base)
+
+        # Not "not connected": the cable back in would not make the module able to do it.
+        assert str(refused.value) == REFUSED_WHATEVER_THE_LINE[family, operation]
+        assert not isinstance(refused.value, ModemDisconnectedError)
+        assert told == []
 
 
 @pytest.mark.parametrize("family", ["simcom", "quectel"])

@@ -148,6 +148,20 @@ CUT_POINTS = {
         ("+HTTPREAD", 3),
     ],
     "httpcfg": [("+HTTPCFG", 1), ("+HTTPURL", 1), ("+HTTPGET", 1), ("+HTTPREAD", 1)],
+    "sim800": [
+        ("+HTTPINIT", 1),
+        ("+HTTPPARA", 1),
+        ("+HTTPACTION", 1),
+        ("+HTTPREAD", 1),
+        ("+HTTPREAD", 3),
+    ],
+    "sim7080": [
+        ("+SHCONF", 1),
+        ("+SHCONN", 1),
+        ("+SHREQ", 1),
+        ("+SHREAD", 1),
+        ("+SHREAD", 3),
+    ],
 }
 
 
