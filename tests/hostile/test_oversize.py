@@ -12,7 +12,13 @@ from .test_injection import URL, listening
 
 pytestmark = pytest.mark.usefixtures("socket_enabled")
 
-LIMITS = {"simcom": 153_600, "httpcfg": 1_024_000, "quectel": 1_024_000}
+LIMITS = {
+    "simcom": 153_600,
+    "httpcfg": 1_024_000,
+    "quectel": 1_024_000,
+    "sim800": 319_488,  # AT+HTTPDATA <size>, SIM800 Series AT Command Manual
+    "sim7080": 4_096,  # AT+SHCONF="BODYLEN", SIM7080 Series AT Command Manual
+}
 
 
 @pytest.mark.parametrize("dialect", sorted(LIMITS))

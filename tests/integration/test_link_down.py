@@ -58,9 +58,20 @@ ACTIONS: dict[str, dict[str, Any]] = {
 }
 
 
+NO_MODEM_FILES = {"sim800", "sim7080"}
+"""Families with no module file the HTTP commands can send or fill: refused whatever the cable."""
+
+
 @pytest.mark.usefixtures("socket_enabled")
-@pytest.mark.parametrize("dialect", ["simcom", "httpcfg"])
-@pytest.mark.parametrize("action", [*ACTIONS, "send_command"])
+@pytest.mark.parametrize(
+    ("dialect", "action"),
+    [
+        (dialect, action)
+        for action in [*ACTIONS, "send_command"]
+        for dialect in ["simcom", "httpcfg", "sim800", "sim7080"]
+        if not (dialect in NO_MODEM_FILES and "modem_file" in ACTIONS.get(action, {}))
+    ],
+)
 async def test_an_action_while_the_cable_is_out_says_the_modem_is_not_connected(
     hass: HomeAssistant,
     service_modem_factory: Any,
@@ -85,6 +96,32 @@ async def test_an_action_while_the_cable_is_out_says_the_modem_is_not_connected(
     assert raised.value.translation_key == "modem_disconnected"
     assert raised.value.translation_placeholders == {"port": served.link.url}
     assert served.link.url in str(raised.value)
+    assert data_connection_issues(hass) == []
+
+
+@pytest.mark.usefixtures("socket_enabled")
+@pytest.mark.parametrize("dialect", sorted(NO_MODEM_FILES))
+@pytest.mark.parametrize("action", ["post_file", "download"])
+async def test_a_module_file_on_a_module_without_files_is_refused_for_that_reason_cable_or_not(
+    hass: HomeAssistant,
+    service_modem_factory: Any,
+    far_end: FarEnd,
+    dialect: str,
+    action: str,
+) -> None:
+    """Plugging the cable back in would not help, so "not connected" would be the wrong cause."""
+    served = await service_modem_factory(dialect)
+    await pull_the_cable(hass, served)
+    data = dict(ACTIONS[action])
+    service, path = data.pop("service"), data.pop("path")
+
+    async with asyncio.timeout(NEVER):
+        with pytest.raises(HomeAssistantError) as raised:
+            await call_service(hass, service, url=far_end.url(path), timeout=60, **data)
+
+    assert raised.value.translation_key == "operation_unsupported"
+    assert served.link.url not in str(raised.value)
+    assert far_end.requests == []
     assert data_connection_issues(hass) == []
 
 
