@@ -31,8 +31,22 @@ def file_name(family: str, name: str) -> str:
     return name if family == "simcom" else f"UFS:{name}"
 
 
-@pytest.mark.parametrize("family", ["simcom", "quectel"])
-@pytest.mark.parametrize("operation", ["get", "post_modem_file", "download", "connect"])
+@pytest.mark.parametrize(
+    ("family", "operation"),
+    [
+        *(
+            (family, operation)
+            for family in ("simcom", "quectel")
+            for operation in ("get", "post_modem_file", "download", "connect")
+        ),
+        # No module files on these two: their file operations are refused before any wait.
+        *(
+            (family, operation)
+            for family in ("sim800", "sim7080")
+            for operation in ("get", "connect")
+        ),
+    ],
+)
 async def test_an_unregistered_module_is_the_cause_when_time_runs_out(
     family: str, operation: str, aiohttp_server: Any
 ) -> None:
@@ -59,7 +73,7 @@ async def test_an_unregistered_module_is_the_cause_when_time_runs_out(
         assert failure.value.elapsed is not None
 
 
-@pytest.mark.parametrize("family", ["httpcfg", "quectel"])
+@pytest.mark.parametrize("family", ["httpcfg", "quectel", "sim800", "sim7080"])
 async def test_an_activation_still_pending_is_the_cause_when_time_runs_out(
     family: str, aiohttp_server: Any
 ) -> None:
@@ -112,7 +126,7 @@ class HeldFarEnd:
         return app
 
 
-@pytest.mark.parametrize("family", ["simcom", "quectel"])
+@pytest.mark.parametrize("family", ["simcom", "quectel", "sim800", "sim7080"])
 async def test_a_request_that_never_gets_the_modem_says_so(
     family: str, aiohttp_server: Any
 ) -> None:

@@ -83,7 +83,11 @@ class SapbrContext:
         try:
             await activate_context(engine, f"AT+SAPBR=1,{cid}", settings, deadline)
         except NoDataConnectionError:
-            # `+CME ERROR: 3` also means "already open" (a bearer that came up meanwhile).
+            # `+CME ERROR: 3` also means "already open" (a bearer that came up meanwhile). An
+            # activation still pending when time ran out is not asked about: the module answers
+            # nothing until AT+SAPBR=1 ends (up to 85 s), and the pending activation is the cause.
+            if deadline.expired:
+                raise
             if await _status(engine, cid, deadline.step(READ_TIMEOUT)) != CONNECTED:
                 raise
             return
