@@ -21,8 +21,9 @@ def ok(*lines: str) -> list[Step]:
 
 
 _HEALTHY_BEARER: dict[str, list[Step]] = {
-    # A registered module whose PDP context 1 is already active: the library's bearer check
-    # reads these and sends nothing else (formats from SIM7600 and EC25 logs).
+    # A registered module with a ready SIM whose PDP context 1 is already active: the library's
+    # SIM and bearer checks read these and send nothing else (formats from SIM7600 and EC25 logs).
+    "AT+CPIN?": ok("+CPIN: READY"),
     "AT+CEREG?": ok("+CEREG: 0,1"),
     "AT+CREG?": ok("+CREG: 0,1"),
     "AT+CGEREP=2": ok(),

@@ -20,9 +20,10 @@ How it is laid out, from the wire up:
 - operation.py      the one path every public operation takes (link, queue, set-up, deadline)
 - modem.py          Modem and open_modem(): HTTP requests, file transfers, status; admin.py:
                     restart, raw commands and certificate files (modem.admin)
-- request.py, response.py, validation.py, deadline.py, errors.py, shown.py, status.py
+- status/           identity, the SIM and its PIN, and one status poll in the family's commands
+- request.py, response.py, validation.py, deadline.py, errors.py, shown.py
 
-Pure parsers and planners that family members will run (no I/O of their own):
+Pure parsers and planners (no I/O of their own):
 
 - readings/         status replies (SIM, registration, signal, serving cell) to typed values
 - sms/              SMS PDUs, text-mode lines and concatenation
@@ -44,12 +45,21 @@ from .errors import (
 )
 from .families import DIALECTS, NoHttpCommandsError
 from .modem import Modem, open_modem
+from .readings import RegistrationState, SimState, Technology
 from .response import HttpResponse
-from .status import DeviceInfo, ModemStatus, Registration
+from .status import (
+    ON_DEMAND,
+    DeviceInfo,
+    ModemStatus,
+    Reading,
+    SimNotReadyError,
+    SimStatus,
+)
 from .tls import TlsSettings, TlsVerify, TlsVersion, UnsupportedOperation
 
 __all__ = [
     "DIALECTS",
+    "ON_DEMAND",
     "AtCommandError",
     "AtEngine",
     "AtReply",
@@ -69,9 +79,14 @@ __all__ = [
     "NoDataConnectionError",
     "NoHttpCommandsError",
     "Prompt",
-    "Registration",
+    "Reading",
+    "RegistrationState",
     "RequestRejected",
     "ResponseTooLargeError",
+    "SimNotReadyError",
+    "SimState",
+    "SimStatus",
+    "Technology",
     "TlsSettings",
     "TlsVerify",
     "TlsVersion",

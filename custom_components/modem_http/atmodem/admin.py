@@ -144,7 +144,8 @@ class ModemAdmin:
 
         Raises ModemDisconnectedError when the serial link is down (before the restart, or still
         after the timeout), ModemTimeoutError when the modem does not come back in time,
-        NoDataConnectionError when it comes back without a data connection.
+        NoDataConnectionError when it comes back without a data connection (SimNotReadyError
+        when its SIM is missing or locked).
         """
         deadline = Deadline(timeout)
         await self._path.run(deadline, lambda: self._restart(deadline), Access.EXCLUSIVE)
@@ -187,6 +188,9 @@ class ModemAdmin:
             remove()
         connection = self._path.connection
         connection.forget()
+        # A PIN-locked SIM asks for its PIN again after every restart; without it the modem
+        # never registers.
+        await self._path.ensure_sim(deadline)
         await connection.prepare(deadline)
 
     async def install_ca(self, name: str, data: bytes, *, timeout: float = 30.0) -> str:

@@ -34,7 +34,7 @@ from .errors import (
     ModemTimeoutError,
     RequestRejected,
 )
-from .status import parse_registration
+from .readings import ReadingError, parse_registration
 from .validation import check_range, check_text
 
 _LOGGER = logging.getLogger(__name__)
@@ -240,7 +240,7 @@ class Bearer:
         give_up = min(deadline.end, started + self.settings.registration_timeout)
         last = "unknown"
         while True:
-            for command, prefix in (("AT+CEREG?", "+CEREG:"), ("AT+CREG?", "+CREG:")):
+            for command in ("AT+CEREG?", "AT+CREG?"):
                 wait = max(MIN_STEP, min(READ_TIMEOUT, give_up - loop.time()))
                 try:
                     reply = await engine.command(command, timeout=wait)
@@ -250,10 +250,10 @@ class Bearer:
                     if loop.time() < give_up:
                         raise
                     break
-                answers = reply.lines_with(prefix)
-                if not answers:
-                    continue
-                state = parse_registration(answers[0])
+                try:
+                    state = parse_registration(reply.lines, command).state
+                except ReadingError:
+                    continue  # not in the format: the other form may answer
                 if state.registered:
                     return
                 last = state.value

@@ -7,10 +7,11 @@ conversation's rules:
   it is down, get the modem back in step if needed, then write the command and wait for its reply.
 - A timed-out command leaves the modem in an unknown state (its late OK may still come), so the next
   command first resynchronises: `AT` until `OK`, then silence, and whatever was stale is dropped.
-- A port that reopens or a modem that restarts (RDY, `+CPIN: READY` out of the blue) fails the
-  command in flight with ModemDisconnectedError; the engine re-initialises the modem (echo off,
-  numeric CME errors) before the next command runs, and bumps `generation` so upper layers know
-  to redo their own setup.
+- A port that reopens or a modem that restarts (RDY, `+CPIN: READY` out of the blue, but not the
+  one that answers a PIN the engine was told it entered) fails the command in flight with
+  ModemDisconnectedError; the engine re-initialises the modem (echo off, numeric CME errors)
+  before the next command runs, and bumps `generation` so upper layers know to redo their own
+  setup.
 """
 
 import asyncio
@@ -213,6 +214,13 @@ class AtEngine:
         `data_after(line)` lets a URC announce raw data that follows it (auto-output modes).
         """
         return self._router.on_urc(prefix, handler, data_after=data_after)
+
+    def expect_unasked(self, line: str, within: float) -> None:
+        """The next `line` within `within` s answers what we just did: not a restart.
+
+        For `+CPIN: READY` after a right PIN (router.ReplyRouter.expect).
+        """
+        self._router.expect(line, within)
 
     def expect_urc(self, *prefixes: str, on_urc: UrcHandler | None = None) -> UrcWaiter:
         """Arm a waiter before sending the command whose result arrives as a URC."""

@@ -2,7 +2,6 @@
 
 import asyncio
 from collections.abc import Callable, Mapping
-from dataclasses import replace
 
 from .admin import ModemAdmin
 from .bearer import BearerSettings
@@ -16,7 +15,16 @@ from .request import BodySink, HttpRequest, ResponseBody
 from .response import HttpResponse
 from .router import merge_tables
 from .serial_link import StateListener
-from .status import DeviceInfo, ModemStatus, read_device_info, read_status
+from .status import (
+    DeviceInfo,
+    ModemStatus,
+    Reading,
+    SimLock,
+    SimStatus,
+    StatusReader,
+    check_code,
+    read_device_info,
+)
 from .tls import TlsSettings
 from .transport import TransportOpener, open_serial_transport
 
@@ -38,12 +46,15 @@ class Modem:
         *,
         bearer: BearerSettings | None = None,
         tls: TlsSettings | None = None,
+        pin: str | None = None,
     ) -> None:
         """Use open_modem() rather than this."""
         self.engine = engine
         self.family = family
         self.connection = DataConnection(engine, family, bearer, tls)
-        self._path = OperationPath(engine, family, self.connection)
+        self.sim = SimLock(engine, pin)
+        self._path = OperationPath(engine, family, self.connection, self.sim)
+        self._status = StatusReader(engine, family.status, self.sim)
         self.admin = ModemAdmin(self._path)
 
     @property
@@ -65,6 +76,11 @@ class Modem:
     def max_body(self) -> int:
         """The largest request body this modem's family accepts."""
         return self.family.limits.max_body
+
+    @property
+    def readings(self) -> frozenset[Reading]:
+        """The optional readings this modem's family reports (status.Reading)."""
+        return self.family.status.readings
 
     def add_listener(self, listener: StateListener) -> Callable[[], None]:
         """Be told when the port connects, disconnects or the modem restarts; returns a remover."""
@@ -144,28 +160,79 @@ class Modem:
         await self._path.run(deadline, _nothing, Access.CONNECTED)
 
     async def device_info(self, timeout: float = 10.0) -> DeviceInfo:
-        """Manufacturer, model, firmware revision, IMEI and ICCID, all within `timeout`."""
+        """Manufacturer, model, firmware revision, IMEI and ICCID, all within `timeout`.
+
+        The ICCID is None when the module answers its family's ICCID command with an error or
+        a bare OK (no SIM, or no such command): the modem is still known by its IMEI.
+        """
         deadline = Deadline(timeout)
         return await self._path.run(
-            deadline, lambda: read_device_info(self.engine, deadline), Access.SHARED
+            deadline,
+            lambda: read_device_info(self.engine, self.family.status.iccid_commands, deadline),
+            Access.SHARED,
         )
 
-    async def status(self, timeout: float = 10.0) -> ModemStatus:
-        """Signal, registration, operator, packet attach and whether the data context is up.
+    async def status(
+        self, timeout: float = 10.0, *, wanted: frozenset[Reading] = frozenset()
+    ) -> ModemStatus:
+        """SIM, registration, technology, serving cell, signal and the data context's address.
+
+        `wanted` asks for the readings that cost a command of their own (status.ON_DEMAND:
+        operator, temperature, data counters); the others come with every poll. The SIM's PIN
+        is entered here when the SIM asks for it and that is allowed (sim_lock.py).
 
         Read between the steps of a transaction in flight (real modules answer status commands
         meanwhile), so it does not queue behind whole operations; `timeout` bounds all of it.
         """
         deadline = Deadline(timeout)
+        cid = self.connection.bearer.settings.cid
+        return await self._path.run(
+            deadline,
+            lambda: self._status.read(deadline, self._path.session, cid, wanted),
+            Access.SHARED,
+        )
 
-        async def read() -> ModemStatus:
-            status = await read_status(self.engine, deadline)
-            return replace(status, data_active=await self.connection.is_active(deadline.left()))
+    async def sim_status(self, timeout: float = 10.0) -> SimStatus | None:
+        """The SIM's state, after entering its PIN if it asks for one and that is allowed.
 
-        return await self._path.run(deadline, read, Access.SHARED)
+        None when the modem answers AT+CPIN? with neither a state nor a SIM error.
+        """
+        deadline = Deadline(timeout)
+        return await self._path.run(
+            deadline,
+            lambda: self.sim.check(deadline, self.family.status, self._path.session),
+            Access.SHARED,
+        )
+
+    async def enter_pin(self, pin: str, timeout: float = 15.0) -> SimStatus | None:
+        """Enter the user's PIN now if the SIM asks for one; it is kept for later sessions.
+
+        RequestRejected for a PIN that is not 4 to 8 digits (nothing is sent). A refused PIN
+        shows as `pin_refused`, with the tries left where the family can read them.
+        """
+        deadline = Deadline(timeout)
+        return await self._path.run(
+            deadline,
+            lambda: self.sim.unlock(deadline, self.family.status, self._path.session, pin),
+            Access.EXCLUSIVE,
+        )
+
+    async def enter_puk(self, puk: str, pin: str, timeout: float = 15.0) -> SimStatus | None:
+        """Unlock a SIM that asks for its PUK and give it a new PIN (kept for later sessions).
+
+        RequestRejected for codes that are not 4 to 8 digits; AtCommandError when the SIM
+        refuses the PUK.
+        """
+        deadline = Deadline(timeout)
+        return await self._path.run(
+            deadline,
+            lambda: self.sim.enter_puk(deadline, self.family.status, self._path.session, puk, pin),
+            Access.EXCLUSIVE,
+        )
 
     async def close(self) -> None:
         """Close the serial port."""
+        self.sim.close()
         await self.engine.close()
 
 
@@ -186,6 +253,7 @@ async def open_modem(
     bearer: BearerSettings | None = None,
     tls: TlsSettings | None = None,
     link_grace: float | None = None,
+    pin: str | None = None,
 ) -> Modem:
     """Open the port, initialise the modem, detect its module family (or take `dialect`).
 
@@ -196,8 +264,12 @@ async def open_modem(
     `bearer` says how to bring the data connection up (None: the network's default APN); it is
     brought up by the first request, not here. `tls` configures the SSL context HTTPS uses (None:
     leave the modem's SSL configuration as it is). `link_grace` overrides how long an operation
-    waits for a serial link that went down to come back (serial_link.LINK_GRACE).
+    waits for a serial link that went down to come back (serial_link.LINK_GRACE). `pin` is
+    the SIM's PIN, entered when the SIM asks for it (RequestRejected, before the port is opened,
+    unless it is 4 to 8 digits).
     """
+    if pin is not None:
+        check_code("pin", pin)
     chosen = None if dialect == "auto" else family_kind(dialect)
     engine = AtEngine(
         url,
@@ -224,7 +296,7 @@ async def open_modem(
     family = kind()
     engine.lines = merge_tables([family.lines])
     try:
-        return Modem(engine, family, bearer=bearer, tls=tls)
+        return Modem(engine, family, bearer=bearer, tls=tls, pin=pin)
     except BaseException:
         await engine.close()
         raise

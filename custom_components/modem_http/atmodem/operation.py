@@ -7,8 +7,11 @@ Deadline the moment it is called. The path then:
    caller (so an outage fails them all within seconds, not one grace after another);
 2. queues for the modem behind other operations, within the deadline (status reads skip this:
    real modules answer them between the steps of a request in flight);
-3. for HTTP, sets the family's HTTP stack up again when the modem restarted or reconnected since
-   it was last set up, and brings the data connection up (or recovers it once);
+3. for HTTP and the data connection, makes sure the SIM is ready (entering its PIN once per
+   session where it asks for one; a SIM that is not ready fails the operation at once with
+   SimNotReadyError rather than after a registration wait), sets the family's HTTP stack up
+   again when the modem restarted or reconnected since it was last set up, and brings the data
+   connection up (or recovers it once);
 4. runs the work, every step of which takes its time from the same deadline;
 5. turns a step that ran out of time into one ModemTimeoutError for the operation, and notes on
    every error (and on HTTP responses) how long the operation queued and how long it ran.
@@ -30,6 +33,7 @@ from .errors import ModemDisconnectedError, ModemError, ModemTimeoutError
 from .families import Family, RequestPlan
 from .request import ResponseBody
 from .response import HttpResponse
+from .status import SimLock, SimNotReadyError
 
 
 class Access(Enum):
@@ -48,11 +52,14 @@ class Access(Enum):
 class OperationPath:
     """Runs operations on one modem: link, queue, set-up, data connection, deadline."""
 
-    def __init__(self, engine: AtEngine, family: Family, connection: DataConnection) -> None:
+    def __init__(
+        self, engine: AtEngine, family: Family, connection: DataConnection, sim: SimLock
+    ) -> None:
         """The path of one modem; nothing is sent until an operation runs."""
         self.engine = engine
         self.family = family
         self.connection = connection
+        self.sim = sim
         self._lock = asyncio.Lock()
         # Reconnects and restarts seen. The engine re-initialises lazily, at its next command, so
         # its generation alone would let a request start on HTTP state the modem has lost.
@@ -65,6 +72,23 @@ class OperationPath:
         if state is not ConnectionState.DISCONNECTED:
             self._restarts += 1
         self.connection.forget()
+
+    @property
+    def session(self) -> int:
+        """Which modem session this is: a restart or a reconnect starts a new one."""
+        return self._restarts
+
+    async def ensure_sim(self, deadline: Deadline) -> None:
+        """The SIM lets the modem register (PIN entered if allowed); SimNotReadyError if not.
+
+        A SIM seen ready in this session is trusted until the module announces otherwise.
+        An answer that names no state lets the operation go on (the bearer then finds out).
+        """
+        if self.sim.ready_in(self._restarts):
+            return
+        status = await self.sim.check(deadline, self.family.status, self._restarts)
+        if status is not None and not status.ready:
+            raise SimNotReadyError(status)
 
     def forget_setup(self) -> None:
         """The HTTP stack's state is unknown (a raw command may have changed it): set it up anew."""
@@ -89,7 +113,7 @@ class OperationPath:
             if access is Access.HTTP:
                 return await self._timed(deadline, lambda: self._with_http(deadline, work))
             if access is Access.CONNECTED:
-                return await self._timed(deadline, lambda: self.connection.run(work, deadline))
+                return await self._timed(deadline, lambda: self._connected(deadline, work))
             return await self._timed(deadline, work)
         finally:
             self._lock.release()
@@ -126,10 +150,15 @@ class OperationPath:
         except TimeoutError as err:
             raise deadline.timed_out("a step ran out of time") from err
 
+    async def _connected[T](self, deadline: Deadline, work: Callable[[], Awaitable[T]]) -> T:
+        await self.ensure_sim(deadline)
+        return await self.connection.run(work, deadline)
+
     async def _with_http[T](self, deadline: Deadline, work: Callable[[], Awaitable[T]]) -> T:
         # A link that comes back within the grace reconnects before anything is sent: that is
         # not a reconnect during the operation.
         await self.engine.wait_for_link(deadline.left())
+        await self.ensure_sim(deadline)
         restarts = self._restarts
         if self._setup_restarts != restarts or self._setup_generation != self.engine.generation:
             await self.family.http.setup(self.engine, deadline)

@@ -12,7 +12,8 @@ arrive anywhere, even between two lines of a reply, and leftovers of a command t
 - a final result code (OK, ERROR, +CME ERROR...) ends the reply, unless the command says its
   output goes on after it (`complete`);
 - a line saying the modem restarted (RDY, or +CPIN: READY out of the blue) ends the reply in flight
-  with ModemDisconnectedError, because the modem forgot the command;
+  with ModemDisconnectedError, because the modem forgot the command; unless its owner said it
+  expects that line (a module prints +CPIN: READY unasked after a right PIN, too);
 - everything else while no command is in flight is stale and dropped.
 
 Which lines are unsolicited or mean a restart is data (LineTables): each module family declares its
@@ -85,6 +86,9 @@ STANDARD_LINES: Final = LineTables(
         "+CEREG:",
         "+CMTI:",  # 27.005 3.4.1: a message arrived, or a status report was stored
         "+CDSI:",
+        # 27.007 8.3 and the modules' own SIM URCs: +CPIN: SIM PIN at boot, +CPIN: SIM REMOVED
+        # (SIMCom), +CPIN: NOT READY (Quectel); never part of another command's reply.
+        "+CPIN:",
     ),
 )
 """What every 3GPP module prints unasked, whatever its family."""
@@ -211,6 +215,9 @@ class ReplyRouter:
         self._last_boot = -BOOT_WINDOW
         self._decoded_raw: bytes | None = None
         self._decoded_text = ""
+        self._expected: dict[str, float] = {}
+        """Restart-when-unasked lines the owner's own action will make the module print, and
+        until when (clock time) one of each is taken as a URC."""
         self.tables = tables
 
     @property
@@ -253,6 +260,19 @@ class ReplyRouter:
         if self._exchange is exchange:
             self._exchange = None
             self._parser.expect_prompt = False
+
+    def expect(self, line: str, within: float) -> None:
+        """Take `line` as the module's answer to the owner's action once, within `within` s.
+
+        After a right PIN modules print `+CPIN: READY` unasked, exactly what a module that
+        started over prints; the owner that entered the PIN says so here, so the line is
+        dispatched as a URC and not taken for a restart. A restart line (RDY) still means one.
+        """
+        self._expected[line] = self._clock() + within
+
+    def _was_expected(self, text: str) -> bool:
+        until = self._expected.pop(text, None)
+        return until is not None and self._clock() <= until
 
     def fail(self, error: ModemError) -> None:
         """End the exchange in flight with `error` (the line dropped, the modem restarted)."""
@@ -325,6 +345,9 @@ class ReplyRouter:
             text in self._restart_when_unasked
             and (exchange is None or exchange.own_prefix != text.split(" ")[0])
         ):
+            if text not in self._restart_lines and self._was_expected(text):
+                self._dispatch_urc(text)
+                return
             self._on_restart(text)
             return
         if exchange is None:

@@ -9,6 +9,9 @@ family object and never compare names. A family owns:
 - `bearer`: the commands that read and bring up the packet data context the HTTP stack uses;
 - `tls`: the SSL context configuration, and how certificate files get onto the module;
 - `lines`: what its modules print unasked (boot progress, HTTP and bearer events);
+- `status`: the commands that read the serving cell and signal, the module's temperature and data
+  counters, the SIM's retry counters and ICCID (status/standard.py; the 27.007 readings are
+  `StandardStatus`, which families extend);
 - `limits`: methods, body size, URL and file name lengths, SSL contexts;
 - `unsafe_commands`: commands a user's raw command may not be (payloads, raw output, line
   settings), for the troubleshooting command.
@@ -27,6 +30,7 @@ from ..engine import AtEngine
 from ..request import HttpRequest, ResponseBody
 from ..response import HttpResponse
 from ..router import LineTables
+from ..status import StatusCommands
 from ..tls import TlsSettings
 
 
@@ -146,6 +150,10 @@ class Family(Protocol):
         """The SSL and certificate commands."""
 
     @property
+    def status(self) -> StatusCommands:
+        """The status commands of its own, beyond 27.007."""
+
+    @property
     def lines(self) -> LineTables:
         """What the family's modules print unasked."""
 
@@ -179,5 +187,6 @@ __all__ = [
     "Planned",
     "Probe",
     "RequestPlan",
+    "StatusCommands",
     "TlsCommands",
 ]

@@ -8,10 +8,12 @@ prefix; the bearer, TLS and file commands differ more, so each family has its ow
 from typing import ClassVar, Final
 
 from ...router import LineTables
+from ...status import StandardStatus
 from ..base import Limits, Probe
 from .bearer import HttpcfgContext, QuectelContext
 from .http import HttpcfgHttp
 from .plan import LIMITS, limits
+from .status import QuectelStatus
 from .tls import HttpcfgTls, QuectelTls
 
 BOOT_LINES: Final = LineTables(
@@ -41,6 +43,7 @@ class HttpcfgFamily:
             self.limits, prefix="", reads_files=False, certificate_name=self.tls.file_name
         )
         self.bearer = HttpcfgContext()
+        self.status = StandardStatus()
 
 
 class QuectelFamily:
@@ -77,6 +80,7 @@ class QuectelFamily:
             self.limits, prefix="Q", reads_files=True, certificate_name=self.tls.file_name
         )
         self.bearer = QuectelContext()
+        self.status = QuectelStatus()
 
 
 __all__ = ["HttpcfgFamily", "QuectelFamily"]

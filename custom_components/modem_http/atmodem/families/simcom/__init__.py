@@ -7,6 +7,7 @@ from ...router import LineTables
 from ..base import Limits, Probe
 from .http import SimcomHttp
 from .plan import LIMITS
+from .status import SimcomStatus
 from .tls import SimcomTls
 
 NO_BEARER_CODES: Final = frozenset({601, 703, 714, 717})
@@ -15,7 +16,7 @@ stack answers without a data context (a context read then decides)."""
 
 
 class SimcomFamily:
-    """SIMCom modules: HTTP over AT+HTTPINIT, bearer by 27.007, TLS by AT+CSSLCFG."""
+    """SIMCom modules: HTTP over AT+HTTPINIT, bearer by 27.007, TLS by AT+CSSLCFG, AT+CPSI?."""
 
     name: ClassVar[str] = "simcom"
     probe: ClassVar[Probe] = Probe("AT+HTTPACTION=?", "+HTTPACTION:")
@@ -49,6 +50,7 @@ class SimcomFamily:
         self.http = SimcomHttp()
         self.bearer = StandardContext(no_bearer_codes=NO_BEARER_CODES, password_first=True)
         self.tls = SimcomTls()
+        self.status = SimcomStatus()
 
 
 __all__ = ["SimcomFamily"]
