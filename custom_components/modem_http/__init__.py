@@ -1,8 +1,11 @@
 """The Modem HTTP integration: HTTP(S) requests through a cellular modem's own HTTP stack.
 
 Each config entry owns one open modem for as long as it is loaded. Setup opens the port, checks
-the modem is the one the entry was made for (same IMEI), polls its status once, and only then
-creates entities; any failure closes the port again and leaves Home Assistant to retry.
+the modem is the one the entry was made for (same IMEI), brings the data connection up (entering
+the SIM's PIN first when it asks for it), polls its status once, and only then creates entities;
+any failure closes the port again and leaves Home Assistant to retry. A SIM that wants a PIN or
+PUK the integration may not enter does not fail the setup: the entities say so (SIM state,
+fallback ready), and a repair issue and reauthentication ask the user (sim_issues.py).
 """
 
 from homeassistant.const import Platform
@@ -25,6 +28,8 @@ from .const import (
     CONF_BAUDRATE,
     CONF_DEVICE,
     CONF_DIALECT,
+    CONF_PIN,
+    CONF_PIN_REFUSED,
     CONF_SCAN_INTERVAL,
     DEFAULT_BAUDRATE,
     DIALECT_AUTO,
@@ -34,6 +39,7 @@ from .coordinator import ModemCoordinator
 from .data_connection import async_connect
 from .models import ModemHttpConfigEntry, ModemHttpData
 from .options import bearer_settings, tls_settings
+from .sensor import enabled_readings
 from .services import async_setup_services
 
 __all__ = [
@@ -86,7 +92,9 @@ async def async_setup_entry(hass: HomeAssistant, entry: ModemHttpConfigEntry) ->
         _check_same_modem(entry, identity.imei)
         await async_setup_certificates(hass, entry.options, modem)
         await async_connect(hass, entry, modem)
-        coordinator = ModemCoordinator(hass, entry, modem, identity)
+        coordinator = ModemCoordinator(
+            hass, entry, modem, identity, wanted=enabled_readings(hass, entry)
+        )
         await coordinator.async_config_entry_first_refresh()
     except BaseException:
         await modem.close()
@@ -110,6 +118,14 @@ def _check_same_modem(entry: ModemHttpConfigEntry, imei: str) -> None:
         )
 
 
+def _pin_to_enter(entry: ModemHttpConfigEntry) -> str | None:
+    """The stored PIN, unless the SIM refused it: then not even a restart may enter it again."""
+    if entry.data.get(CONF_PIN_REFUSED):
+        return None
+    pin = entry.data.get(CONF_PIN)
+    return str(pin) if pin else None
+
+
 async def _async_open(device: str, entry: ModemHttpConfigEntry) -> Modem:
     """open_modem with each failure turned into a translated "not ready" reason."""
     placeholders = {"device": redact_url(device)}
@@ -120,6 +136,7 @@ async def _async_open(device: str, entry: ModemHttpConfigEntry) -> Modem:
             entry.data.get(CONF_DIALECT, DIALECT_AUTO),
             bearer=bearer_settings(entry.options),
             tls=tls_settings(entry.options),
+            pin=_pin_to_enter(entry),
         )
     except NoHttpCommandsError as err:
         raise ConfigEntryNotReady(

@@ -1,4 +1,10 @@
-"""Binary sensors: is the modem there, is cellular data attached, did the last request work.
+"""Binary sensors: would the fallback work, is the modem there, is data up, roaming, last request.
+
+"Cellular fallback ready" answers a dashboard's question in one entity: on when Home Assistant
+talks to the modem, its SIM is ready, it is registered and its data context is up; its `problem`
+attribute (translated) names the first condition that fails (fallback.py). Like the modem
+connection sensor it stays available while the modem is gone: "not ready, modem disconnected"
+is its answer then.
 
 The last-request sensor uses the PROBLEM device class (on = the last request failed) rather than a
 plain "succeeded" sensor: Home Assistant shows PROBLEM as "OK"/"Problem", which reads right on a
@@ -11,7 +17,7 @@ job is to say "disconnected", which an unavailable entity cannot.
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import override
+from typing import Any, override
 
 from homeassistant.components.binary_sensor import (
     BinarySensorEntity,
@@ -24,6 +30,7 @@ from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .coordinator import ModemCoordinator
 from .entity import ModemEntity
+from .fallback import FallbackProblem, fallback_problem
 from .models import ModemHttpConfigEntry
 
 # The coordinator serialises all modem I/O; entities only read its data.
@@ -36,6 +43,7 @@ class ModemBinarySensorEntityDescription(BinarySensorEntityDescription):
 
     value_fn: Callable[[ModemCoordinator], bool | None]
     always_available: bool = False
+    attributes_fn: Callable[[ModemCoordinator], dict[str, Any]] | None = None
 
 
 def _last_request_failed(coordinator: ModemCoordinator) -> bool | None:
@@ -44,16 +52,35 @@ def _last_request_failed(coordinator: ModemCoordinator) -> bool | None:
 
 
 def _data_attached(coordinator: ModemCoordinator) -> bool | None:
-    """The HTTP stack's PDP context is active (attach alone does not carry data)."""
+    """The HTTP stack's PDP context has an address (attach alone does not carry data)."""
     status = coordinator.data.status
-    if status is None:
-        return None
-    if status.data_active is not None:
-        return status.data_active and status.packet_attached is not False
-    return status.packet_attached
+    return status.data_active if status is not None else None
+
+
+def _roaming(coordinator: ModemCoordinator) -> bool | None:
+    status = coordinator.data.status
+    return status.roaming if status is not None else None
+
+
+def _problem(coordinator: ModemCoordinator) -> FallbackProblem | None:
+    data = coordinator.data
+    return fallback_problem(coordinator.reachable, data.status if data is not None else None)
+
+
+def _fallback_attributes(coordinator: ModemCoordinator) -> dict[str, Any]:
+    """The first failing condition (a translated state of the attribute); None when ready."""
+    problem = _problem(coordinator)
+    return {"problem": problem.value if problem is not None else None}
 
 
 BINARY_SENSORS: tuple[ModemBinarySensorEntityDescription, ...] = (
+    ModemBinarySensorEntityDescription(
+        key="fallback_ready",
+        translation_key="fallback_ready",
+        value_fn=lambda coordinator: _problem(coordinator) is None,
+        always_available=True,
+        attributes_fn=_fallback_attributes,
+    ),
     ModemBinarySensorEntityDescription(
         key="modem_connected",
         translation_key="modem_connected",
@@ -67,6 +94,11 @@ BINARY_SENSORS: tuple[ModemBinarySensorEntityDescription, ...] = (
         translation_key="data_attached",
         device_class=BinarySensorDeviceClass.CONNECTIVITY,
         value_fn=_data_attached,
+    ),
+    ModemBinarySensorEntityDescription(
+        key="roaming",
+        translation_key="roaming",
+        value_fn=_roaming,
     ),
     ModemBinarySensorEntityDescription(
         key="last_request",
@@ -105,3 +137,10 @@ class ModemBinarySensor(ModemEntity, BinarySensorEntity):
     def is_on(self) -> bool | None:
         """Read the description's value."""
         return self.entity_description.value_fn(self.coordinator)
+
+    @property
+    @override
+    def extra_state_attributes(self) -> dict[str, Any] | None:
+        """Why the fallback is not ready (the fallback sensor only)."""
+        attributes_fn = self.entity_description.attributes_fn
+        return attributes_fn(self.coordinator) if attributes_fn is not None else None

@@ -8,18 +8,25 @@ ports or paths lead to it, and a reconfigure must land on the same modem.
 A port the running entry holds open is never opened a second time: two readers of one serial
 line would each receive half the modem's replies. A modem found by USB discovery is not opened
 at all until the user confirms it: until then its ports may belong to other programs.
+
+A SIM that asks for its PIN gets one more step that asks the user for it (or for the PUK and a
+new PIN, once three wrong PINs locked it); the PIN is entered right there, so a wrong one is
+caught at the form, and stored in the entry, which enters it at every start. Reauthentication
+takes a new PIN (or the PUK) when the SIM refused the stored one: the integration never enters
+a refused PIN again by itself.
 """
 
 import contextlib
 import logging
 import os
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, override
 
 import probatio as vol
 from homeassistant.components import usb
 from homeassistant.config_entries import (
+    SOURCE_REAUTH,
     SOURCE_RECONFIGURE,
     ConfigEntryState,
     ConfigFlow,
@@ -37,22 +44,23 @@ from homeassistant.helpers.selector import (
     SelectSelectorConfig,
     SelectSelectorMode,
     SerialPortSelector,
+    TextSelector,
+    TextSelectorConfig,
+    TextSelectorType,
 )
 from homeassistant.helpers.service_info.usb import UsbServiceInfo
 
-from .atmodem import DeviceInfo as ModemIdentity
-from .atmodem import (
-    ModemDisconnectedError,
-    ModemError,
-    NoHttpCommandsError,
-    open_modem,
-)
-from .atmodem.transport import redact_url
+from .atmodem import RequestRejected, SimState, SimStatus
+from .atmodem.status import check_code
 from .const import (
     BAUDRATES,
     CONF_BAUDRATE,
     CONF_DEVICE,
     CONF_DIALECT,
+    CONF_NEW_PIN,
+    CONF_PIN,
+    CONF_PIN_REFUSED,
+    CONF_PUK,
     CONF_TIMEOUT,
     DEFAULT_BAUDRATE,
     DEFAULT_TIMEOUT,
@@ -61,57 +69,19 @@ from .const import (
     DOMAIN,
     MAX_TIMEOUT,
     MIN_TIMEOUT,
-    PROBE_TIMEOUT,
 )
 from .models import ModemHttpConfigEntry
 from .options import options_from_input, options_schema_fields, validate_options
+from .probe import (
+    ProbeError,
+    ProbeResult,
+    async_enter_pin,
+    async_enter_puk,
+    async_probe_modem,
+)
 from .usb_ports import ModemPorts, find_modem_ports, is_by_id_name, module_layout
 
 _LOGGER = logging.getLogger(__name__)
-
-
-class ProbeError(Exception):
-    """The probe failed; `reason` is the translation key of the form error or abort."""
-
-    def __init__(self, reason: str) -> None:
-        """Reason is one of cannot_connect, no_modem, no_http_commands."""
-        super().__init__(reason)
-        self.reason = reason
-
-
-@dataclass(frozen=True, slots=True)
-class ProbeResult:
-    """What the modem said about itself during the probe."""
-
-    identity: ModemIdentity
-    dialect: str
-
-    @property
-    def title(self) -> str:
-        """Manufacturer and model, as the modem names them."""
-        return f"{self.identity.manufacturer} {self.identity.model}".strip()
-
-
-async def async_probe_modem(device: str, baudrate: int, dialect: str) -> ProbeResult:
-    """Open the port, detect (or take) the dialect, read the identity, close again."""
-    try:
-        modem = await open_modem(device, baudrate, dialect, timeout=PROBE_TIMEOUT, reconnect=False)
-    except NoHttpCommandsError as err:
-        raise ProbeError("no_http_commands") from err
-    except ModemDisconnectedError as err:
-        raise ProbeError("cannot_connect") from err
-    except ModemError as err:
-        raise ProbeError("no_modem") from err
-    try:
-        identity = await modem.device_info()
-    except ModemError as err:
-        _LOGGER.debug(
-            "The modem on %s answered AT but not its identity: %s", redact_url(device), err
-        )
-        raise ProbeError("no_modem") from err
-    finally:
-        await modem.close()
-    return ProbeResult(identity=identity, dialect=modem.dialect)
 
 
 CONNECTION_SCHEMA = vol.Schema(
@@ -133,6 +103,25 @@ CONNECTION_SCHEMA = vol.Schema(
         ),
     }
 )
+
+
+_CODE = TextSelector(TextSelectorConfig(type=TextSelectorType.PASSWORD))
+PIN_SCHEMA = vol.Schema({vol.Required(CONF_PIN): _CODE})
+PUK_SCHEMA = vol.Schema({vol.Required(CONF_PUK): _CODE, vol.Required(CONF_NEW_PIN): _CODE})
+
+
+@dataclass(frozen=True, slots=True)
+class PendingEntry:
+    """A modem the flow talked to, waiting for its SIM's PIN before it is added."""
+
+    data: dict[str, Any]
+    title: str
+
+
+def _tries(sim: SimStatus | None, puk: bool = False) -> str:
+    """Tries left for the form's text; "?" where the family cannot read them."""
+    count = None if sim is None else (sim.puk_tries if puk else sim.pin_tries)
+    return "?" if count is None else str(count)
 
 
 def _connection_data(user_input: Mapping[str, Any]) -> dict[str, Any]:
@@ -181,9 +170,11 @@ class ModemHttpConfigFlow(ConfigFlow, domain=DOMAIN):
     """1.2 dropped the poll interval option (see async_migrate_entry)."""
 
     def __init__(self) -> None:
-        """Discovery keeps what it found for the confirm step."""
+        """Discovery keeps what it found for the confirm step; the SIM steps what they unlock."""
         self._discovered: dict[str, Any] = {}
         self._discovered_title = ""
+        self._pending: PendingEntry | None = None
+        self._sim: SimStatus | None = None
 
     @staticmethod
     @callback
@@ -200,15 +191,13 @@ class ModemHttpConfigFlow(ConfigFlow, domain=DOMAIN):
             data = _connection_data(user_input)
             await self._async_abort_if_port_in_use(data[CONF_DEVICE])
             try:
-                result = await async_probe_modem(
-                    data[CONF_DEVICE], data[CONF_BAUDRATE], data[CONF_DIALECT]
-                )
+                result = await async_probe_modem(data)
             except ProbeError as err:
                 errors["base"] = err.reason
             else:
                 await self.async_set_unique_id(result.identity.imei)
                 self._abort_if_unique_id_configured()
-                return self.async_create_entry(title=result.title, data=data)
+                return await self._async_create_or_ask_pin(result, data)
         return self.async_show_form(
             step_id="user",
             data_schema=self.add_suggested_values_to_schema(CONNECTION_SCHEMA, user_input or {}),
@@ -262,7 +251,7 @@ class ModemHttpConfigFlow(ConfigFlow, domain=DOMAIN):
         device = self._discovered[CONF_DEVICE]
         if user_input is not None:
             try:
-                result = await async_probe_modem(device, DEFAULT_BAUDRATE, DIALECT_AUTO)
+                result = await async_probe_modem(self._discovered)
             except ProbeError as err:
                 errors["base"] = err.reason
             else:
@@ -275,7 +264,7 @@ class ModemHttpConfigFlow(ConfigFlow, domain=DOMAIN):
                     # its port; it works, and the user asked for nothing to move.
                     self._abort_if_unique_id_configured(updates={CONF_DEVICE: device})
                 self._abort_if_unique_id_configured()
-                return self.async_create_entry(title=result.title, data=self._discovered)
+                return await self._async_create_or_ask_pin(result, dict(self._discovered))
         self._set_confirm_only()
         return self.async_show_form(
             step_id="usb_confirm",
@@ -294,9 +283,7 @@ class ModemHttpConfigFlow(ConfigFlow, domain=DOMAIN):
             await self._async_abort_if_port_in_use(data[CONF_DEVICE])
             try:
                 async with self._async_port_released(entry, data[CONF_DEVICE]):
-                    result = await async_probe_modem(
-                        data[CONF_DEVICE], data[CONF_BAUDRATE], data[CONF_DIALECT]
-                    )
+                    result = await async_probe_modem(data)
             except ProbeError as err:
                 errors["base"] = err.reason
             else:
@@ -312,6 +299,154 @@ class ModemHttpConfigFlow(ConfigFlow, domain=DOMAIN):
             description_placeholders={"title": entry.title},
             errors=errors,
         )
+
+    async def _async_create_or_ask_pin(
+        self, result: ProbeResult, data: dict[str, Any]
+    ) -> ConfigFlowResult:
+        """Add the modem, unless its SIM first wants its PIN (or PUK) from the user."""
+        self._pending = PendingEntry(data, result.title)
+        self._sim = result.sim
+        if result.sim is not None and result.sim.state is SimState.PUK_REQUIRED:
+            return await self.async_step_sim_puk()
+        if result.sim is not None and result.sim.state is SimState.PIN_REQUIRED:
+            return await self.async_step_sim_pin()
+        return self.async_create_entry(title=result.title, data=data)
+
+    async def async_step_sim_pin(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """The SIM asks for its PIN: enter the user's now, so a wrong one is caught here.
+
+        A wrong PIN costs one of the SIM's three tries; the form says how many are left, and
+        after the last the SIM wants its PUK (the next step).
+        """
+        errors: dict[str, str] = {}
+        if user_input is not None:
+            pin = str(user_input[CONF_PIN]).strip()
+            try:
+                check_code("pin", pin)
+            except RequestRejected:
+                errors[CONF_PIN] = "invalid_pin"
+            else:
+                try:
+                    sim = await self._async_with_port(lambda data: async_enter_pin(data, pin))
+                except ProbeError as err:
+                    errors["base"] = err.reason
+                else:
+                    self._sim = sim
+                    if sim is not None and sim.state is SimState.PUK_REQUIRED:
+                        return await self.async_step_sim_puk()
+                    if sim is not None and sim.pin_refused:
+                        errors[CONF_PIN] = "wrong_pin"
+                    else:
+                        return await self._async_finish_with_pin(pin)
+        return self.async_show_form(
+            step_id="sim_pin",
+            data_schema=PIN_SCHEMA,
+            description_placeholders={"title": self._title(), "tries": _tries(self._sim)},
+            errors=errors,
+        )
+
+    async def async_step_sim_puk(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Three wrong PINs locked the SIM: its PUK (from the SIM's card) and a new PIN."""
+        errors: dict[str, str] = {}
+        if user_input is not None:
+            puk = str(user_input[CONF_PUK]).strip()
+            pin = str(user_input[CONF_NEW_PIN]).strip()
+            for field, code in ((CONF_PUK, puk), (CONF_NEW_PIN, pin)):
+                try:
+                    check_code(field, code)
+                except RequestRejected:
+                    errors[field] = "invalid_puk" if field == CONF_PUK else "invalid_pin"
+            if not errors:
+                try:
+                    self._sim = await self._async_with_port(
+                        lambda data: async_enter_puk(data, puk, pin)
+                    )
+                except ProbeError as err:
+                    errors[CONF_PUK if err.reason == "wrong_puk" else "base"] = err.reason
+                else:
+                    return await self._async_finish_with_pin(pin)
+        return self.async_show_form(
+            step_id="sim_puk",
+            data_schema=PUK_SCHEMA,
+            description_placeholders={
+                "title": self._title(),
+                "tries": _tries(self._sim, puk=True),
+            },
+            errors=errors,
+        )
+
+    async def async_step_reauth(self, entry_data: Mapping[str, Any]) -> ConfigFlowResult:
+        """The SIM wants a PIN or PUK the integration may not enter (sim_issues.py)."""
+        entry = self._get_reauth_entry()
+        self._pending = PendingEntry(dict(entry.data), entry.title)
+        self._sim = await self._async_reauth_sim(entry)
+        return await self.async_step_reauth_confirm()
+
+    async def async_step_reauth_confirm(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Say why the SIM needs the user, then ask for the PIN, or for the PUK and a new PIN."""
+        if user_input is None:
+            return self.async_show_form(
+                step_id="reauth_confirm",
+                description_placeholders={"title": self._title(), "tries": _tries(self._sim)},
+            )
+        if self._sim is not None and self._sim.state is SimState.PUK_REQUIRED:
+            return await self.async_step_sim_puk()
+        return await self.async_step_sim_pin()
+
+    async def _async_reauth_sim(self, entry: ModemHttpConfigEntry) -> SimStatus | None:
+        """What the SIM wants: from the last poll of a loaded entry, else from the modem."""
+        if entry.state is ConfigEntryState.LOADED:
+            status = entry.runtime_data.coordinator.data.status
+            return status.sim if status is not None else None
+        try:
+            return (await async_probe_modem(entry.data)).sim
+        except ProbeError:
+            return None
+
+    async def _async_with_port[T](self, action: Callable[[Mapping[str, Any]], Awaitable[T]]) -> T:
+        """Run `action` on the pending modem's port; in reauthentication, free it first.
+
+        The entry that holds the port is unloaded for the action and set up again unless the
+        flow is about to finish (which reloads it with the new PIN).
+        """
+        assert self._pending is not None
+        data = self._pending.data
+        if self.source != SOURCE_REAUTH:
+            return await action(data)
+        entry = self._get_reauth_entry()
+        released = entry.state is ConfigEntryState.LOADED
+        if released:
+            await self.hass.config_entries.async_unload(entry.entry_id)
+        try:
+            outcome = await action(data)
+        except BaseException:
+            if released:
+                await self.hass.config_entries.async_setup(entry.entry_id)
+            raise
+        if released and not (isinstance(outcome, SimStatus) and outcome.ready):
+            await self.hass.config_entries.async_setup(entry.entry_id)
+        return outcome
+
+    async def _async_finish_with_pin(self, pin: str) -> ConfigFlowResult:
+        """The SIM took the PIN: add the modem with it, or store it in the reauthenticated entry."""
+        assert self._pending is not None
+        if self.source == SOURCE_REAUTH:
+            return self.async_update_reload_and_abort(
+                self._get_reauth_entry(),
+                data_updates={CONF_PIN: pin, CONF_PIN_REFUSED: False},
+            )
+        return self.async_create_entry(
+            title=self._pending.title, data={**self._pending.data, CONF_PIN: pin}
+        )
+
+    def _title(self) -> str:
+        return self._pending.title if self._pending is not None else ""
 
     def _ports_in_use(self) -> list[str]:
         """The ports and URLs of the other entries (a reconfigured entry's own is free)."""

@@ -14,6 +14,14 @@ CONF_DIALECT: Final = "dialect"
 CONF_SCAN_INTERVAL: Final = "scan_interval"
 """An option of config entries before version 1.2 (a user-set poll interval); migrated away."""
 CONF_TIMEOUT: Final = "timeout"
+CONF_PIN: Final = "pin"
+"""The SIM's PIN (entry data), entered when the SIM asks for it; redacted in diagnostics."""
+CONF_PIN_REFUSED: Final = "pin_refused"
+"""True once the SIM refused the stored PIN: it is not entered again, not even after Home
+Assistant restarts, until the reauthentication flow stores another (three wrong PINs lock a
+SIM to its PUK)."""
+CONF_PUK: Final = "puk"
+CONF_NEW_PIN: Final = "new_pin"
 
 DIALECT_AUTO: Final = "auto"
 DIALECT_OPTIONS: Final = [DIALECT_AUTO, *DIALECTS]
@@ -22,11 +30,15 @@ BAUDRATES: Final = [9600, 19200, 38400, 57600, 115200, 230400, 460800, 921600]
 
 DEFAULT_BAUDRATE: Final = 115200
 SCAN_INTERVAL: Final = timedelta(seconds=60)
-"""Time between status polls. A poll is five or six short AT queries on the local serial line
-(nothing goes over the air), and what it reads (signal, registration, operator, attach) changes
-on a scale of minutes; the serial link's own loss is noticed at once by a connection listener, and
-request figures are pushed after every action, so polling faster buys nothing for most users.
-Those who want a fresh reading now call `homeassistant.update_entity`."""
+"""Time between status polls. A poll is four or five short AT queries on the local serial line
+(nothing goes over the air; atmodem/status/reader.py lists them), and what it reads (SIM,
+registration, serving cell, signal, data context) changes on a scale of minutes; the serial
+link's own loss is noticed at once by a connection listener, and request figures are pushed
+after every action, so polling faster buys nothing for most users. Those who want a fresh
+reading now call `homeassistant.update_entity`."""
+RECONNECT_BACKOFF: Final = timedelta(minutes=10)
+"""After a failed attempt to bring a dropped data connection back, polls wait this long before
+the next one (a refused APN stays refused; networks throttle hosts that keep asking)."""
 DEFAULT_TIMEOUT: Final = 60
 """Default HTTP request timeout in seconds."""
 
@@ -41,7 +53,7 @@ MAX_TIMEOUT: Final = 600
 PROBE_TIMEOUT: Final = 10.0
 """Seconds the config flow gives a modem to open, answer AT and name its HTTP family."""
 STATUS_TIMEOUT: Final = 10.0
-"""Seconds a whole status poll (five or six short commands) may take before it counts as failed.
+"""Seconds a whole status poll (four to seven short commands) may take before it counts as failed.
 
 Status commands run between the steps of a request in flight, so one may wait behind a long
 HTTPREAD; a serial link that is down fails the poll within the link grace anyway."""
@@ -74,3 +86,6 @@ MODEM_CLIENT_KEY_FILE: Final = "modem_http_client.key"
 """Names of the certificate files the integration keeps on the modem."""
 
 ISSUE_NO_DATA_CONNECTION: Final = "no_data_connection"
+ISSUE_SIM_LOCKED: Final = "sim_locked"
+"""One issue per entry while the SIM wants a PIN or PUK the integration may not enter; its
+translation key says which (sim_pin_refused, sim_pin_missing, sim_puk_required)."""

@@ -9,18 +9,26 @@ requests keep coming.
 Reachability follows the poll results and the serial port's connection listener. When the modem
 has been unreachable for UNREACHABLE_ISSUE_AFTER seconds a repair issue is raised; it is deleted
 as soon as a poll succeeds again (or the entry unloads).
+
+What a poll finds may need more than showing: a SIM that wants a PIN or PUK the integration may
+not enter raises its repair issue and reauthentication (sim_issues.py), and a data context the
+network dropped while the modem is registered is brought back in the background, so the
+fallback is ready before the next request needs it (at most once per RECONNECT_BACKOFF after a
+failed attempt).
 """
 
 import logging
 from dataclasses import dataclass, replace
+from datetime import datetime
 from typing import override
 
 from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
 from homeassistant.helpers import issue_registry as ir
 from homeassistant.helpers.event import async_call_later
 from homeassistant.helpers.update_coordinator import DataUpdateCoordinator, UpdateFailed
+from homeassistant.util import dt as dt_util
 
-from .atmodem import ConnectionState, Modem, ModemError, ModemStatus
+from .atmodem import ON_DEMAND, ConnectionState, Modem, ModemError, ModemStatus, Reading
 from .atmodem import DeviceInfo as ModemIdentity
 from .atmodem.shown import shown
 from .atmodem.transport import redact_url
@@ -28,11 +36,14 @@ from .const import (
     CONF_DEVICE,
     DOMAIN,
     ISSUE_MODEM_UNREACHABLE,
+    RECONNECT_BACKOFF,
     SCAN_INTERVAL,
     STATUS_TIMEOUT,
     UNREACHABLE_ISSUE_AFTER,
 )
+from .data_connection import SETUP_CONNECT_TIMEOUT
 from .models import ModemHttpConfigEntry, RequestRecord
+from .sim_issues import async_clear_sim_issue, async_follow_sim
 
 _LOGGER = logging.getLogger(__package__)
 
@@ -69,8 +80,13 @@ class ModemCoordinator(DataUpdateCoordinator[ModemData]):
         config_entry: ModemHttpConfigEntry,
         modem: Modem,
         identity: ModemIdentity,
+        wanted: frozenset[Reading] = frozenset(),
     ) -> None:
-        """The modem is already open; identity is what it told at setup (for the device)."""
+        """The modem is already open; identity is what it told at setup (for the device).
+
+        `wanted` are the on-demand readings an enabled entity shows (sensor.enabled_readings):
+        enabling or disabling an entity reloads the entry, so they hold for its lifetime.
+        """
         super().__init__(
             hass,
             _LOGGER,
@@ -85,6 +101,9 @@ class ModemCoordinator(DataUpdateCoordinator[ModemData]):
         self._unreachable_timer: CALLBACK_TYPE | None = None
         self._connection_lost = False
         self._remove_listener = modem.add_listener(self._on_connection_state)
+        self.wanted = wanted & ON_DEMAND
+        self._reconnecting = False
+        self._reconnect_failed_at: datetime | None = None
 
     @property
     def issue_id(self) -> str:
@@ -104,7 +123,7 @@ class ModemCoordinator(DataUpdateCoordinator[ModemData]):
     @override
     async def _async_update_data(self) -> ModemData:
         try:
-            status = await self.modem.status(timeout=STATUS_TIMEOUT)
+            status = await self.modem.status(timeout=STATUS_TIMEOUT, wanted=self.wanted)
         except ModemError as err:
             self._start_unreachable_timer()
             raise UpdateFailed(
@@ -113,8 +132,44 @@ class ModemCoordinator(DataUpdateCoordinator[ModemData]):
                 translation_placeholders={"error": shown(str(err) or type(err).__name__)},
             ) from err
         self._mark_reachable()
+        async_follow_sim(self.hass, self.config_entry, status.sim)
+        self._bring_data_back_if_dropped(status)
         # Read the stats after the await: requests recorded during the poll are kept.
         return ModemData(status=status, requests=self._stats)
+
+    @callback
+    def _bring_data_back_if_dropped(self, status: ModemStatus) -> None:
+        """Registered, SIM ready, but no data context: bring it up in the background.
+
+        The network drops idle contexts; the next request would bring it back, but the
+        dashboard's "fallback ready" should be true before that request is needed. A failed
+        attempt raises the data connection issue (data_connection.py) and waits out
+        RECONNECT_BACKOFF.
+        """
+        if self._reconnecting or not status.registered or status.data_active is not False:
+            return
+        now = dt_util.utcnow()
+        if (
+            self._reconnect_failed_at is not None
+            and now - self._reconnect_failed_at < RECONNECT_BACKOFF
+        ):
+            return
+        self._reconnecting = True
+        self.config_entry.async_create_background_task(
+            self.hass, self._reconnect(), name=f"{DOMAIN} bring the data connection back"
+        )
+
+    async def _reconnect(self) -> None:
+        try:
+            await self.modem.connect(SETUP_CONNECT_TIMEOUT)
+        except ModemError as err:
+            self._reconnect_failed_at = dt_util.utcnow()
+            _LOGGER.debug("Bringing the data connection back failed: %s", shown(str(err)))
+        else:
+            self._reconnect_failed_at = None
+            await self.async_request_refresh()
+        finally:
+            self._reconnecting = False
 
     @callback
     def async_record_request(self, record: RequestRecord) -> None:
@@ -226,6 +281,7 @@ class ModemCoordinator(DataUpdateCoordinator[ModemData]):
             self._unreachable_timer()
             self._unreachable_timer = None
         ir.async_delete_issue(self.hass, DOMAIN, self.issue_id)
+        async_clear_sim_issue(self.hass, self.config_entry)
 
 
 def _nothing() -> None:

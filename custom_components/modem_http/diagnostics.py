@@ -1,7 +1,9 @@
 """Diagnostics: what a bug report needs, with the modem's and SIM's identities left out.
 
-The IMEI and ICCID identify a person's line; credentials can sit in a serial URL
-(`rfc2217://user:pass@host`, ESPHome keys) and in request headers. All are redacted here.
+The IMEI, ICCID and IMSI identify a person's line and the SIM's PIN unlocks it; credentials can
+sit in a serial URL (`rfc2217://user:pass@host`, ESPHome keys) and in request headers. All are
+redacted here. What the SIM is kept as far as it helps a bug report: the country and network its
+IMSI starts with (whose SIM it is, compared with the network the modem is on).
 """
 
 from dataclasses import asdict
@@ -10,13 +12,18 @@ from typing import Any
 from homeassistant.components.diagnostics import async_redact_data
 from homeassistant.core import HomeAssistant
 
+from .atmodem import ModemStatus
 from .atmodem.transport import redact_url
 from .const import CONF_DEVICE
+from .fallback import fallback_problem
 from .models import ModemHttpConfigEntry
 
 TO_REDACT = {
     "imei",
     "iccid",
+    "imsi",
+    "pin",
+    "puk",
     "serial_number",
     "unique_id",
     "authorization",
@@ -61,7 +68,10 @@ async def async_get_config_entry_diagnostics(
                 str(coordinator.last_exception) if coordinator.last_exception else None
             ),
         },
-        "status": asdict(status) if status is not None else None,
+        "status": _status(status),
+        "sim": _sim(status),
+        "fallback_problem": fallback_problem(coordinator.reachable, status),
+        "readings": sorted(modem.readings),
         "requests": {
             "last": asdict(stats.last) if stats.last is not None else None,
             "last_failure": asdict(stats.last_failure) if stats.last_failure else None,
@@ -72,3 +82,38 @@ async def async_get_config_entry_diagnostics(
         },
     }
     return async_redact_data(diagnostics, TO_REDACT)
+
+
+def _status(status: ModemStatus | None) -> dict[str, Any] | None:
+    """The last poll, addresses as text (the IMSI is redacted with the other identities)."""
+    if status is None:
+        return None
+    found = asdict(status)
+    address = status.address
+    found["address"] = (
+        None
+        if address is None
+        else {"cid": address.cid, "ipv4": _text(address.ipv4), "ipv6": _text(address.ipv6)}
+    )
+    found["imsi"] = status.imsi.value if status.imsi is not None else None
+    return found
+
+
+def _sim(status: ModemStatus | None) -> dict[str, Any] | None:
+    """The SIM's home country and network: the first five and six digits of its IMSI.
+
+    Which of the two is the home network depends on the country (2- or 3-digit MNC); both are
+    shown, neither identifies the subscriber.
+    """
+    if status is None or status.imsi is None:
+        return None
+    imsi = status.imsi.value
+    return {
+        "home_mcc": imsi[:3],
+        "home_plmn_2_digit_mnc": imsi[:5],
+        "home_plmn_3_digit_mnc": imsi[:6],
+    }
+
+
+def _text(value: object) -> str | None:
+    return None if value is None else str(value)

@@ -1,6 +1,5 @@
 """Error texts, HTTP response heads and URLs as a user sees them (status replies: readings)."""
 
-import pytest
 from multidict import CIMultiDict
 
 from custom_components.modem_http.atmodem.errors import AtCommandError, cme_code_from_text

@@ -269,7 +269,11 @@ def state_of(hass: HomeAssistant, platform: str, key: str, imei: str = SIMCOM_IM
 
 
 async def enable_entities(
-    hass: HomeAssistant, entry: MockConfigEntry, platform: str, *keys: str
+    hass: HomeAssistant,
+    entry: MockConfigEntry,
+    platform: str,
+    *keys: str,
+    imei: str = SIMCOM_IMEI,
 ) -> None:
     """Turn on entities created disabled, as the user does in the entity settings.
 
@@ -278,7 +282,7 @@ async def enable_entities(
     """
     registry = er.async_get(hass)
     for key in keys:
-        registry.async_update_entity(entity_id(hass, platform, key), disabled_by=None)
+        registry.async_update_entity(entity_id(hass, platform, key, imei), disabled_by=None)
     assert await hass.config_entries.async_reload(entry.entry_id)
     await hass.async_block_till_done()
 

@@ -30,13 +30,17 @@ SERVICE_DIALECTS: Final = ("httpcfg", "simcom", "sim800", "sim7080")
 IDENTITIES: Final = {
     "simcom": ("simcom", SIMCOM_IMEI),
     "httpcfg": ("quectel", QUECTEL_IMEI),
+    "quectel": ("quectel", QUECTEL_IMEI),
     "sim800": ("sim800", SIM800_IMEI),
     "sim7080": ("sim7080", SIM7080_IMEI),
 }
-"""Which module (emulator profile and IMEI) speaks each family in the service stories."""
+"""Which module (emulator profile and IMEI) speaks each family in the stories."""
+STATUS_DIALECTS: Final = ("simcom", "quectel", "httpcfg")
+"""Every family with a status member of its own (SIMCom, Quectel) or the 27.007 one (httpcfg)."""
 READ_COMMANDS: Final = {
     "simcom": "+HTTPREAD",
     "httpcfg": "+HTTPREAD",
+    "quectel": "+QHTTPREAD",
     "sim800": "+HTTPREAD",
     "sim7080": "+SHREAD",
 }
@@ -53,6 +57,7 @@ ERROR_CODES: Final = {
     # What each family reports for a refused connection and an unresolvable name.
     "simcom": {"connect": "714", "dns": "713"},
     "httpcfg": {"connect": "716", "dns": "714"},
+    "quectel": {"connect": "716", "dns": "714"},
     # SIM800's stack reports a refused connection as 601, network error; SIM7080's AT+SHCONN
     # answers +CME ERROR: 3 for both and does not say which.
     "sim800": {"connect": "601", "dns": "603"},
@@ -181,6 +186,16 @@ class ServiceModem:
     def response_headers(self) -> bool:
         """Whether the family can read a response's headers."""
         return self.dialect in RESPONSE_HEADERS
+
+    @property
+    def imei(self) -> str:
+        """The module's IMEI: the entry's unique ID and the start of its entities' IDs."""
+        return self.link.modem.identity.imei
+
+    def commands_since(self, mark: int) -> list[str]:
+        """The command lines the host sent since `mark` (a length of `sent`)."""
+        text = bytes(self.sent[mark:]).decode("latin-1")
+        return [line.strip() for line in text.split("\r") if line.strip()]
 
     @property
     def codes(self) -> dict[str, str]:

@@ -1,4 +1,4 @@
-"""Binary sensors: modem connection, cellular data attach, and whether the last request failed."""
+"""Binary sensors: fallback ready, modem connection, cellular data, and the last request."""
 
 from typing import Any
 
@@ -6,8 +6,9 @@ from homeassistant.const import ATTR_DEVICE_CLASS, STATE_OFF, STATE_ON, STATE_UN
 from homeassistant.core import HomeAssistant
 
 from custom_components.modem_http.models import RequestRecord
+from modem_emulator.bearer import drop_bearer
 
-from .conftest import ModemLink, state_of
+from .conftest import ModemLink, entity_id, state_of, wait_for_state
 
 
 async def test_connected_and_attached_after_setup(hass: HomeAssistant, loaded_entry: Any) -> None:
@@ -21,19 +22,36 @@ async def test_connected_and_attached_after_setup(hass: HomeAssistant, loaded_en
     last = state_of(hass, "binary_sensor", "last_request")
     assert last.state == STATE_UNKNOWN
     assert last.attributes[ATTR_DEVICE_CLASS] == "problem"
+    ready = state_of(hass, "binary_sensor", "fallback_ready")
+    assert ready.state == STATE_ON
+    assert ready.attributes["problem"] is None
+    assert state_of(hass, "binary_sensor", "roaming").state == STATE_OFF
 
 
-async def test_detached_from_packet_service(
+async def test_a_dropped_data_context_is_seen_and_brought_back(
     hass: HomeAssistant, loaded_entry: Any, modem_link: ModemLink
 ) -> None:
-    """The network detaches the modem (AT+CGATT? reports 0): cellular data is off."""
-    modem_link.modem.network.attached = False
+    """The network drops the context: off at the next poll, then activated again by itself.
+
+    The module prints +CGEV: NW PDN DEACT 1; the poll sees no address (cellular data off,
+    fallback not ready) and the integration brings the context back without a request.
+    """
+    fallback = entity_id(hass, "binary_sensor", "fallback_ready")
+    activations: list[bool] = []
+    loaded_entry.runtime_data.modem.add_data_connection_listener(
+        lambda error: activations.append(error is None)
+    )
+    drop_bearer(modem_link.modem)
 
     await loaded_entry.runtime_data.coordinator.async_refresh()
-    await hass.async_block_till_done()
-
     assert state_of(hass, "binary_sensor", "data_attached").state == STATE_OFF
+    assert hass.states.get(fallback).attributes["problem"] == "no_data_connection"
     assert state_of(hass, "binary_sensor", "modem_connected").state == STATE_ON
+
+    await wait_for_state(hass, fallback, STATE_ON)
+    assert activations == [True]
+    assert state_of(hass, "binary_sensor", "data_attached").state == STATE_ON
+    assert modem_link.modem.network.context_active(1)
 
 
 async def test_last_request_problem_follows_the_requests(

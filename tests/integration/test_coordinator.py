@@ -39,7 +39,7 @@ async def test_unplugged_modem_goes_unavailable_then_raises_a_repair_issue_then_
     """The ser2net box loses power for 20 minutes, then comes back."""
     signal = entity_id(hass, "sensor", "signal_strength")
     connected = entity_id(hass, "binary_sensor", "modem_connected")
-    assert hass.states.get(signal).state == "-73"
+    assert hass.states.get(signal).state == "-73.0"  # AT+CPSI? in tenths: -730
     assert hass.states.get(connected).state == STATE_ON
 
     await modem_link.stop()
@@ -65,7 +65,7 @@ async def test_unplugged_modem_goes_unavailable_then_raises_a_repair_issue_then_
     await modem_link.start()
     # Let the engine's reconnect backoff run out; the reconnect triggers a poll at once.
     async_fire_time_changed(hass, later(60))
-    await wait_for_state(hass, signal, "-73")
+    await wait_for_state(hass, signal, "-73.0")
     assert hass.states.get(connected).state == STATE_ON
     assert issue(hass, loaded_entry) is None
 
@@ -102,7 +102,7 @@ async def test_short_outage_raises_no_issue(
 
     modem_link.modem.faults.resume()
     async_fire_time_changed(hass, later(180))
-    await wait_for_state(hass, signal, "-73")
+    await wait_for_state(hass, signal, "-73.0")
 
     async_fire_time_changed(hass, later(UNREACHABLE_ISSUE_AFTER + 60))
     await hass.async_block_till_done()
@@ -118,7 +118,7 @@ async def test_modem_restart_is_polled_at_once(
 
     modem_link.modem.reset()
 
-    await wait_for_state(hass, signal, "-93")
+    await wait_for_state(hass, signal, "-93.0")
 
 
 async def test_issue_is_withdrawn_when_the_entry_unloads(
@@ -182,7 +182,7 @@ async def test_brief_drop_between_polls(
     assert hass.states.get(signal).state == STATE_UNAVAILABLE
 
     await wait_for_state(hass, connected, STATE_ON)
-    await wait_for_state(hass, signal, "-73")
+    await wait_for_state(hass, signal, "-73.0")
 
 
 async def test_status_is_polled_at_a_fixed_interval_and_on_demand(
@@ -200,7 +200,7 @@ async def test_status_is_polled_at_a_fixed_interval_and_on_demand(
     )
     await hass.async_block_till_done()
 
-    assert hass.states.get(signal).state == "-63"  # +CSQ: 25 -> -113 + 2 * 25
+    assert hass.states.get(signal).state == "-63.0"  # the RSSI of +CSQ: 25, in AT+CPSI? tenths
 
 
 async def test_an_outage_is_logged_once_and_its_end_once(
@@ -219,13 +219,13 @@ async def test_an_outage_is_logged_once_and_its_end_once(
         await wait_for_state(hass, signal, STATE_UNAVAILABLE)
     modem_link.modem.faults.resume()
     async_fire_time_changed(hass, later(61 * 4))
-    await wait_for_state(hass, signal, "-73")
+    await wait_for_state(hass, signal, "-73.0")
 
     await modem_link.stop()
     await wait_for_state(hass, signal, STATE_UNAVAILABLE)
     await modem_link.start()
     async_fire_time_changed(hass, later(61 * 6))
-    await wait_for_state(hass, signal, "-73")
+    await wait_for_state(hass, signal, "-73.0")
 
     messages = [record.getMessage() for record in caplog.records]
     assert sum("Error fetching" in message for message in messages) == 1

@@ -23,7 +23,7 @@ async def test_diagnostics_show_the_modem_without_its_identity(
     loaded_entry: Any,
     modem_link: ModemLink,
 ) -> None:
-    """Dialect, status and the last request are there; IMEI and ICCID are not."""
+    """Dialect, status, the SIM's home network and the last request; no IMEI, ICCID, IMSI."""
     loaded_entry.runtime_data.coordinator.async_record_request(
         RequestRecord("POST", 500, 12, 34, 0.5)
     )
@@ -37,13 +37,24 @@ async def test_diagnostics_show_the_modem_without_its_identity(
     assert diagnostics["device"]["manufacturer"] == "SIMCOM INCORPORATED"
     assert diagnostics["device"]["dialect"] == "simcom"
     assert diagnostics["connection"]["connected"] is True
-    assert diagnostics["status"]["rssi_dbm"] == -73
+    assert diagnostics["status"]["signal"]["rssi_dbm"] == -73
     assert diagnostics["status"]["registration"] == "home"
+    assert diagnostics["status"]["technology"] == "lte"
+    assert diagnostics["status"]["sim"]["state"] == "ready"
+    assert diagnostics["status"]["address"] == {"cid": 1, "ipv4": "10.64.0.2", "ipv6": None}
+    assert diagnostics["status"]["imsi"] == REDACTED
+    assert diagnostics["sim"] == {
+        "home_mcc": "262",
+        "home_plmn_2_digit_mnc": "26201",
+        "home_plmn_3_digit_mnc": "262011",
+    }
+    assert diagnostics["fallback_problem"] is None
     assert diagnostics["requests"]["last"]["status"] == 500
     assert diagnostics["requests"]["bytes_received"] == 34
     text = json.dumps(diagnostics)
     assert SIMCOM_IMEI not in text
     assert modem_link.modem.identity.iccid not in text
+    assert modem_link.modem.identity.imsi not in text
 
 
 async def test_diagnostics_hide_credentials_in_the_port_url(

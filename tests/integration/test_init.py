@@ -120,17 +120,17 @@ async def test_silent_modem_at_start_is_not_ready(hass: HomeAssistant, silent_po
 async def test_modem_that_stops_answering_during_setup_is_not_ready(
     hass: HomeAssistant, modem_link: ModemLink, fast_status: None
 ) -> None:
-    """The modem hangs right after it named its HTTP family: the first status poll fails."""
+    """The modem hangs at the first status poll's serving-cell read (AT+CPSI? on SIMCom)."""
     entry = entry_for(modem_link.url)
     entry.add_to_hass(hass)
 
-    original = modem_link.modem.handler_for("+CSQ")
+    original = modem_link.modem.handler_for("+CPSI")
     assert original is not None
 
     async def hang(modem: Any, request: Any) -> None:
         modem.faults.stop_answering()
 
-    modem_link.modem.register("+CSQ", hang)
+    modem_link.modem.register("+CPSI", hang)
 
     await hass.config_entries.async_setup(entry.entry_id)
     await hass.async_block_till_done()

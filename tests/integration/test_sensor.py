@@ -27,9 +27,25 @@ from .conftest import (
 
 DETAILS = ("last_request_duration", "last_response_size", "operator")
 """Sensors created disabled: per-request details and the operator's name."""
+RADIO_DETAILS = (
+    "rsrp",
+    "rsrq",
+    "sinr",
+    "cell_id",
+    "area_code",
+    "physical_cell_id",
+    "band",
+    "channel",
+    "plmn",
+    "ip_address",
+    "temperature",
+)
+"""Created disabled too: antenna tuning figures, the serving cell, IP address, temperature."""
 DASHBOARD = (
+    "sim_state",
     "signal_strength",
     "network_registration",
+    "network_type",
     "last_status_code",
     "last_error",
     "bytes_sent",
@@ -41,12 +57,13 @@ DASHBOARD = (
 async def test_radio_status_after_setup(hass: HomeAssistant, loaded_entry: Any) -> None:
     """Signal, registration and operator come from the first poll; no request made yet."""
     signal = state_of(hass, "sensor", "signal_strength")
-    assert signal.state == "-73"  # +CSQ: 20 -> -113 + 2 * 20
+    assert signal.state == "-73.0"  # AT+CPSI? on LTE prints RSSI in tenths: -730
     assert signal.attributes[ATTR_UNIT_OF_MEASUREMENT] == "dBm"
     assert signal.attributes[ATTR_DEVICE_CLASS] == "signal_strength"
 
     registration = state_of(hass, "sensor", "network_registration")
     assert registration.state == "home"
+    # 27.007's <stat> values in order, 0 (not registered) to 11 (restricted local services).
     assert registration.attributes[ATTR_OPTIONS] == [
         "not_registered",
         "home",
@@ -54,6 +71,12 @@ async def test_radio_status_after_setup(hass: HomeAssistant, loaded_entry: Any) 
         "denied",
         "unknown",
         "roaming",
+        "home_sms_only",
+        "roaming_sms_only",
+        "emergency_only",
+        "home_csfb_not_preferred",
+        "roaming_csfb_not_preferred",
+        "rlos_only",
     ]
 
     for key in ("last_status_code", "last_error"):
@@ -76,7 +99,7 @@ async def test_entities_are_named_and_categorised(hass: HomeAssistant, loaded_en
 async def test_details_are_created_disabled(hass: HomeAssistant, loaded_entry: Any) -> None:
     """A new modem shows its dashboard sensors; the per-request details wait to be enabled."""
     registry = er.async_get(hass)
-    for key in DETAILS:
+    for key in (*DETAILS, *RADIO_DETAILS):
         entry = registry.async_get(entity_id(hass, "sensor", key))
         assert entry is not None
         assert entry.disabled_by is er.RegistryEntryDisabler.INTEGRATION
@@ -211,15 +234,15 @@ async def test_unreadable_restored_total_starts_from_zero(
     assert await hass.config_entries.async_unload(entry.entry_id)
 
 
-async def test_roaming_and_lost_signal(
+async def test_lost_signal_is_unknown_not_a_number(
     hass: HomeAssistant, loaded_entry: Any, modem_link: ModemLink
 ) -> None:
-    """The modem roams with no usable signal: +CSQ 99 is unknown, not a number."""
-    modem_link.modem.network.registration = 5
-    modem_link.modem.network.rssi = 99
+    """No cell to camp on: AT+CPSI? says NO SERVICE and +CSQ: 99,99; unknown, not a number."""
+    modem_link.modem.radio.set(coverage=False)
 
     await loaded_entry.runtime_data.coordinator.async_refresh()
     await hass.async_block_till_done()
 
-    assert state_of(hass, "sensor", "network_registration").state == "roaming"
+    assert state_of(hass, "sensor", "network_registration").state == "searching"
     assert state_of(hass, "sensor", "signal_strength").state == STATE_UNKNOWN
+    assert state_of(hass, "sensor", "network_type").state == STATE_UNKNOWN

@@ -12,9 +12,10 @@ from typing import Any
 import pytest
 
 from custom_components.modem_http import binary_sensor, sensor
-from custom_components.modem_http.atmodem import Registration
 from custom_components.modem_http.const import DIALECT_OPTIONS, ISSUE_MODEM_UNREACHABLE
+from custom_components.modem_http.fallback import FallbackProblem
 from custom_components.modem_http.options import OPTION_KEYS
+from custom_components.modem_http.sim_issues import SimProblem
 
 PACKAGE = Path(__file__).parents[2] / "custom_components" / "modem_http"
 
@@ -56,10 +57,44 @@ def test_every_entity_has_a_name_and_an_icon(strings: dict[str, Any]) -> None:
                 assert description.translation_key in icons[platform], description.key
 
 
-def test_registration_states_are_translated(strings: dict[str, Any]) -> None:
-    """The ENUM sensor's options all have a label."""
-    states = strings["entity"]["sensor"]["network_registration"]["state"]
-    assert set(states) == {state.value for state in Registration}
+def test_every_enum_state_is_translated(strings: dict[str, Any]) -> None:
+    """Each ENUM sensor's options (SIM, registration, network type, last error) has a label."""
+    enums = [d for d in sensor.SENSORS if d.device_class == "enum"]
+    assert {d.key for d in enums} >= {"sim_state", "network_registration", "network_type"}
+    for description in enums:
+        states = strings["entity"]["sensor"][description.translation_key]["state"]
+        assert set(states) == set(description.options or ()), description.key
+
+
+def test_the_fallback_sensor_says_ready_and_why_not(strings: dict[str, Any]) -> None:
+    """On/off read as Ready/Not ready; every problem the attribute can hold has a label."""
+    fallback = strings["entity"]["binary_sensor"]["fallback_ready"]
+    assert set(fallback["state"]) == {"on", "off"}
+    problems = fallback["state_attributes"]["problem"]["state"]
+    assert set(problems) == {problem.value for problem in FallbackProblem}
+
+
+def test_sim_issues_and_steps(strings: dict[str, Any]) -> None:
+    """Each SIM problem has an issue; the SIM steps have their fields and errors.
+
+    The placeholders are those sim_issues.py and the flow fill in.
+    """
+    for problem in SimProblem:
+        issue = strings["issues"][problem.value]
+        used = set(re.findall(r"{(\w+)}", issue["title"] + issue["description"]))
+        assert used <= {"title", "pin_tries", "puk_tries"}, problem
+        assert "title" in used
+    steps = strings["config"]["step"]
+    assert set(steps["sim_pin"]["data"]) == {"pin"}
+    assert set(steps["sim_puk"]["data"]) == {"puk", "new_pin"}
+    for step in ("sim_pin", "sim_puk", "reauth_confirm"):
+        used = set(
+            re.findall(r"{(\w+)}", steps[step].get("title", "") + steps[step]["description"])
+        )
+        assert used <= {"title", "tries"}, step
+    for error in ("invalid_pin", "invalid_puk", "wrong_pin", "wrong_puk"):
+        assert strings["config"]["error"][error]
+    assert strings["config"]["abort"]["reauth_successful"]
 
 
 def test_config_flow_texts(strings: dict[str, Any]) -> None:

@@ -45,7 +45,7 @@ from .errors import (
 )
 from .families import DIALECTS, NoHttpCommandsError
 from .modem import Modem, open_modem
-from .readings import RegistrationState, SimState, Technology
+from .readings import RegistrationState, ServingCell, SignalQuality, SimState, Technology
 from .response import HttpResponse
 from .status import (
     ON_DEMAND,
@@ -83,6 +83,8 @@ __all__ = [
     "RegistrationState",
     "RequestRejected",
     "ResponseTooLargeError",
+    "ServingCell",
+    "SignalQuality",
     "SimNotReadyError",
     "SimState",
     "SimStatus",

@@ -180,13 +180,18 @@ class SimLock:
         )
 
     async def _read(self, deadline: Deadline) -> SimState | None:
-        """AT+CPIN?; without a SIM modules answer `+CME ERROR: 10` instead of a state."""
+        """AT+CPIN?; without a SIM modules answer `+CME ERROR: 10` instead of a state.
+
+        A `+CPIN:` line the module printed unasked while the command was on its way (a SIM
+        just put in) shares the answer's prefix; the answer is the last one.
+        """
         try:
             reply = await self._engine.command("AT+CPIN?", timeout=deadline.step(READ_TIMEOUT))
         except AtCommandError as err:
             return None if err.cme_code is None else sim_state_from_cme(err.cme_code)
+        answers = [line for line in reply.lines if line.startswith("+CPIN:")]
         try:
-            return parse_cpin(reply.lines)
+            return parse_cpin(answers[-1:] or reply.lines)
         except ReadingError as err:
             _LOGGER.debug("Unreadable SIM state: %s", err)
             return None
