@@ -79,6 +79,7 @@ from .probe import (
     async_enter_puk,
     async_probe_modem,
 )
+from .sim_issues import sim_from_reauth
 from .usb_ports import ModemPorts, find_modem_ports, is_by_id_name, module_layout
 
 _LOGGER = logging.getLogger(__name__)
@@ -383,7 +384,8 @@ class ModemHttpConfigFlow(ConfigFlow, domain=DOMAIN):
         """The SIM wants a PIN or PUK the integration may not enter (sim_issues.py)."""
         entry = self._get_reauth_entry()
         self._pending = PendingEntry(dict(entry.data), entry.title)
-        self._sim = await self._async_reauth_sim(entry)
+        # Told by the poll that started it: the port is the running entry's, not the flow's.
+        self._sim = sim_from_reauth(entry_data)
         return await self.async_step_reauth_confirm()
 
     async def async_step_reauth_confirm(
@@ -398,16 +400,6 @@ class ModemHttpConfigFlow(ConfigFlow, domain=DOMAIN):
         if self._sim is not None and self._sim.state is SimState.PUK_REQUIRED:
             return await self.async_step_sim_puk()
         return await self.async_step_sim_pin()
-
-    async def _async_reauth_sim(self, entry: ModemHttpConfigEntry) -> SimStatus | None:
-        """What the SIM wants: from the last poll of a loaded entry, else from the modem."""
-        if entry.state is ConfigEntryState.LOADED:
-            status = entry.runtime_data.coordinator.data.status
-            return status.sim if status is not None else None
-        try:
-            return (await async_probe_modem(entry.data)).sim
-        except ProbeError:
-            return None
 
     async def _async_with_port[T](self, action: Callable[[Mapping[str, Any]], Awaitable[T]]) -> T:
         """Run `action` on the pending modem's port; in reauthentication, free it first.

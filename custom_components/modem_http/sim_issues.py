@@ -7,7 +7,9 @@ PUK and a new PIN. A refused PIN is remembered in the entry, so it is not entere
 Home Assistant restarts either. The issue goes as soon as the SIM is ready.
 """
 
+from collections.abc import Mapping
 from enum import StrEnum
+from typing import Any
 
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers import issue_registry as ir
@@ -68,7 +70,33 @@ def async_follow_sim(
             "puk_tries": _tries(sim.puk_tries),
         },
     )
-    entry.async_start_reauth(hass)
+    # The flow learns what the SIM wants from here: it must not open the port this entry holds.
+    entry.async_start_reauth(hass, data=reauth_data(sim))
+
+
+REAUTH_SIM_STATE = "sim_state"
+REAUTH_PIN_TRIES = "pin_tries"
+REAUTH_PUK_TRIES = "puk_tries"
+
+
+def reauth_data(sim: SimStatus) -> dict[str, Any]:
+    """What the reauthentication flow is told about the SIM (beside the entry's data)."""
+    return {
+        REAUTH_SIM_STATE: sim.state.value,
+        REAUTH_PIN_TRIES: sim.pin_tries,
+        REAUTH_PUK_TRIES: sim.puk_tries,
+    }
+
+
+def sim_from_reauth(data: Mapping[str, Any]) -> SimStatus | None:
+    """The SIM as reauth_data described it; None when the flow was told nothing."""
+    try:
+        state = SimState(data[REAUTH_SIM_STATE])
+    except KeyError, ValueError:
+        return None
+    return SimStatus(
+        state, pin_tries=data.get(REAUTH_PIN_TRIES), puk_tries=data.get(REAUTH_PUK_TRIES)
+    )
 
 
 @callback

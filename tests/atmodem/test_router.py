@@ -291,3 +291,60 @@ def test_a_sink_that_refuses_data_refuses_the_reply_only_once_the_command_has_en
     assert isinstance(refused, TooMuch)
     assert len(kept) <= 10
     assert router.in_flight is None
+
+
+def test_cpin_ready_after_a_pin_the_owner_entered_is_not_a_restart() -> None:
+    """AT+CPIN="1234" answers OK; the module then prints +CPIN: READY and SMS DONE unasked."""
+    clock = Clock()
+    owner = Owner()
+    router = ReplyRouter(owner, SIM7600, clock=clock)
+    readiness: list[Urc] = []
+    router.on_urc("+CPIN:", readiness.append)
+    router.begin(Exchange.of('AT+CPIN="1234"'))
+    router.expect("+CPIN: READY", within=30.0)
+
+    router.feed(b"\r\nOK\r\n")
+    clock.now += 2.0
+    router.feed(b"\r\n+CPIN: READY\r\n\r\nSMS DONE\r\n")
+
+    assert owner.restarts == []
+    assert readiness == [Urc("+CPIN: READY")]
+
+
+def test_an_expected_ready_line_is_taken_once_and_only_within_its_window() -> None:
+    """A second +CPIN: READY, or one after the window, is a restart again."""
+    clock = Clock()
+    owner = Owner()
+    router = ReplyRouter(owner, SIM7600, clock=clock)
+
+    router.expect("+CPIN: READY", within=30.0)
+    router.feed(b"\r\n+CPIN: READY\r\n")
+    clock.now += BOOT_WINDOW + 1
+    router.feed(b"\r\n+CPIN: READY\r\n")
+    router.expect("+CPIN: READY", within=30.0)
+    clock.now += 31.0
+    router.feed(b"\r\n+CPIN: READY\r\n")
+
+    assert owner.restarts == ["+CPIN: READY", "+CPIN: READY"]
+
+
+def test_rdy_is_a_restart_even_while_a_ready_line_is_expected() -> None:
+    """A module that reboots right after the PIN still says RDY: that is never expected."""
+    owner = Owner()
+    router = ReplyRouter(owner, SIM7600)
+    router.expect("+CPIN: READY", within=30.0)
+
+    router.feed(b"\r\nRDY\r\n")
+
+    assert owner.restarts == ["RDY"]
+
+
+def test_a_sim_state_line_never_joins_another_commands_reply() -> None:
+    """+CPIN: SIM PIN printed at boot while AT+CGMI is answered is unsolicited, not a reply line."""
+    owner = Owner()
+    router = ReplyRouter(owner, SIM7600)
+    router.begin(Exchange.of("AT+CGMI"))
+
+    router.feed(b"\r\nSIMCOM INCORPORATED\r\n\r\n+CPIN: SIM PIN\r\n\r\nOK\r\n")
+
+    assert owner.answers == [AtReply("AT+CGMI", lines=["SIMCOM INCORPORATED"], final="OK")]

@@ -197,7 +197,11 @@ class SimLock:
             return None
 
     async def _enter(self, deadline: Deadline, session: int) -> SimState | None:
-        """Enter the PIN once; any refusal means it is not entered again (the tries are few)."""
+        """Enter the PIN once; any refusal means it is not entered again (the tries are few).
+
+        A try whose outcome is unknown (the modem stopped answering, the link dropped) is not
+        repeated in the same session either: the SIM may have counted it.
+        """
         self._tried_session = session
         self._engine.expect_unasked(_READY_LINE, READY_WINDOW)
         try:
@@ -210,6 +214,8 @@ class SimLock:
             )
             return await self._read(deadline)
         self.changes += 1
+        # It worked: if the SIM asks again in this session (re-seated), it may be entered again.
+        self._tried_session = -1
         return SimState.READY
 
     def _on_urc(self, urc: Urc) -> None:
