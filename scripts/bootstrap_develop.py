@@ -7,8 +7,9 @@ It does exactly what a newcomer would do in the web UI, over the same APIs:
    and finish onboarding; otherwise log in with that account;
 3. if there is no Modem HTTP entry yet, press "Add integration", pick Modem HTTP and submit the
    form with the emulated modem's URL (`socket://127.0.0.1:7777`);
-4. print the modem's entities and, on that first start, a demo `modem_http.post` to the local far
-   end, so the device page shows a finished request.
+4. on that first start, make a demo `modem_http.post` to the local far end, so the device page
+   shows a finished request; then print the modem's entities (enabled ones with their state,
+   then those created disabled).
 
 An instance onboarded with another account is left alone (the entry must then be added by hand).
 """
@@ -96,6 +97,27 @@ async def wait_for_state_change(
         await asyncio.sleep(0.2)
 
 
+async def report_entities(api: HomeAssistantApi, entry_id: str) -> None:
+    """The modem's entities: enabled ones with their state, then those created disabled."""
+    registry = [e for e in await api.entity_registry() if e.get("config_entry_id") == entry_id]
+    states = {s["entity_id"]: s for s in await api.states()}
+    enabled = sorted(e["entity_id"] for e in registry if not e.get("disabled_by"))
+    disabled = sorted(e["entity_id"] for e in registry if e.get("disabled_by"))
+    category = {e["entity_id"]: e.get("entity_category") for e in registry}
+    say(f"enabled entities ({len(enabled)}):")
+    for entity_id in enabled:
+        state = states.get(entity_id, {})
+        attributes = state.get("attributes", {})
+        unit = attributes.get("unit_of_measurement") or ""
+        extra = f"  [{category[entity_id]}]" if category[entity_id] else ""
+        problem = f"  problem={attributes['problem']}" if "problem" in attributes else ""
+        say(f"  {entity_id} = {state.get('state')} {unit}".rstrip() + problem + extra)
+    say(f"created disabled, enable them on the device page ({len(disabled)}):")
+    for entity_id in disabled:
+        extra = f"  [{category[entity_id]}]" if category[entity_id] else ""
+        say(f"  {entity_id}{extra}")
+
+
 async def main_async(args: argparse.Namespace) -> int:
     """Bring the instance to "a working modem device" and report what it shows."""
     deadline = time.monotonic() + args.timeout
@@ -132,11 +154,7 @@ async def main_async(args: argparse.Namespace) -> int:
             shown = {key: response.get(key) for key in ("status", "bytes", "elapsed")}
             say(f"demo modem_http.post to {args.far_end}/echo/hello -> {json.dumps(shown)}")
             await wait_for_state_change(api, status_id, old, time.monotonic() + 10)
-        states = {s["entity_id"]: s for s in await api.states()}
-        for entity_id in sorted(entities.values()):
-            state = states.get(entity_id, {})
-            unit = state.get("attributes", {}).get("unit_of_measurement") or ""
-            say(f"  {entity_id} = {state.get('state')} {unit}".rstrip())
+        await report_entities(api, str(entry["entry_id"]))
         say(f"open {args.url} and log in as {DEV_USERNAME!r} / {DEV_PASSWORD!r}")
     return 0
 

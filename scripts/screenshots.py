@@ -3,8 +3,14 @@
 Starts its own throwaway stack on free ports (far end, SIMCom modem emulator, Home Assistant with
 the real frontend in a temporary configuration directory), onboards it over the API, then drives
 headless Chromium through what a user does: Settings -> Devices & services -> Add integration ->
-Modem HTTP, fills in the modem's URL, submits; then a request from the Actions tool, and the
-device page. Pictures land in docs/images/.
+Modem HTTP, fills in the modem's URL, submits; then a request from the Actions tool, the device
+page, and the README's fallback dashboard. Pictures land in docs/images/.
+
+`--url http://127.0.0.1:PORT` instead takes the dashboard picture from a running `scripts/develop`
+(logged in with its documented developer account): the README's dashboard YAML is saved as a
+dashboard of that instance, exactly as the README tells a user to paste it, and shown; `--name`
+names the picture (the README's second one is of a modem started without coverage:
+`MODEM_HTTP_EMULATOR_ARGS=--no-coverage scripts/develop`).
 
 Needs (none of it is needed by CI):
 - the web UI's packages: run `scripts/develop` once (it installs them), or
@@ -13,7 +19,8 @@ Needs (none of it is needed by CI):
 - Playwright's Python package, without its browser downloads: `uv pip install -p .venv/bin/python
   playwright`.
 
-Run: `.venv/bin/python scripts/screenshots.py [--out docs/images] [--keep]`.
+Run: `.venv/bin/python scripts/screenshots.py [--out docs/images] [--keep]`, or against a running
+`scripts/develop`: `.venv/bin/python scripts/screenshots.py --url http://127.0.0.1:8123`.
 """
 
 from __future__ import annotations
@@ -23,6 +30,7 @@ import asyncio
 import contextlib
 import json
 import os
+import re
 import shutil
 import signal
 import socket
@@ -35,6 +43,7 @@ from pathlib import Path
 from typing import Any
 
 import aiohttp
+import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
@@ -54,6 +63,13 @@ CHROMIUM_FLAGS = [
 ]
 VIEWPORT = {"width": 1280, "height": 1000}
 UI_TIMEOUT_MS = 60_000
+DASHBOARD_PATH = "cellular-fallback"
+DASHBOARD_VIEWPORT = {"width": 1280, "height": 640}
+_DASHBOARD_BLOCK = re.compile(
+    r"<!-- fallback dashboard: scripts/screenshots.py saves exactly this block -->\n"
+    r"```yaml\n(?P<yaml>.*?)```",
+    re.DOTALL,
+)
 
 
 def say(message: str) -> None:
@@ -139,6 +155,69 @@ async def browser_tokens(api: HomeAssistantApi) -> dict[str, Any]:
     return tokens
 
 
+def readme_dashboard() -> dict[str, Any]:
+    """The fallback dashboard exactly as the README shows it."""
+    match = _DASHBOARD_BLOCK.search((ROOT / "README.md").read_text(encoding="utf-8"))
+    if match is None:
+        raise SystemExit("README.md has no fallback dashboard block")
+    config: dict[str, Any] = yaml.safe_load(match.group("yaml"))
+    return config
+
+
+async def save_dashboard(api: HomeAssistantApi) -> None:
+    """Add the README's dashboard (once) and save its configuration, as the raw editor does."""
+    dashboards = await api.ws_command({"type": "lovelace/dashboards/list"})
+    if not any(d.get("url_path") == DASHBOARD_PATH for d in dashboards):
+        await api.ws_command(
+            {
+                "type": "lovelace/dashboards/create",
+                "url_path": DASHBOARD_PATH,
+                "title": "Cellular fallback",
+                "icon": "mdi:lifebuoy",
+                "show_in_sidebar": True,
+                "require_admin": False,
+                "mode": "storage",
+            }
+        )
+    await api.ws_command(
+        {"type": "lovelace/config/save", "url_path": DASHBOARD_PATH, "config": readme_dashboard()}
+    )
+
+
+async def shoot_dashboard(
+    page: Any, base_url: str, out: Path, name: str = "fallback_dashboard.png"
+) -> None:
+    """Open the fallback dashboard and take its picture."""
+    await page.goto(f"{base_url}/{DASHBOARD_PATH}/fallback")
+    await page.get_by_text("Requests through the modem").first.wait_for()
+    await page.wait_for_timeout(2000)
+    await page.screenshot(path=out / name)
+    say(name)
+
+
+async def dashboard_from_develop(base_url: str, out: Path, name: str) -> None:
+    """The dashboard picture from a running scripts/develop (its developer login)."""
+    from playwright.async_api import async_playwright  # noqa: PLC0415 - optional tool
+
+    async with aiohttp.ClientSession() as session:
+        api = HomeAssistantApi(base_url, session)
+        await api.wait_until_up(time.monotonic() + 60)
+        await api.login()
+        await save_dashboard(api)
+        tokens = await browser_tokens(api)
+        async with async_playwright() as playwright:
+            browser = await playwright.chromium.launch(
+                executable_path=CHROMIUM, args=CHROMIUM_FLAGS
+            )
+            page = await browser.new_page(viewport=DASHBOARD_VIEWPORT)  # type: ignore[arg-type]
+            page.set_default_timeout(UI_TIMEOUT_MS)
+            await page.add_init_script(
+                f"window.localStorage.setItem('hassTokens', {json.dumps(json.dumps(tokens))});"
+            )
+            await shoot_dashboard(page, base_url, out, name)
+            await browser.close()
+
+
 async def drive_ui(base_url: str, modem_url: str, far_end: str, out: Path) -> None:
     """Onboard over the API, then click through the UI and take the pictures."""
     from playwright.async_api import async_playwright  # noqa: PLC0415 - optional tool
@@ -209,6 +288,11 @@ async def drive_ui(base_url: str, modem_url: str, far_end: str, out: Path) -> No
             await page.wait_for_timeout(1500)
             await page.screenshot(path=out / "device_page.png")
             say("device_page.png")
+
+            # The README's fallback dashboard, pasted as the README says.
+            await save_dashboard(api)
+            await page.set_viewport_size(DASHBOARD_VIEWPORT)  # type: ignore[arg-type]
+            await shoot_dashboard(page, base_url, out)
             await browser.close()
 
 
@@ -217,7 +301,17 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "images")
     parser.add_argument("--keep", action="store_true", help="keep the temporary directory")
+    parser.add_argument(
+        "--url", help="only the dashboard, from this running scripts/develop (its dev login)"
+    )
+    parser.add_argument(
+        "--name", default="fallback_dashboard.png", help="the dashboard picture's file name"
+    )
     args = parser.parse_args()
+    if args.url:
+        args.out.mkdir(parents=True, exist_ok=True)
+        asyncio.run(dashboard_from_develop(args.url.rstrip("/"), args.out, args.name))
+        return
     if missing := missing_requirements():
         sys.exit(f"the web UI needs {' '.join(missing)}: run scripts/develop once first")
     args.out.mkdir(parents=True, exist_ok=True)
