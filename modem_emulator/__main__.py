@@ -53,9 +53,13 @@ def build_parser() -> argparse.ArgumentParser:
         help="seconds before each command is answered (USB modules take some 10-30 ms)",
     )
     parser.add_argument("-v", "--verbose", action="store_true", help="log at debug level")
-    radio = parser.add_argument_group("radio and SIM at power-on (defaults: LTE, home, SIM ready)")
+    radio = parser.add_argument_group(
+        "radio and SIM at power-on (defaults: the module's own technology, home, SIM ready)"
+    )
     radio.add_argument(
-        "--technology", choices=[t.value for t in Technology], default=Technology.LTE.value
+        "--technology",
+        choices=[t.value for t in Technology],
+        help="LTE by default; SIM800 modules are GSM only, SIM7080 LTE-M (or nb_iot)",
     )
     radio.add_argument("--roaming", action="store_true", help="registered on a visited network")
     radio.add_argument("--no-coverage", action="store_true", help="no cell to camp on")
@@ -73,11 +77,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 def apply_radio_options(modem: EmulatedModem, args: argparse.Namespace) -> None:
     """Give the modem the radio and SIM the command line asked for, before anyone connects."""
-    modem.radio.preset(
-        technology=Technology(args.technology),
-        coverage=not args.no_coverage,
-        roaming=args.roaming,
-    )
+    modem.radio.preset(coverage=not args.no_coverage, roaming=args.roaming)
+    if args.technology is not None:
+        modem.radio.preset(technology=Technology(args.technology))
     for name in ("rssi_dbm", "rsrp_dbm", "rsrq_db", "sinr_db"):
         value = getattr(args, name)
         if value is not None:
@@ -96,7 +98,10 @@ async def serve(args: argparse.Namespace) -> None:
         boot_delay=args.boot_delay,
         response_delay=args.response_delay,
     )
-    apply_radio_options(modem, args)
+    try:
+        apply_radio_options(modem, args)
+    except ValueError as err:
+        raise SystemExit(f"error: {err}") from None
     if modem.dialect_error:
         print(
             f"warning: {modem.dialect_error}; serving basic commands only",

@@ -22,13 +22,20 @@ Formats, with their sources:
   public driver's tests; `+CGPADDR: 1,10.0.0.2` in other SIMCom mocks), Quectel as a quoted string
   the way 27.007 prints <PDP_addr> (`+CGPADDR: 1,"100.65.1.2"` in the same A7670 driver's tests,
   `+CGPADDR: 1,"10.215.15.91"` in public Telit GE865 fixtures).
+- SIM800/SIM900 (2G only) have no AT+CEREG and no AT+CESQ (ERROR), and print no <AcT>:
+  `+CREG: <n>,<stat>[,"<lac>","<ci>"]` and `+COPS: <mode>[,<format>,"<oper>"]` (SIM800 Series AT
+  Command Manual V1.09, AT+CREG, AT+CGREG, AT+COPS; `+CREG: 2,1,"07E6","D68F"` in a public SIM800
+  driver's parser comment, `+CREG: 2,1,"2483","0E9D"` in another GSM driver's).
+- SIM7070/SIM7080 answer AT+CPSI? in the LTE-M / NB-IoT layouts of simcom_status.py (the same
+  firmware family as SIM7000: `+CPSI: LTE NB-IOT,Online,242-01,0xA411,18460008,457,
+  EUTRAN-BAND20,6352,0,0,-7,-77,-70,14` in botletics/SIM7000-LTE-Shield issue #50).
 """
 
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Final
 
 from modem_emulator.commands import AtRequest, CmeError, PlainError
-from modem_emulator.radio import LTE_FAMILY, Technology
+from modem_emulator.radio import LTE_FAMILY, PROFILE_TECHNOLOGIES, Technology
 
 if TYPE_CHECKING:
     from modem_emulator.basic import NetworkState
@@ -42,20 +49,40 @@ _REGISTRATION_COMMANDS: Final = ("+CREG", "+CGREG", "+CEREG")
 _MODE_ATTRIBUTES: Final = {"+CREG": "creg_n", "+CGREG": "cgreg_n", "+CEREG": "cereg_n"}
 
 
+_GSM_ONLY_PROFILES: Final = frozenset({"sim800"})
+"""2G modules: no EPS registration, no AT+CESQ, no <AcT> in their replies."""
+
+
 def install(modem: EmulatedModem) -> None:
     """Register the 3GPP status commands, then the profile's own status commands."""
+    profile = modem.identity.profile
+    gsm_only = profile in _GSM_ONLY_PROFILES
     modem.register("+CSQ", _csq)
-    modem.register("+CESQ", _cesq)
+    if not gsm_only:
+        modem.register("+CESQ", _cesq)
     for name in _REGISTRATION_COMMANDS:
-        modem.register(name, _registration(name))
+        if name != "+CEREG" or not gsm_only:
+            modem.register(name, _registration(name))
     modem.register("+COPS", _cops)
     modem.register("+CGPADDR", _cgpaddr)
+    technologies = PROFILE_TECHNOLOGIES.get(profile)
+    if technologies is not None and modem.network.radio.technology not in technologies:
+        modem.radio.preset(technology=technologies[0])
     from modem_emulator import quectel_status, simcom_status  # noqa: PLC0415 - import this one
 
-    if modem.identity.profile == "simcom":
+    if profile == "simcom":
         simcom_status.install(modem)
-    elif modem.identity.profile == "quectel":
+    elif profile == "sim7080":
+        simcom_status.install(modem, temperature=False)
+    elif profile == "quectel":
         quectel_status.install(modem)
+
+
+def _act_suffix(modem: EmulatedModem) -> str:
+    """`,<AcT>` where the profile prints one."""
+    if modem.identity.profile in _GSM_ONLY_PROFILES:
+        return ""
+    return f",{access_technology(modem)}"
 
 
 # --- what the modem reports -----------------------------------------------------------------------
@@ -103,7 +130,7 @@ def registration_fields(modem: EmulatedModem, name: str) -> str:
         if net.radio.technology is Technology.GSM
         else f"{cell.cell_id:08X}"
     )
-    return f'{stat},"{cell.area_code:04X}","{cell_id}",{access_technology(modem)}'
+    return f'{stat},"{cell.area_code:04X}","{cell_id}"{_act_suffix(modem)}'
 
 
 def _urc(modem: EmulatedModem, name: str, n: int) -> str:
@@ -225,14 +252,14 @@ async def _cops(modem: EmulatedModem, req: AtRequest) -> None:
     if req.kind == "read":
         if net.registered:
             modem.send_line(
-                f'+COPS: 0,{net.cops_format},"{operator_name(modem)}",{access_technology(modem)}'
+                f'+COPS: 0,{net.cops_format},"{operator_name(modem)}"{_act_suffix(modem)}'
             )
         else:
             modem.send_line("+COPS: 0")
     elif req.kind == "test":
         modem.send_line(
-            f'+COPS: (2,"{net.operator}","{net.operator[:8]}","{net.radio.cell.plmn}",'
-            f"{access_technology(modem)}),,(0-4),(0-2)"
+            f'+COPS: (2,"{net.operator}","{net.operator[:8]}","{net.radio.cell.plmn}"'
+            f"{_act_suffix(modem)}),,(0-4),(0-2)"
         )
     elif req.kind == "set":
         mode = req.arg_int(0)

@@ -40,6 +40,13 @@ class Technology(StrEnum):
 LTE_FAMILY: Final = frozenset(
     {Technology.LTE, Technology.LTE_M, Technology.NB_IOT, Technology.NR5G_NSA}
 )
+PROFILE_TECHNOLOGIES: Final[dict[str, tuple[Technology, ...]]] = {
+    "sim800": (Technology.GSM,),
+    "sim7080": (Technology.LTE_M, Technology.NB_IOT),
+}
+"""What the radio of a profile's modules can camp on, its power-on technology first (the others
+can camp on all). SIM800/SIM900 are GSM/GPRS modules; SIM7080G is a Cat-M/NB-IoT module (SIM7080
+series hardware design: LTE Cat-M and NB-IoT bands only)."""
 
 
 @dataclass
@@ -248,7 +255,7 @@ class RadioControl:
         net = self._modem.network
         radio = net.radio
         if "technology" in changes and changes["technology"] is not radio.technology:
-            radio.technology = Technology(changes["technology"])
+            radio.technology = self._supported(Technology(changes["technology"]))
             for key, default in _CELL_DEFAULTS[radio.technology].items():
                 setattr(radio.cell, key, default)
         for key, value in changes.items():
@@ -264,6 +271,15 @@ class RadioControl:
             net.registration = _ROAMING if changes["roaming"] else _HOME
         if "registration" in changes:
             net.registration = changes["registration"]
+
+    def _supported(self, technology: Technology) -> Technology:
+        """ValueError for a technology the profile's modules have no radio for."""
+        profile = self._modem.identity.profile
+        allowed = PROFILE_TECHNOLOGIES.get(profile)
+        if allowed is not None and technology not in allowed:
+            names = ", ".join(choice.value for choice in allowed)
+            raise ValueError(f"a {profile} module camps on {names} only, not {technology.value}")
+        return technology
 
     def lock_sim(self, pin: str = "1234", puk: str = "12345678") -> None:
         """The SIM asks for `pin` (as after a restart with the PIN check enabled)."""

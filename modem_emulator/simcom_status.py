@@ -55,10 +55,15 @@ _QRXLEVMIN: Final = -115
 _QQUALMIN: Final = -24
 
 
-def install(modem: EmulatedModem) -> None:
-    """Register AT+CPSI and AT+CPMUTEMP."""
+def install(modem: EmulatedModem, *, temperature: bool = True) -> None:
+    """Register AT+CPSI and, where the module has it, AT+CPMUTEMP.
+
+    SIM7070/SIM7080 get AT+CPSI? only: no public log or manual text at hand shows their
+    AT+CPMUTEMP, so the emulator answers it ERROR rather than invent it.
+    """
     modem.register("+CPSI", _cpsi)
-    modem.register("+CPMUTEMP", _cpmutemp)
+    if temperature:
+        modem.register("+CPMUTEMP", _cpmutemp)
 
 
 def cpsi_lines(modem: EmulatedModem) -> list[str]:
