@@ -3,26 +3,27 @@
 1. `AT+CPIN?` (sim_lock.py): a SIM that is not ready ends the poll here, since nothing after it
    can be: the tries left are read instead (AT+SPIC, AT+QPINC) where the family can.
 2. `AT+CEREG?`, and `AT+CGREG?` only when the modem is not registered on EPS (a 2G/3G cell, or
-   none): registration, roaming, and with <n>=2 the cell, its area and the <AcT>.
+   none): registration, roaming, and with <n>=2 the cell, its area and the <AcT> (a 2G-only
+   family reads `AT+CREG?` instead, which names no <AcT>).
 3. The family's serving-cell command (AT+CPSI?, AT+QENG="servingcell"; AT+CESQ by 27.007):
    technology, cell identity, RSRP, RSRQ, SINR, RSSI.
 4. `AT+CSQ` only when step 3 left the RSSI unknown (UMTS, or a family with only AT+CESQ).
-5. `AT+CGPADDR=<cid>`: the data context's address, which says whether it is up.
+5. The data connection's address, which says whether it is up: `AT+CGPADDR=<cid>`, or the
+   family's own bearer read where its HTTP stack runs over one (AT+SAPBR=2, AT+CNACT?).
 6. On demand, each only when the caller wants it: `AT+COPS?` (operator name), the family's
    temperature (AT+CPMUTEMP, AT+QTEMP) and data counters (AT+QGDCNT?).
 
 What does not change is not asked every time: the ICCID is read once with the identity, the IMSI
 once per SIM (again after the module announces a SIM change or restarts), and `AT+CEREG=2` /
-`AT+CGREG=2` (so the registration read carries the cell) once per modem session. A command the
-module refuses leaves its reading unknown; a reply that is not in its format too (logged at debug
-level); a modem that stops answering or a link that drops fails the poll.
+`AT+CGREG=2` (the family's; so the registration read carries the cell) once per modem session.
+A command the module refuses leaves its reading unknown; a reply that is not in its format too
+(logged at debug level); a modem that stops answering or a link that drops fails the poll.
 """
 
 import functools
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import replace
-from typing import Final
 
 from ..deadline import Deadline
 from ..engine import AtEngine
@@ -34,7 +35,6 @@ from ..readings import (
     Registration,
     ServingCell,
     Technology,
-    parse_cgpaddr,
     parse_cimi,
     parse_cops,
     parse_csq,
@@ -46,11 +46,6 @@ from .sim_lock import SimLock
 from .standard import READ_TIMEOUT, StatusCommands
 
 _LOGGER = logging.getLogger(__name__)
-
-REGISTRATION_COMMANDS: Final = ("AT+CEREG?", "AT+CGREG?")
-"""EPS first (LTE, LTE-M, NB-IoT, the anchor of 5G NSA), then GPRS for 2G/3G."""
-SESSION_COMMANDS: Final = ("AT+CEREG=2", "AT+CGREG=2")
-"""Registration reads (and URCs) with location and <AcT> (27.007 7.2: <n>=2)."""
 
 
 class StatusReader:
@@ -79,8 +74,11 @@ class StatusReader:
         registration = await self._registration(deadline)
         radio = await self._radio(deadline)
         technology = radio.technology
-        if technology is None and registration is not None:
-            technology = technology_from_act(registration.act, self._commands.act_table)
+        if technology is None and registration is not None and registration.state.registered:
+            technology = (
+                technology_from_act(registration.act, self._commands.act_table)
+                or self._commands.technology_without_act
+            )
         cell = radio.cell or _cell_from(registration, technology)
         signal = radio.signal
         if signal.rssi_dbm is None:
@@ -94,8 +92,8 @@ class StatusReader:
             technology=technology,
             signal=signal,
             cell=cell,
-            data_active=address is not None and address.connected,
-            address=address if address is not None and address.connected else None,
+            data_active=address is not None,
+            address=address,
             operator=await self._operator(deadline) if Reading.OPERATOR in wanted else None,
             temperature_c=await self._on_demand(
                 Reading.TEMPERATURE, wanted, self._commands.temperature, deadline
@@ -107,7 +105,7 @@ class StatusReader:
         )
 
     async def _set_up(self, deadline: Deadline) -> None:
-        for command in SESSION_COMMANDS:
+        for command in self._commands.session_commands:
             try:
                 await self._engine.command(command, timeout=deadline.step(READ_TIMEOUT))
             except AtCommandError as err:
@@ -123,7 +121,7 @@ class StatusReader:
 
     async def _registration(self, deadline: Deadline) -> Registration | None:
         found: Registration | None = None
-        for command in REGISTRATION_COMMANDS:
+        for command in self._commands.registration_commands:
             registration = await self._read(
                 command, functools.partial(parse_registration, command=command), deadline
             )
@@ -145,8 +143,14 @@ class StatusReader:
         return RadioReading()
 
     async def _address(self, deadline: Deadline, cid: int) -> PdpAddress | None:
-        addresses = await self._read(f"AT+CGPADDR={cid}", parse_cgpaddr, deadline)
-        return next((found for found in addresses or () if found.cid == cid), None)
+        """The data connection's address; None while it is down or when it cannot be read."""
+        try:
+            return await self._commands.address(self._engine, deadline, cid)
+        except AtCommandError as err:
+            _LOGGER.debug("The data connection's address could not be read: %s", err)
+        except ReadingError as err:
+            _LOGGER.debug("Unreadable address: %s", err)
+        return None
 
     async def _operator(self, deadline: Deadline) -> str | None:
         operator = await self._read("AT+COPS?", parse_cops, deadline)

@@ -15,10 +15,12 @@ from ..engine import AtEngine
 from ..readings import (
     ACT_3GPP,
     DataCounters,
+    PdpAddress,
     PinCounters,
     SignalQuality,
     Technology,
     parse_cesq,
+    parse_cgpaddr,
 )
 from .model import RadioReading, Reading
 
@@ -43,6 +45,24 @@ class StatusCommands(Protocol):
     @property
     def act_table(self) -> Mapping[int, Technology]:
         """What the family's modules mean by each 27.007 <AcT> number (technology.py)."""
+
+    @property
+    def technology_without_act(self) -> Technology | None:
+        """What a registered module is on when its replies name no technology (2G-only ones)."""
+
+    @property
+    def registration_commands(self) -> tuple[str, ...]:
+        """The registration reads in order; the next is asked only while not registered."""
+
+    @property
+    def session_commands(self) -> tuple[str, ...]:
+        """Sent once per modem session so registration reads name the cell (27.007 <n>=2)."""
+
+    async def address(self, engine: AtEngine, deadline: Deadline, cid: int) -> PdpAddress | None:
+        """The address of the data connection the HTTP stack uses, None while it is down.
+
+        AtCommandError or ReadingError when it cannot be read.
+        """
 
     async def pin_counters(self, engine: AtEngine, deadline: Deadline) -> PinCounters | None:
         """The PIN and PUK tries left, or None where the family has no command for them."""
@@ -75,6 +95,16 @@ class StandardStatus:
     )
     """27.007 has no ICCID command; these two are what most firmware answers."""
     act_table: ClassVar[Mapping[int, Technology]] = ACT_3GPP
+    technology_without_act: ClassVar[Technology | None] = None
+    registration_commands: ClassVar[tuple[str, ...]] = ("AT+CEREG?", "AT+CGREG?")
+    """EPS first (LTE, LTE-M, NB-IoT, the anchor of 5G NSA), then GPRS for 2G/3G."""
+    session_commands: ClassVar[tuple[str, ...]] = ("AT+CEREG=2", "AT+CGREG=2")
+
+    async def address(self, engine: AtEngine, deadline: Deadline, cid: int) -> PdpAddress | None:
+        """`AT+CGPADDR=<cid>`: the PDP context's address (0.0.0.0 or none while it is down)."""
+        reply = await engine.command(f"AT+CGPADDR={cid}", timeout=deadline.step(READ_TIMEOUT))
+        found = next((item for item in parse_cgpaddr(reply.lines) if item.cid == cid), None)
+        return found if found is not None and found.connected else None
 
     async def pin_counters(self, engine: AtEngine, deadline: Deadline) -> PinCounters | None:
         """27.007 has no command for them."""
