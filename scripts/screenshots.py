@@ -9,8 +9,9 @@ page, and the README's fallback dashboard. Pictures land in docs/images/.
 `--url http://127.0.0.1:PORT` instead takes the dashboard picture from a running `scripts/develop`
 (logged in with its documented developer account): the README's dashboard YAML is saved as a
 dashboard of that instance, exactly as the README tells a user to paste it, and shown; `--name`
-names the picture (the README's second one is of a modem started without coverage:
-`MODEM_HTTP_EMULATOR_ARGS=--no-coverage scripts/develop`).
+names the picture. The README's second one is of a modem started without coverage:
+`MODEM_HTTP_EMULATOR_ARGS=--no-coverage scripts/develop`, then `--url http://127.0.0.1:8123
+--name fallback_dashboard_not_ready.png`.
 
 Needs (none of it is needed by CI):
 - the web UI's packages: run `scripts/develop` once (it installs them), or
