@@ -13,6 +13,7 @@ from ..base import Limits, Probe
 from .bearer import CnactContext
 from .http import Sim7080Http
 from .plan import LIMITS
+from .status import Sim7080Status
 from .tls import Sim7080Tls, SslChoice
 
 
@@ -60,6 +61,7 @@ class Sim7080Family:
         self.http = Sim7080Http(choice)
         self.bearer = CnactContext()
         self.tls = Sim7080Tls(choice)
+        self.status = Sim7080Status()
 
 
 __all__ = ["Sim7080Family"]

@@ -15,6 +15,7 @@ from ..base import Limits, Probe
 from .bearer import SapbrContext
 from .http import Sim800Http
 from .plan import LIMITS
+from .status import Sim800Status
 from .tls import Sim800Tls
 
 
@@ -58,6 +59,7 @@ class Sim800Family:
         self.http = Sim800Http()
         self.bearer = SapbrContext(self.http)
         self.tls = Sim800Tls()
+        self.status = Sim800Status()
 
 
 __all__ = ["Sim800Family"]
