@@ -35,8 +35,8 @@ IDENTITIES: Final = {
     "sim7080": ("sim7080", SIM7080_IMEI),
 }
 """Which module (emulator profile and IMEI) speaks each family in the stories."""
-STATUS_DIALECTS: Final = ("simcom", "quectel", "httpcfg")
-"""Every family with a status member of its own (SIMCom, Quectel) or the 27.007 one (httpcfg)."""
+STATUS_DIALECTS: Final = ("simcom", "quectel", "httpcfg", "sim800", "sim7080")
+"""Every family: each has a status member (httpcfg's is the 27.007 one)."""
 READ_COMMANDS: Final = {
     "simcom": "+HTTPREAD",
     "httpcfg": "+HTTPREAD",

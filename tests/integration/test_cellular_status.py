@@ -52,22 +52,35 @@ FAMILY_READINGS: Final = {
     "simcom": set(Reading) - {Reading.DATA_COUNTERS},
     "quectel": set(Reading),
     "httpcfg": {Reading.RSRP, Reading.RSRQ, Reading.CELL_ID, Reading.AREA_CODE, Reading.OPERATOR},
+    "sim800": {Reading.CELL_ID, Reading.AREA_CODE, Reading.OPERATOR},
+    "sim7080": set(Reading) - {Reading.TEMPERATURE, Reading.DATA_COUNTERS},
 }
 """What each family's commands measure (the 27.007 family: no SINR, band, channel, PCI,
-PLMN, temperature or counters)."""
+PLMN, temperature or counters; a 2G SIM800 only AT+CSQ and its registration's cell)."""
 POLL: Final = {
     "simcom": ["AT+CPIN?", "AT+CEREG?", "AT+CPSI?", "AT+CGPADDR=1"],
     "quectel": ["AT+CPIN?", "AT+CEREG?", 'AT+QENG="servingcell"', "AT+CGPADDR=1"],
     "httpcfg": ["AT+CPIN?", "AT+CEREG?", "AT+CESQ", "AT+CSQ", "AT+CGPADDR=1"],
+    "sim800": ["AT+CPIN?", "AT+CREG?", "AT+CSQ", "AT+SAPBR=2,1"],
+    "sim7080": ["AT+CPIN?", "AT+CEREG?", "AT+CPSI?", "AT+CNACT?"],
 }
-"""One poll on LTE with the entities enabled by default: four commands, five for the 27.007
-family (AT+CESQ has no RSSI, so AT+CSQ follows)."""
+"""One poll with the entities enabled by default, on each module's own radio (LTE; GSM for the
+SIM800, LTE-M for the SIM7080): four commands, five for the 27.007 family (AT+CESQ has no
+RSSI, so AT+CSQ follows). The SIM800 and SIM7080 read their own bearer's address."""
 ON_DEMAND_COMMANDS: Final = {
     "simcom": ["AT+COPS?", "AT+CPMUTEMP"],
     "quectel": ["AT+COPS?", "AT+QTEMP", "AT+QGDCNT?"],
     "httpcfg": ["AT+COPS?"],
+    "sim800": ["AT+COPS?"],
+    "sim7080": ["AT+COPS?"],
 }
 """What the operator, temperature and data counter sensors add once the user enables them."""
+HOME_TECHNOLOGY: Final = {"sim800": Technology.GSM, "sim7080": Technology.LTE_M}
+"""What a module camps on at power-on when it is not LTE (a 2G SIM800, a Cat-M SIM7080)."""
+OTHER_TECHNOLOGY: Final = {"sim7080": Technology.NB_IOT}
+"""Where a module moves for the roaming story when it is not a GSM cell (SIM7080 has no 2G)."""
+UMTS_DIALECTS: Final = ("simcom", "quectel", "httpcfg")
+"""The families whose modules have a 3G radio."""
 
 type Start = Callable[..., Awaitable[ServiceModem]]
 
@@ -123,7 +136,7 @@ async def test_each_family_creates_the_entities_its_commands_can_fill(
 async def test_every_entity_shows_what_the_module_printed(
     hass: HomeAssistant, status_modem: ServiceModem
 ) -> None:
-    """A healthy module on LTE at home: the values of its radio state, through its commands."""
+    """A healthy module at home: the values of its radio state, through its commands."""
     served = status_modem
     modem = served.link.modem
     await enable_everything(hass, served)
@@ -132,7 +145,9 @@ async def test_every_entity_shows_what_the_module_printed(
 
     assert value(hass, served, "sensor", "sim_state") == "ready"
     assert value(hass, served, "sensor", "network_registration") == "home"
-    assert value(hass, served, "sensor", "network_type") == "lte"
+    technology = HOME_TECHNOLOGY.get(served.dialect, Technology.LTE)
+    assert radio.technology is technology
+    assert value(hass, served, "sensor", "network_type") == technology.value
     assert number(hass, served, "signal_strength") == signal.rssi_dbm
     assert value(hass, served, "sensor", "ip_address") == net.contexts[1].address
     assert value(hass, served, "binary_sensor", "roaming") == STATE_OFF
@@ -145,7 +160,8 @@ async def test_every_entity_shows_what_the_module_printed(
         "rsrp": signal.rsrp_dbm,
         "rsrq": signal.rsrq_db,
         "sinr": signal.sinr_db,
-        "cell_id": cell.cell_id,
+        # A GSM cell identity is 16 bits: the registration read prints the low ones.
+        "cell_id": cell.cell_id & 0xFFFF if technology is Technology.GSM else cell.cell_id,
         "area_code": cell.area_code,
         "physical_cell_id": cell.pci,
         "band": cell.band,
@@ -201,16 +217,17 @@ async def test_one_poll_is_a_short_fixed_sequence(
 async def test_roaming_and_another_technology(
     hass: HomeAssistant, status_modem: ServiceModem
 ) -> None:
-    """Abroad on a GSM cell: roaming on, network type 2G, the signal of that cell."""
+    """Abroad on a GSM cell (NB-IoT for a SIM7080): roaming on, its network type, its signal."""
     served = status_modem
     modem = served.link.modem
+    technology = OTHER_TECHNOLOGY.get(served.dialect, Technology.GSM)
 
-    modem.radio.set(roaming=True, technology=Technology.GSM, rssi_dbm=-81)
+    modem.radio.set(roaming=True, technology=technology, rssi_dbm=-81)
     await poll(hass, served)
 
     assert value(hass, served, "sensor", "network_registration") == "roaming"
     assert value(hass, served, "binary_sensor", "roaming") == STATE_ON
-    assert value(hass, served, "sensor", "network_type") == "gsm"
+    assert value(hass, served, "sensor", "network_type") == technology.value
     # AT+CSQ reports in 2 dB steps (-81 is index 16); SIMCom's and Quectel's own commands
     # print the level itself.
     assert number(hass, served, "signal_strength") == -81
@@ -220,9 +237,12 @@ async def test_roaming_and_another_technology(
     )
 
 
-async def test_umts_signal_comes_from_csq(hass: HomeAssistant, status_modem: ServiceModem) -> None:
+@pytest.mark.parametrize("dialect", UMTS_DIALECTS)
+async def test_umts_signal_comes_from_csq(
+    hass: HomeAssistant, service_modem_factory: Start, dialect: str
+) -> None:
     """On 3G the families' own commands give RSCP and Ec/Io, not RSSI: AT+CSQ fills it in."""
-    served = status_modem
+    served = await service_modem_factory(dialect)
     served.link.modem.radio.set(technology=Technology.UMTS, rssi_dbm=-75)
     mark = len(served.sent)
     await poll(hass, served)
