@@ -26,6 +26,7 @@ from custom_components.modem_http.atmodem.families.sim7080.status import parse_c
 from custom_components.modem_http.atmodem.readings import UnexpectedReply
 from custom_components.modem_http.atmodem.status import ON_DEMAND
 from modem_emulator import EmulatedModem, create_modem
+from modem_emulator.commands import PlainError
 from modem_emulator.radio import Technology as Knob
 from modem_emulator.server import ModemServer
 
@@ -186,3 +187,53 @@ def test_the_cnact_query_reads_the_network_that_runs_on_the_context() -> None:
     assert parse_cnact_address(lines, 2) is None
     with pytest.raises(UnexpectedReply):
         parse_cnact_address(["OK"], 1)
+
+
+async def test_what_a_module_refuses_or_garbles_is_unknown_and_the_poll_goes_on(
+    open_rig: Open,
+) -> None:
+    """No EPS registration command, no AT+COPS, a garbled AT+CNACT? reply.
+
+    The GPRS registration stands in, the operator and temperature stay unknown, and whether the
+    data connection is up is unknown too rather than "down": nothing said it was.
+    """
+    rig = await open_rig("sim7080")
+
+    async def refused(_modem: EmulatedModem, _request: Any) -> None:
+        raise PlainError
+
+    async def garbled(modem: EmulatedModem, _request: Any) -> None:
+        modem.send_line("+CNACT: 0,1,somewhere")
+
+    rig.emulator.register("+CEREG", refused)
+    rig.emulator.register("+COPS", refused)
+    rig.emulator.register("+CNACT", garbled)
+    _first, first_commands = await rig.status()
+    assert first_commands[1:3] == ["AT+CEREG=2", "AT+CGREG=2"]  # one refused, one taken
+
+    status, commands = await rig.status(wanted=ON_DEMAND)
+
+    assert commands[1:3] == ["AT+CEREG?", "AT+CGREG?"]
+    assert status.registration is RegistrationState.HOME
+    assert status.technology is Technology.LTE_M  # AT+CPSI? still names it
+    assert status.operator is None
+    assert status.temperature_c is None  # the family does not ask: no source shows its reply
+    assert "AT+CPMUTEMP" not in commands
+    assert status.data_active is None
+    assert status.address is None
+
+
+async def test_a_garbled_temperature_is_unknown(open_rig: Open) -> None:
+    """A SIM7600 whose AT+CPMUTEMP prints no number: the rest of the poll stands."""
+    rig = await open_rig("simcom")
+
+    async def hot(modem: EmulatedModem, _request: Any) -> None:
+        modem.send_line("+CPMUTEMP: very")
+
+    rig.emulator.register("+CPMUTEMP", hot)
+    await rig.modem.connect()
+    status, commands = await rig.status(wanted=ON_DEMAND)
+
+    assert "AT+CPMUTEMP" in commands
+    assert status.temperature_c is None
+    assert status.data_active is True

@@ -85,14 +85,14 @@ class StatusReader:
             csq = await self._read("AT+CSQ", parse_csq, deadline)
             if csq is not None:
                 signal = replace(signal, rssi_dbm=csq.rssi_dbm)
-        address = await self._address(deadline, cid)
+        read, address = await self._address(deadline, cid)
         return ModemStatus(
             sim=sim,
             registration=registration.state if registration is not None else None,
             technology=technology,
             signal=signal,
             cell=cell,
-            data_active=address is not None,
+            data_active=address is not None if read else None,
             address=address,
             operator=await self._operator(deadline) if Reading.OPERATOR in wanted else None,
             temperature_c=await self._on_demand(
@@ -142,15 +142,15 @@ class StatusReader:
             _LOGGER.debug("Unreadable serving cell: %s", err)
         return RadioReading()
 
-    async def _address(self, deadline: Deadline, cid: int) -> PdpAddress | None:
-        """The data connection's address; None while it is down or when it cannot be read."""
+    async def _address(self, deadline: Deadline, cid: int) -> tuple[bool, PdpAddress | None]:
+        """Whether it could be read, and the data connection's address (None while it is down)."""
         try:
-            return await self._commands.address(self._engine, deadline, cid)
+            return True, await self._commands.address(self._engine, deadline, cid)
         except AtCommandError as err:
             _LOGGER.debug("The data connection's address could not be read: %s", err)
         except ReadingError as err:
             _LOGGER.debug("Unreadable address: %s", err)
-        return None
+        return False, None
 
     async def _operator(self, deadline: Deadline) -> str | None:
         operator = await self._read("AT+COPS?", parse_cops, deadline)
