@@ -1,5 +1,7 @@
 """What the user sees when the module, the network or their own input goes wrong."""
 
+import asyncio
+
 import pytest
 
 from custom_components.modem_http.atmodem import (
@@ -79,6 +81,36 @@ async def test_a_request_the_seed_module_cannot_cancel_is_waited_for_by_the_next
         # its TIMEOUT instead of failing.
         response = await rig.modem.http_request("GET", f"{rig.base}/bytes/10", timeout=10)
         assert response.status == 200
+
+
+@pytest.mark.parametrize("dialect", DIALECTS)
+async def test_a_request_cancelled_while_the_server_is_slow_leaves_the_module_usable(
+    dialect: str, aiohttp_server
+) -> None:
+    """An automation is stopped while its GET waits on a slow server; the next GET goes through.
+
+    The module goes on with the cancelled request until its own <rsptime> and meanwhile answers
+    703 (busy) to anything new. The next request stops it (Quectel) or waits for its end (the
+    seed module refuses HTTPSTOP), and is never failed with a busy modem it cannot see.
+    """
+    async with make_rig(dialect, aiohttp_server) as rig:
+        await rig.modem.connect(10)
+        slow = asyncio.create_task(rig.modem.http_request("GET", f"{rig.base}/slow", timeout=30))
+        async with asyncio.timeout(10):
+            while [seen.path for seen in rig.far.seen] != ["/slow"]:
+                await asyncio.sleep(0.01)
+        slow.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await slow
+
+        following = asyncio.create_task(
+            rig.modem.http_request("GET", f"{rig.base}/bytes/10", timeout=20)
+        )
+        rig.far.release.set()  # the slow server answers at last (the seed module's end)
+        response = await following
+
+        assert response.status == 200
+        assert response.body == pattern(10)
 
 
 @pytest.mark.parametrize("dialect", DIALECTS)

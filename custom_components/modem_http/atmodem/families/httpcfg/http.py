@@ -14,7 +14,9 @@ Why it is shaped this way:
 - The stack reports its failures as `+CME ERROR: 7xx` finals or as the `<err>` of the result URC;
   both become ModemHttpError. `TIMEOUT` (no answer within `<rsptime>`) and our own wait running
   out both cancel the request with HTTPSTOP, which the seed module refuses (ERROR); a request it
-  goes on with is waited for by the next one, which would otherwise get 703 (busy).
+  goes on with is waited for by the next one, which would otherwise get 703 (busy). A caller
+  cancelled mid-request (nothing can be sent then) leaves the request to the next one, which
+  stops it with HTTPSTOP or, where the module refuses that, waits for its end.
 - The seed module refuses `contextid`, `contenttype` and `closed/ind`; the driver never relies on
   them (contenttype is used only where the modem accepted it, otherwise raw mode says it all).
 - `rspout/auto` 1 makes the module print the response right after the URC. Setup turns it off;
@@ -202,7 +204,7 @@ class HttpcfgHttp:
         self, engine: AtEngine, plan: HttpcfgPlan, deadline: Deadline, body: ResponseBody
     ) -> HttpResponse:
         """One request: configure, URL, send, result URC, read; all within the deadline."""
-        await self._after_unfinished(deadline)
+        await self._after_unfinished(engine, deadline)
         if (
             not plan.raw
             and plan.command is Command.POST
@@ -226,7 +228,7 @@ class HttpcfgHttp:
         self, engine: AtEngine, plan: ModuleFile, deadline: Deadline, body: ResponseBody
     ) -> HttpResponse:
         """POST a module file as the body (AT+HTTPPOSTFILE, body mode)."""
-        await self._after_unfinished(deadline)
+        await self._after_unfinished(engine, deadline)
         await self._configure(engine, "requestheader", 0, deadline)
         await self._configure(engine, "responseheader", int(self.response_headers), deadline)
         await self._configure(engine, "sslctxid", self.ssl_context, deadline)
@@ -245,7 +247,7 @@ class HttpcfgHttp:
         self, engine: AtEngine, plan: ModuleFile, deadline: Deadline, body: ResponseBody
     ) -> HttpResponse:
         """GET url and let the module store the body (AT+HTTPREADFILE, headers off)."""
-        await self._after_unfinished(deadline)
+        await self._after_unfinished(engine, deadline)
         await self._configure(engine, "requestheader", 0, deadline)
         # With headers on, the module would store the header block in the file too.
         await self._configure(engine, "responseheader", 0, deadline)
@@ -258,14 +260,16 @@ class HttpcfgHttp:
         self._check_result(result, "GET")
         wait_time = fit_range(math.ceil(deadline.left()), TIME_RANGE)
         command = f'{self._at("READFILE")}="{plan.file_name}",{wait_time}'
-        with engine.expect_urc(self._urc("READFILE")) as waiter:
+        waiter = engine.expect_urc(self._urc("READFILE"))
+        try:
             await self._http_command(engine, command, deadline.step(COMMAND_TIMEOUT), "GET")
-            try:
-                urc = await waiter.wait(deadline.left())
-            except ModemTimeoutError:
-                # The module keeps storing until its <wait_time>; nothing cancels that.
-                self._track_unfinished(engine, (self._urc("READFILE"),), deadline)
-                raise
+            urc = await waiter.wait(deadline.left())
+        except ModemTimeoutError, asyncio.CancelledError:
+            # The module keeps storing until its <wait_time>; nothing cancels that, so the
+            # next request waits for the end (the waiter is handed over, not closed).
+            self._track_unfinished(waiter, deadline, stoppable=False)
+            raise
+        waiter.close()
         outcome = parse_result(urc.line[len(self._urc("READFILE")) :])
         if outcome.err != 0:
             raise http_error(outcome.err, method="GET")
@@ -342,7 +346,9 @@ class HttpcfgHttp:
             if on_result is not None and urc.line != "TIMEOUT":
                 on_result(urc)
 
-        with engine.expect_urc(*prefixes, "TIMEOUT", on_urc=result_parsed) as waiter:
+        waiter = engine.expect_urc(*prefixes, "TIMEOUT", on_urc=result_parsed)
+        unfinished = False  # the waiter went to _track_unfinished, which closes it later
+        try:
             timeout = deadline.left()
             if payload is not None:
                 line_time = 2 * engine.link.line_seconds(len(payload))
@@ -355,8 +361,21 @@ class HttpcfgHttp:
                 urc = Urc(early[0]) if early else await waiter.wait(deadline.left())
             except ModemTimeoutError:
                 if not await self._stop(engine, deadline):
-                    self._track_unfinished(engine, (*prefixes, "TIMEOUT"), deadline)
+                    self._track_unfinished(waiter, deadline, stoppable=False)
+                    unfinished = True
                 raise
+        except asyncio.CancelledError:
+            # The caller gave up (an automation was stopped) while the module works on the
+            # request; it goes on until its own <rsptime> and answers 703 (busy) to anything new
+            # meanwhile. Nothing can be sent while being cancelled, so the next request stops it
+            # or waits for its end.
+            if not unfinished:
+                self._track_unfinished(waiter, deadline, stoppable=True)
+                unfinished = True
+            raise
+        finally:
+            if not unfinished:
+                waiter.close()
         if urc.line == "TIMEOUT":
             await self._stop(engine, deadline)
             raise ModemTimeoutError(f"the server did not answer the {method} in time")
@@ -488,29 +507,33 @@ class HttpcfgHttp:
             return False
         return True
 
-    def _track_unfinished(
-        self, engine: AtEngine, prefixes: tuple[str, ...], deadline: Deadline
-    ) -> None:
+    def _track_unfinished(self, ends: UrcWaiter, deadline: Deadline, *, stoppable: bool) -> None:
         """Remember a request the modem is still working on after we gave up on it.
 
-        It ends by its own `<rsptime>` (set inside our deadline) with a result URC or TIMEOUT;
-        until then the module answers 703 (busy) to anything new, so the next request waits for
-        that line first instead of failing.
+        It ends by its own `<rsptime>` (set inside our deadline) with a result URC or TIMEOUT,
+        which `ends` (armed before the request went out) collects; until then the module answers
+        703 (busy) to anything new, so the next request first stops it (`stoppable`: HTTPSTOP
+        was not tried yet) or waits for that line instead of failing.
         """
         self._forget_unfinished()
-        self._unfinished = _Unfinished(engine.expect_urc(*prefixes), deadline.end + _LATE_RESULT)
+        self._unfinished = _Unfinished(ends, deadline.end + _LATE_RESULT, stoppable=stoppable)
 
     def _forget_unfinished(self) -> None:
         if self._unfinished is not None:
             self._unfinished.close()
             self._unfinished = None
 
-    async def _after_unfinished(self, deadline: Deadline) -> None:
-        """Wait (within this request's deadline) for a given-up request to end on the module."""
+    async def _after_unfinished(self, engine: AtEngine, deadline: Deadline) -> None:
+        """End a given-up request on the module: HTTPSTOP if not tried yet, else wait for it.
+
+        The wait takes this request's deadline; a module that refuses HTTPSTOP (the seed module)
+        ends the request by its own `<rsptime>`.
+        """
         unfinished = self._unfinished
         if unfinished is None:
             return
-        await unfinished.wait(deadline)
+        if not (unfinished.stoppable and await self._stop(engine, deadline)):
+            await unfinished.wait(deadline)
         self._forget_unfinished()
 
     def _rsptime(self, deadline: Deadline) -> int:
@@ -537,10 +560,12 @@ class HttpcfgHttp:
 class _Unfinished:
     """Watches for the end of a request we stopped waiting for (its result URC or TIMEOUT)."""
 
-    def __init__(self, ends: UrcWaiter, until: float) -> None:
+    def __init__(self, ends: UrcWaiter, until: float, *, stoppable: bool) -> None:
         self._ends = ends
         self._until = until
         self._ended = False
+        self.stoppable = stoppable
+        """HTTPSTOP has not been tried on it (the caller was cancelled before it could be)."""
 
     async def wait(self, deadline: Deadline) -> None:
         """Until the module reported the end, or it must have ended by its own timer."""
