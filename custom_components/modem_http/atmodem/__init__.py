@@ -35,12 +35,14 @@ from .bearer import AuthType, BearerSettings, NoDataConnectionError
 from .engine import AtEngine, AtReply, ConnectionState, Prompt, Urc
 from .errors import (
     AtCommandError,
+    DownloadGaveUpError,
     HttpFailure,
     ModemDisconnectedError,
     ModemError,
     ModemHttpError,
     ModemTimeoutError,
     RequestRejected,
+    ResponseCutError,
     ResponseTooLargeError,
 )
 from .families import DIALECTS, NoHttpCommandsError
@@ -67,6 +69,7 @@ __all__ = [
     "BearerSettings",
     "ConnectionState",
     "DeviceInfo",
+    "DownloadGaveUpError",
     "HttpFailure",
     "HttpResponse",
     "Modem",
@@ -82,6 +85,7 @@ __all__ = [
     "Reading",
     "RegistrationState",
     "RequestRejected",
+    "ResponseCutError",
     "ResponseTooLargeError",
     "ServingCell",
     "SignalQuality",

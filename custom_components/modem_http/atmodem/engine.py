@@ -111,6 +111,8 @@ class _InFlight:
     exchange: Exchange
     future: asyncio.Future[AtReply]
     prompted: asyncio.Event | None
+    stalled: bool = False
+    """Expired because nothing arrived for its `stall` seconds, not at its deadline."""
 
 
 class AtEngine:
@@ -164,6 +166,11 @@ class AtEngine:
     def connected(self) -> bool:
         """True while the port is open."""
         return self.link.connected
+
+    @property
+    def needs_init(self) -> bool:
+        """The modem is initialised again before the next command (generation then moves on)."""
+        return self._needs_init
 
     @property
     def url(self) -> str:
@@ -238,6 +245,8 @@ class AtEngine:
         data_after: DataAfter | None = None,
         complete: Completion | None = None,
         data_sink: DataSink | None = None,
+        stall: float | None = None,
+        payload_sent: Callable[[int], None] | None = None,
     ) -> AtReply:
         """Send one command and return its reply, or raise its typed error.
 
@@ -248,6 +257,9 @@ class AtEngine:
         - `data_sink(piece)`: takes the raw data as it arrives instead of the reply; a ModemError
           it raises refuses the reply once the command has ended (the data goes on being read,
           so the conversation stays in step, but is no longer kept anywhere).
+        - `stall`: fail (ModemTimeoutError) once nothing at all has arrived for that many
+          seconds, however much of `timeout` is left: a long read whose output stopped.
+        - `payload_sent(n)`: hears how many bytes of the payload have gone out so far.
         """
         if _UNSAFE_COMMAND.search(command):
             raise ValueError("command text must not contain CR, LF, Ctrl-Z or ESC")
@@ -265,7 +277,9 @@ class AtEngine:
                 prompt=prompt if payload is not None else None,
                 data_sink=data_sink,
             )
-            return await self._exchange(exchange, deadline, payload)
+            return await self._exchange(
+                exchange, deadline, payload, stall=stall, payload_sent=payload_sent
+            )
         finally:
             gate.release()
 
@@ -325,11 +339,15 @@ class AtEngine:
         payload: bytes | None = None,
         *,
         resync: bool = False,
+        stall: float | None = None,
+        payload_sent: Callable[[int], None] | None = None,
     ) -> AtReply:
         """Write the command (and its payload after the prompt) and wait for the reply.
 
         One timer handle settles the future at the deadline instead of a timeout context: this is
-        the path of every command, and it keeps the round trip close to a bare serial loop.
+        the path of every command, and it keeps the round trip close to a bare serial loop. With
+        `stall` a second one looks at when the last byte came, and is set again for as long as
+        bytes keep coming (the command's output, not the payload it writes).
         """
         loop = asyncio.get_running_loop()
         future: asyncio.Future[AtReply] = loop.create_future()
@@ -338,23 +356,39 @@ class AtEngine:
         self.link.write(command.encode("ascii") + b"\r")
         self._in_flight = in_flight
         self._router.begin(exchange)
-        handle = loop.call_at(deadline, self._expire, in_flight)
+        handles = [loop.call_at(deadline, self._expire, in_flight)]
+        if stall is not None:
+            written_at = time.monotonic()
+
+            def check() -> None:
+                now = loop.time()
+                quiet = time.monotonic() - max(written_at, self.link.last_received)
+                if quiet < stall:
+                    handles[1] = loop.call_at(min(deadline, now + stall - quiet), check)
+                    return
+                in_flight.stalled = True
+                self._expire(in_flight)
+
+            handles.append(loop.call_at(min(deadline, loop.time() + stall), check))
         try:
             if payload is not None and in_flight.prompted is not None:
                 await in_flight.prompted.wait()
                 if not future.done():
-                    await self.link.write_paced(payload, stop=future.done)
+                    await self.link.write_paced(payload, stop=future.done, written=payload_sent)
             return await future
         except _Expired:
             if not resync:
                 self._needs_resync = True
+            if in_flight.stalled:
+                raise ModemTimeoutError(f"{command}: nothing arrived for {stall:g} s") from None
             raise ModemTimeoutError(f"{command}: no reply within the timeout") from None
         except asyncio.CancelledError:
             # The caller gave up; the reply may still come, so resynchronise before the next one.
             self._needs_resync = True
             raise
         finally:
-            handle.cancel()
+            for handle in handles:
+                handle.cancel()
             self._router.end(exchange)
             if self._in_flight is in_flight:
                 self._in_flight = None
@@ -362,6 +396,11 @@ class AtEngine:
                 future.cancel()
 
     def _expire(self, in_flight: _InFlight) -> None:
+        if self._router.in_raw_data:
+            # Lines that came while raw data was expected were taken as data: a restart's boot
+            # lines among them would go unseen, so the modem is initialised again before the
+            # next command (and upper layers see a new generation).
+            self._needs_init = True
         self._router.end(in_flight.exchange)
         self._settle(in_flight, _Expired())
 

@@ -174,3 +174,37 @@ class ResponseTooLargeError(ModemError):
         self.size = size
         told = f"{size} bytes" if size is not None else "more"
         super().__init__(f"the response is {told}; at most {limit} bytes were accepted")
+
+
+class ResponseCutError(ModemError):
+    """The response body stopped short of the length the modem announced, and cannot go on.
+
+    The module's buffer ended where the data stopped (its data connection went mid-transfer), or
+    part of the body already went to the caller's sink when the request would have had to be
+    sent again. `received` bytes of `expected` (None: unannounced) got through.
+    """
+
+    def __init__(self, received: int, expected: int | None, *, port: str | None = None) -> None:
+        """How far the body got, and the line it came over (for messages)."""
+        self.received = received
+        self.expected = expected
+        self.port = port
+        of = f" of {expected}" if expected is not None else ""
+        super().__init__(f"the response body stopped after {received}{of} bytes")
+
+
+class DownloadGaveUpError(ModemError):
+    """A download cut again and again (or unable to resume) was given up; nothing was kept.
+
+    `reason` says why: `attempts_exhausted` (more cuts than `max_resumes` allowed),
+    `no_range_support` (a server without ranges cut again while the body was fetched whole once
+    more), `unverifiable` (the same for a resource whose versions cannot be told apart). The last
+    cut is the error's `__cause__`.
+    """
+
+    def __init__(self, reason: str, resumes: int, kept: int) -> None:
+        """Why, after how many resumed requests, with how many bytes that were then thrown away."""
+        self.reason = reason
+        self.resumes = resumes
+        self.kept = kept
+        super().__init__(f"the download was given up after {resumes} resumes ({reason})")

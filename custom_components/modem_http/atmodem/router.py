@@ -243,6 +243,11 @@ class ReplyRouter:
         self._parser.reset()
         self._urc_in_data = None
 
+    @property
+    def in_raw_data(self) -> bool:
+        """True while a raw block announced by a line is being read (lines inside are data)."""
+        return self._parser.in_raw_data
+
     # -------------------------------------------------------------- exchanges
 
     @property

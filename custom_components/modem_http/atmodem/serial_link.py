@@ -231,8 +231,17 @@ class SerialLink(asyncio.Protocol):
             )
         transport.write(data)
 
-    async def write_paced(self, payload: bytes, *, stop: Callable[[], bool]) -> None:
-        """Write a payload in chunks, as fast as the transport drains; stop early when `stop()`."""
+    async def write_paced(
+        self,
+        payload: bytes,
+        *,
+        stop: Callable[[], bool],
+        written: Callable[[int], None] | None = None,
+    ) -> None:
+        """Write a payload in chunks, as fast as the transport drains; stop early when `stop()`.
+
+        `written(n)` hears how many bytes of the payload have gone to the line so far.
+        """
         view = memoryview(payload)
         size = self.write_chunk_size
         for start in range(0, len(view), size):
@@ -246,6 +255,8 @@ class SerialLink(asyncio.Protocol):
                     port=self.port,
                 )
             transport.write(bytes(view[start : start + size]))
+            if written is not None:
+                written(min(start + size, len(view)))
             if self.write_chunk_delay > 0 and start + size < len(view):
                 await asyncio.sleep(self.write_chunk_delay)
 

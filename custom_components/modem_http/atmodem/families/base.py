@@ -5,7 +5,8 @@ probe only its modules answer); from then on the engine, the Modem and the data 
 family object and never compare names. A family owns:
 
 - `http`: the HTTP driver, which checks a request against the family's limits and turns it into
-  a plan of commands (`plan()`), which it then executes;
+  a plan of commands (`plan()`), which it then executes, and says how a cut download resumes
+  (`resume`);
 - `bearer`: the commands that read and bring up the packet data context the HTTP stack uses;
 - `tls`: the SSL context configuration, and how certificate files get onto the module;
 - `lines`: what its modules print unasked (boot progress, HTTP and bearer events);
@@ -29,6 +30,7 @@ from ..deadline import Deadline
 from ..engine import AtEngine
 from ..request import HttpRequest, ResponseBody
 from ..response import HttpResponse
+from ..resume_facts import HeaderCarrier
 from ..router import LineTables
 from ..status import StatusCommands
 from ..tls import TlsSettings
@@ -95,11 +97,31 @@ class Planned[D]:
         return await self.runner(engine, self.details, deadline, body)
 
 
+@dataclass(frozen=True, slots=True)
+class ResumeSupport:
+    """How a family resumes a download that was cut (resume.py decides what to send).
+
+    `carrier` is what its ranged request can carry besides the range (an If-Range with a quoted
+    entity-tag, a date, or nothing); None refuses resuming, for the `reason` given: a cut
+    download is then failed, never continued. `piece_size` asks for the body in closed ranges
+    of at most that many bytes, for a family that could not keep the part of a read that came
+    through before a cut (None: the whole rest at once, streamed).
+    """
+
+    carrier: HeaderCarrier | None
+    piece_size: int | None = None
+    reason: str = ""
+
+
 class HttpDriver(Protocol):
     """The family's HTTP stack: plans requests, and puts the stack in the state plans rely on."""
 
     ssl_context: int
     """The SSL context HTTPS requests use (within the family's limits)."""
+
+    @property
+    def resume(self) -> ResumeSupport:
+        """How a cut download is resumed with this family's requests."""
 
     def plan(self, request: HttpRequest) -> RequestPlan:
         """Check the request against the family's limits (RequestRejected) and plan it."""
@@ -187,6 +209,7 @@ __all__ = [
     "Planned",
     "Probe",
     "RequestPlan",
+    "ResumeSupport",
     "StatusCommands",
     "TlsCommands",
 ]

@@ -40,7 +40,8 @@ from ...request import HttpRequest, ResponseBody
 from ...response import HttpResponse
 from ...router import Completion, DataAfter, DataSink
 from ...validation import fit_range
-from ..base import Limits, Planned
+from ...resume_facts import HTTPCFG_RAW_REQUEST
+from ..base import Limits, Planned, ResumeSupport
 from .errors import http_error, translate
 from .file_read import read_through_file
 from .plan import (
@@ -60,6 +61,7 @@ COMMAND_TIMEOUT: Final = 10.0
 READ_WAIT_CEILING: Final = 60.0
 """The longest AT+HTTPREAD <wait_time> asked for."""
 _SINK_PIECE: Final = 65536
+RESUME: Final = ResumeSupport(HTTPCFG_RAW_REQUEST)
 _LATE_RESULT: Final = 3.0
 """How long after a given-up request's `<rsptime>` its result URC (or TIMEOUT) may still come."""
 
@@ -103,6 +105,16 @@ class HttpcfgHttp:
         """A request we stopped waiting for that the modem could not cancel (no HTTPSTOP)."""
         self._read_ends_with_ok: bool | None = None
         """Whether this module prints OK between a response and `+HTTPREAD:` (None: not seen)."""
+
+    @property
+    def resume(self) -> ResumeSupport:
+        """A raw request (`requestheader` 1) carries Range and If-Range, a quoted ETag too.
+
+        HTTPGETEX could say only a closed range and nothing of the host's; the raw request lets
+        the server check the version. The read streams the body as it comes, so what came
+        through before a cut is kept without closed ranges.
+        """
+        return RESUME
 
     # ----------------------------------------------------------------- commands
 
@@ -216,10 +228,11 @@ class HttpcfgHttp:
         await self._configure(engine, "responseheader", int(self.response_headers), deadline)
         await self._configure(engine, "sslctxid", self.ssl_context, deadline)
         await self._set_url(engine, plan.url, deadline)
-        reader = self._reader(expects_body=plan.expects_body, limit=body.limit)
+        reader = self._reader(expects_body=plan.expects_body, limit=body.limit, body=body)
         with self._auto_capture(engine, reader) as captured:
-            result = await self._send(engine, plan, deadline, on_result=captured.arm)
+            result = await self._send(engine, plan, deadline, body, on_result=captured.arm)
             reader.content_length = result.content_length
+            reader.status = result.status
             if plan.expects_body:
                 body.check_announced(result.content_length)
             return await self._finish(engine, plan, result, reader, captured, deadline, body)
@@ -233,7 +246,7 @@ class HttpcfgHttp:
         await self._configure(engine, "responseheader", int(self.response_headers), deadline)
         await self._configure(engine, "sslctxid", self.ssl_context, deadline)
         await self._set_url(engine, plan.url, deadline)
-        reader = self._reader(expects_body=True)
+        reader = self._reader(expects_body=True, body=body)
         request = HttpcfgPlan("POST", plan.url, Command.POST, False, None)
         with self._auto_capture(engine, reader) as captured:
             command = f'{self._at("POSTFILE")}="{plan.file_name}",{self._rsptime(deadline)}'
@@ -241,6 +254,7 @@ class HttpcfgHttp:
                 engine, command, "POSTFILE", "POST", deadline, on_result=captured.arm
             )
             reader.content_length = result.content_length
+            reader.status = result.status
             return await self._finish(engine, request, result, reader, captured, deadline, body)
 
     async def download(
@@ -292,6 +306,7 @@ class HttpcfgHttp:
         engine: AtEngine,
         plan: HttpcfgPlan,
         deadline: Deadline,
+        body: ResponseBody,
         *,
         on_result: Callable[[Urc], None] | None = None,
     ) -> RequestResult:
@@ -319,7 +334,14 @@ class HttpcfgHttp:
         else:
             command = f"{self._at('POST')}={size},{input_time},{rsptime}"
         return await self._command_with_result(
-            engine, command, name, plan.method, deadline, payload=plan.payload, on_result=on_result
+            engine,
+            command,
+            name,
+            plan.method,
+            deadline,
+            payload=plan.payload,
+            on_result=on_result,
+            payload_sent=_body_sent(body, size - plan.body_length),
         )
 
     async def _command_with_result(
@@ -333,6 +355,7 @@ class HttpcfgHttp:
         payload: bytes | None = None,
         also: str | None = None,
         on_result: Callable[[Urc], None] | None = None,
+        payload_sent: Callable[[int], None] | None = None,
     ) -> RequestResult:
         """Send a request command and wait for its result URC (or TIMEOUT).
 
@@ -353,7 +376,9 @@ class HttpcfgHttp:
             if payload is not None:
                 line_time = 2 * engine.link.line_seconds(len(payload))
                 timeout = min(timeout, COMMAND_TIMEOUT + line_time)
-            reply = await self._http_command(engine, command, timeout, method, payload=payload)
+            reply = await self._http_command(
+                engine, command, timeout, method, payload=payload, payload_sent=payload_sent
+            )
             early = [line for line in reply.lines if line.startswith(tuple(prefixes))]
             if early:
                 result_parsed(Urc(early[0]))
@@ -409,16 +434,17 @@ class HttpcfgHttp:
             )
             read_err = 0
         else:
-            data, read_err = await self._read(engine, reader, result, plan.method, deadline)
+            data, read_err = await self._read(engine, reader, result, plan.method, deadline, body)
         if read_err != 0:
             raise http_error(read_err, method=plan.method)
         head, content = reader.split(data)
-        if body.streamed:
-            for start in range(0, len(content), _SINK_PIECE):
-                await body.write(content[start : start + _SINK_PIECE])
-        else:
-            await body.write(content)
         headers = head.headers if head is not None else CIMultiDictProxy(CIMultiDict[str]())
+        if not reader.streamed and body.begin(result.status or 0, headers, len(content)):
+            if body.streamed:
+                for start in range(0, len(content), _SINK_PIECE):
+                    await body.write(content[start : start + _SINK_PIECE])
+            else:
+                await body.write(content)
         return HttpResponse(
             status=result.status or 0,
             body=body.collected(),
@@ -435,20 +461,26 @@ class HttpcfgHttp:
         result: RequestResult,
         method: str,
         deadline: Deadline,
+        body: ResponseBody,
     ) -> tuple[bytes, int]:
         expected = (result.content_length or 0) + (1024 if self.response_headers else 0)
-        wait_time = fit_range(math.ceil(min(deadline.left(), READ_WAIT_CEILING)), TIME_RANGE)
-        reply = await self._http_command(
-            engine,
-            f"{self._at('READ')}={wait_time}",
-            min(deadline.left(), COMMAND_TIMEOUT + 2 * engine.link.line_seconds(expected))
-            if result.content_length is not None
-            else deadline.left(),
-            method,
-            data_after=reader.data_after,
-            complete=reader.finished,
-            data_sink=reader.take,
-        )
+        # <wait_time> is the longest gap between two packets the module waits (seed manual,
+        # table 13): with a stall limit the module gives up when the host does.
+        gap = READ_WAIT_CEILING if body.stall is None else body.stall
+        wait_time = fit_range(math.ceil(min(deadline.left(), gap)), TIME_RANGE)
+        async with body.streaming():
+            reply = await self._http_command(
+                engine,
+                f"{self._at('READ')}={wait_time}",
+                min(deadline.left(), COMMAND_TIMEOUT + 2 * engine.link.line_seconds(expected))
+                if result.content_length is not None
+                else deadline.left(),
+                method,
+                data_after=reader.data_after,
+                complete=reader.finished,
+                data_sink=reader.take,
+                stall=body.stall,
+            )
         if reader.too_large is not None:
             raise reader.too_large
         if not reader.by_trailer:
@@ -457,13 +489,21 @@ class HttpcfgHttp:
             self._read_ends_with_ok = reply.final == "OK"
         return reader.kept(), reader.read_error(reply.lines)
 
-    def _reader(self, *, expects_body: bool, limit: int | None = None) -> ResponseReader:
+    def _reader(
+        self, *, expects_body: bool, body: ResponseBody, limit: int | None = None
+    ) -> ResponseReader:
+        """A reader for one response; it streams the body into `body` when read by HTTPREAD.
+
+        Printed unasked (`rspout/auto`) the response comes as one URC's data, so it is taken
+        whole there.
+        """
         return ResponseReader(
             self.prefix,
             headers=self.response_headers,
             expects_body=expects_body,
             ends_with_ok=self._read_ends_with_ok,
             limit=limit,
+            stream_to=None if self.auto_output else body,
         )
 
     def _through_file(self, plan: HttpcfgPlan, result: RequestResult) -> bool:
@@ -481,6 +521,8 @@ class HttpcfgHttp:
         data_after: DataAfter | None = None,
         complete: Completion | None = None,
         data_sink: DataSink | None = None,
+        stall: float | None = None,
+        payload_sent: Callable[[int], None] | None = None,
     ) -> AtReply:
         try:
             return await engine.command(
@@ -491,6 +533,8 @@ class HttpcfgHttp:
                 data_after=data_after,
                 complete=complete,
                 data_sink=data_sink,
+                stall=stall,
+                payload_sent=payload_sent,
             )
         except AtCommandError as err:
             raise translate(err, method=method) from err
@@ -632,6 +676,18 @@ class _Captured:
         except TimeoutError as err:
             raise ModemTimeoutError("the modem did not print the response") from err
         return self._data, self._err
+
+
+def _body_sent(body: ResponseBody, head_size: int) -> Callable[[int], None] | None:
+    """Payload progress as body progress: a raw request's head goes out first."""
+    progress = body.progress
+    if progress is None:
+        return None
+
+    def sent(count: int) -> None:
+        progress.sent(max(0, count - head_size))
+
+    return sent
 
 
 def _input_time(engine: AtEngine, size: int) -> int:

@@ -31,9 +31,12 @@ is known, never from a guess at where the trailer starts:
 
 from dataclasses import dataclass
 
+from multidict import CIMultiDict
+
 from ...engine import AtReply
 from ...errors import ModemError, ResponseTooLargeError
 from ...framing import Counted, DataSpec, UntilTerminator
+from ...request import ResponseBody
 from ...response import ParsedHead, parse_response_head
 
 HEAD_END = b"\r\n\r\n"
@@ -73,6 +76,11 @@ class ResponseReader:
     known from Content-Length, from the chunk sizes as they come, or by counting (read by the
     trailer), and once it passes the limit nothing more is kept and the read is refused with
     ResponseTooLargeError when it ends, so the conversation stays in step.
+
+    With `stream_to`, a body of known length (Content-Length, or the result's length without
+    headers) is not kept here: once the head is in, the caller's body is told it (`begin`) and
+    takes the body's bytes as they arrive (`feed`), so a read that is cut keeps what came
+    through. Chunked bodies and bodies found by their trailer are kept whole, as before.
     """
 
     def __init__(
@@ -83,6 +91,7 @@ class ResponseReader:
         expects_body: bool,
         ends_with_ok: bool | None = None,
         limit: int | None = None,
+        stream_to: ResponseBody | None = None,
     ) -> None:
         """`prefix` is "" or "Q"; `headers` is the modem's `responseheader` setting.
 
@@ -105,9 +114,22 @@ class ResponseReader:
         self._kept_size = 0
         self._head_size: int | None = None if headers else 0
         self._chunked_size = 0
+        self.status: int | None = None
+        """The result URC's status, set with `content_length` (the head's wins when on)."""
+        self._stream_to = stream_to
+        self.streamed = False
+        """The body went to `stream_to` as it arrived (nothing of it is kept here)."""
 
     def take(self, piece: bytes) -> None:
         """Keep a piece of the response (the command's data sink); refuse once it is too large."""
+        if self.streamed:
+            assert self._stream_to is not None and self._head_size is not None
+            head_part = max(0, min(len(piece), self._head_size - self._kept_size))
+            if head_part:
+                self._kept.append(piece[:head_part])
+                self._kept_size += head_part
+            self._stream_to.feed(piece[head_part:])
+            return
         limit = self.limit
         if (
             self.too_large is None
@@ -133,14 +155,14 @@ class ResponseReader:
             return None
         if self.headers:
             return UntilTerminator(HEAD_END, then=self._body_after_head)
-        return self._body_spec(self.content_length, chunked=False)
+        return self._body_spec(self.content_length, chunked=False, head=None)
 
     def _body_after_head(self, head: bytes) -> DataSpec:
         self._head_size = len(head)
         parsed = parse_response_head(head)
-        return self._body_spec(_content_length(parsed), chunked=_is_chunked(parsed))
+        return self._body_spec(_content_length(parsed), chunked=_is_chunked(parsed), head=parsed)
 
-    def _body_spec(self, length: int | None, *, chunked: bool) -> DataSpec:
+    def _body_spec(self, length: int | None, *, chunked: bool, head: ParsedHead | None) -> DataSpec:
         if not self.expects_body:
             return None
         if chunked and self.headers:
@@ -148,9 +170,19 @@ class ResponseReader:
         if length is not None:
             if self.limit is not None and length > self.limit:
                 self.too_large = ResponseTooLargeError(self.limit, length)
+            elif self._stream_to is not None:
+                self._start_streaming(length, head)
             return length or None
         self.by_trailer = True
         return UntilTerminator(self.trailer)
+
+    def _start_streaming(self, length: int, head: ParsedHead | None) -> None:
+        """From here on the body goes to the caller's body as it comes (or nowhere: unwanted)."""
+        assert self._stream_to is not None
+        status = head.status if head is not None else self.status
+        headers = head.headers if head is not None else CIMultiDict[str]()
+        self._stream_to.begin(status or 0, headers, length)
+        self.streamed = True
 
     # Chunked coding, followed as it comes (RFC 9112 section 7.1): the bytes stay verbatim in
     # the data and split() de-chunks them; here only their end is found.

@@ -34,12 +34,13 @@ from multidict import CIMultiDict, CIMultiDictProxy
 
 from ...deadline import Deadline
 from ...engine import AtEngine, AtReply, Prompt
-from ...errors import AtCommandError, ModemError
+from ...errors import AtCommandError, ModemError, ResponseCutError
 from ...framing import DataSpec
 from ...request import HttpRequest, ResponseBody
 from ...response import HttpResponse, parse_response_head
 from ...validation import check_range, fit_range
-from ..base import Planned
+from ...resume_facts import SIMCOM_USERDATA
+from ..base import Planned, ResumeSupport
 from .errors import http_error, is_modem_error
 from .plan import LIMITS, METHOD_CODES, Checked, Target, check_module_file, check_request
 from .plan import check_target as check_url_target
@@ -61,6 +62,9 @@ HEADER_DEFAULTS: Final = {"CONTENT": '"text/plain"', "ACCEPT": '"*/*"'}
 it when a request does not want the value an earlier one set."""
 STICKY_PARAMETERS: Final = ("UA", "USERDATA")
 """Header parameters without a documented default: once set, only AT+HTTPTERM takes them back."""
+RESUME: Final = ResumeSupport(SIMCOM_USERDATA)
+"""USERDATA is a quoted AT string: a `"` would end it, so a strong ETag cannot ride as If-Range;
+the 206's own ETag and length are checked instead (resume.py)."""
 COMMAND_TIMEOUT: Final = 10.0
 TERM_TIMEOUT: Final = 5.0
 SERIAL_GRACE: Final = 5.0
@@ -96,6 +100,15 @@ class SimcomHttp:
         self.ssl_context = LIMITS.default_ssl_context
         self._service: _Service | None = None
         """The open HTTP service (None: not open, or not known to be)."""
+
+    @property
+    def resume(self) -> ResumeSupport:
+        """BREAK/BREAKEND for the range, an If-Range date in USERDATA (never a quoted ETag).
+
+        HTTPACTION takes the whole response into the module's buffer and HTTPREAD streams it
+        out in pieces, so what came through before a cut is kept without closed ranges.
+        """
+        return RESUME
 
     async def setup(self, engine: AtEngine, deadline: Deadline) -> None:
         """The modem restarted, reconnected or ran a raw command: its HTTP service is unknown.
@@ -186,11 +199,17 @@ class SimcomHttp:
     ) -> HttpResponse:
         """Start the request, take its result URC, read the header block and the body."""
         async with self._open_service(engine, deadline):
-            line = await self._start(engine, wanted, data, command, prefix, deadline, reuses_data)
+            line = await self._start(
+                engine, wanted, data, command, prefix, deadline, reuses_data, body
+            )
             status, length = _parse_result(line, method=method)
             head = await read_head(engine, deadline)
             if method != "HEAD":
-                await read_body(engine, length, deadline, chunk=self.read_chunk, body=body)
+                if length <= 0:
+                    # Some firmware announces 0 for a chunked response and still buffers it.
+                    length = await _buffered_length(engine, deadline)
+                if body.begin(status, head.headers, length):
+                    await read_body(engine, length, deadline, chunk=self.read_chunk, body=body)
         return HttpResponse(
             status=status,
             body=body.collected(),
@@ -261,6 +280,7 @@ class SimcomHttp:
         prefix: str,
         deadline: Deadline,
         reuses_data: bool = False,
+        body: ResponseBody | None = None,
     ) -> str:
         """Tell the service what changed, send the body, run `command`; its result URC's text.
 
@@ -281,7 +301,10 @@ class SimcomHttp:
                     )
                     service.parameters[tag] = value
                 if data is not None:
-                    await _send_body(engine, data, deadline)
+                    progress = body.progress if body is not None else None
+                    await _send_body(
+                        engine, data, deadline, progress.sent if progress is not None else None
+                    )
                     service.has_data = True
                 return await command_with_urc(engine, command, prefix, deadline)
             except AtCommandError:
@@ -329,8 +352,16 @@ async def _http_init(engine: AtEngine, deadline: Deadline) -> None:
         await engine.command("AT+HTTPINIT", timeout=deadline.left())
 
 
-async def _send_body(engine: AtEngine, data: bytes, deadline: Deadline) -> None:
-    """AT+HTTPDATA=<size>,<time>, wait for DOWNLOAD, write exactly size bytes, then OK."""
+async def _send_body(
+    engine: AtEngine,
+    data: bytes,
+    deadline: Deadline,
+    sent: Callable[[int], None] | None = None,
+) -> None:
+    """AT+HTTPDATA=<size>,<time>, wait for DOWNLOAD, write exactly size bytes, then OK.
+
+    `sent(n)` hears how much of the body has gone out.
+    """
     seconds = engine.link.line_seconds(len(data))
     input_time = fit_range(math.ceil(seconds * 2) + 10, DATA_TIME_RANGE)
     await engine.command(
@@ -338,6 +369,7 @@ async def _send_body(engine: AtEngine, data: bytes, deadline: Deadline) -> None:
         timeout=min(deadline.left(), seconds * 2 + SERIAL_GRACE + COMMAND_TIMEOUT),
         payload=data,
         prompt=Prompt.DOWNLOAD,
+        payload_sent=sent,
     )
 
 
@@ -447,27 +479,30 @@ async def read_body(
 ) -> None:
     """Read `length` bytes with AT+HTTPREAD=<offset>,<size> into `body` until done.
 
-    The explicit offset makes every read idempotent. A length of 0 is checked with AT+HTTPREAD?
-    because some firmware announces 0 for chunked responses and still buffers the body; a length
-    the caller does not take is refused before the first read.
+    The explicit offset makes every read idempotent. A length the caller does not take is
+    refused before the first read. Each read streams into `body` as it arrives, so a read cut
+    short (the line lost, the modem restarted) keeps what came through; `body.stall` ends a read
+    whose output stopped. A module whose buffer ends before the announced length (its data
+    connection went while it was still receiving) answers the next read with no data: that is
+    ResponseCutError, never a body silently short.
     """
-    if length <= 0:
-        length = await _buffered_length(engine, deadline)
     body.check_announced(length)
     offset = 0
-    while offset < length:
-        size = min(chunk, length - offset)
-        reply = await engine.command(
-            f"AT+HTTPREAD={offset},{size}",
-            timeout=min(deadline.left(), engine.link.line_seconds(size) * 2 + SERIAL_GRACE),
-            data_after=_READ_DATA,
-            complete=_ReadFinished(),
-        )
-        data = reply.data
-        if not data:
-            break  # the modem has less than it announced; stop rather than spin
-        offset += len(data)
-        await body.write(data)
+    async with body.streaming():
+        while offset < length:
+            size = min(chunk, length - offset)
+            reply = await engine.command(
+                f"AT+HTTPREAD={offset},{size}",
+                timeout=min(deadline.left(), engine.link.line_seconds(size) * 2 + SERIAL_GRACE),
+                data_after=_READ_DATA,
+                complete=_ReadFinished(),
+                data_sink=body.feed,
+                stall=body.stall,
+            )
+            if not reply.data_size:
+                raise ResponseCutError(offset, length, port=engine.port)
+            offset += reply.data_size
+            await body.flush()  # each read's data is written when the read ends
 
 
 async def _buffered_length(engine: AtEngine, deadline: Deadline) -> int:
