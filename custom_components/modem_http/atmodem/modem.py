@@ -2,17 +2,28 @@
 
 import asyncio
 from collections.abc import Callable, Mapping
+from dataclasses import replace
+from typing import Final
 
 from .admin import ModemAdmin
 from .bearer import BearerSettings
 from .connection import DataConnection, DataConnectionListener
 from .deadline import Deadline
+from .download import MAX_RESUMES, Download, DownloadTarget
 from .engine import AtEngine, ConnectionState
-from .errors import ModemError, ModemTimeoutError
-from .families import Family, detect_family, every_family_lines, family_kind
+from .errors import (
+    DownloadGaveUpError,
+    ModemDisconnectedError,
+    ModemError,
+    ModemTimeoutError,
+    RequestRejected,
+)
+from .families import Family, RequestPlan, detect_family, every_family_lines, family_kind
 from .operation import Access, OperationPath
+from .progress import TransferProgress
 from .request import BodySink, HttpRequest, ResponseBody
 from .response import HttpResponse
+from .resume import HTTPCFG_GETEX, PlannedRequest, ResumePlanner
 from .router import merge_tables
 from .serial_link import StateListener
 from .status import (
@@ -27,6 +38,9 @@ from .status import (
 )
 from .tls import TlsSettings
 from .transport import TransportOpener, open_serial_transport
+
+MAX_RESUMES_LIMIT: Final = 100
+"""The most resumes a caller may allow one download."""
 
 
 class Modem:
@@ -106,6 +120,7 @@ class Modem:
         content_type: str | None = None,
         body_sink: BodySink | None = None,
         max_response_size: int | None = None,
+        progress: TransferProgress | None = None,
     ) -> HttpResponse:
         """Send one HTTP(S) request through the modem and return its response.
 
@@ -116,6 +131,7 @@ class Modem:
 
         `timeout` bounds the whole call, including the time spent waiting for the modem while
         other operations use it; the response's `queued` and `elapsed` say how it was spent.
+        `progress` is moved as the request body goes out and the response body comes in.
 
         Raises RequestRejected for input the family cannot send (nothing reaches the modem),
         ModemHttpError for the modem's own HTTP errors, NoDataConnectionError, ModemTimeoutError,
@@ -132,8 +148,71 @@ class Modem:
             max_response_size=max_response_size,
         )
         plan = self.family.http.plan(request)
-        response_body = ResponseBody(limit=max_response_size, sink=body_sink)
+        response_body = ResponseBody(limit=max_response_size, sink=body_sink, progress=progress)
         return await self._path.http(plan, deadline, response_body)
+
+    async def download(
+        self,
+        url: str,
+        target: DownloadTarget,
+        *,
+        headers: Mapping[str, str] | None = None,
+        timeout: float = 60.0,
+        resume: bool | None = None,
+        max_resumes: int = MAX_RESUMES,
+        progress: TransferProgress | None = None,
+    ) -> HttpResponse:
+        """GET url into `target`, asking for the rest after cuts (download.py says how).
+
+        `resume`: None resumes where the family can, True insists (RequestRejected with the
+        family's reason where it cannot), False never resumes (a cut is raised as it is).
+        `timeout` bounds the whole download, every resumed request included.
+
+        Returns the response that began the version now in `target` (its status and headers),
+        with `content_length` the bytes written and `resumes` the requests made after cuts;
+        a response of another status (404) is returned as it is, and what `target` holds
+        then is not the resource. Raises DownloadGaveUpError after more than `max_resumes`
+        cuts, and what http_request raises.
+        """
+        deadline = Deadline(timeout)
+        support = self.family.http.resume
+        _check_resumes(max_resumes)
+        if resume is True and support.carrier is None:
+            raise RequestRejected("resume", support.reason)
+        resuming = resume is not False and support.carrier is not None
+        sent_headers = tuple((headers or {}).items())
+        if resuming and any(
+            isinstance(name, str) and name.lower() in ("range", "if-range")
+            for name, _ in sent_headers
+        ):
+            raise RequestRejected("headers", "a resumable download sets Range and If-Range itself")
+        planner = ResumePlanner(
+            support.carrier or HTTPCFG_GETEX,  # not asked for when not resuming
+            max_resumes=max_resumes if resuming else 0,
+            piece_size=support.piece_size if resuming else None,
+        )
+
+        def plan(step: PlannedRequest) -> RequestPlan:
+            request = HttpRequest(
+                "GET",
+                url,
+                headers=sent_headers,
+                byte_range=step.byte_range,
+                if_range=step.if_range,
+            )
+            return self.family.http.plan(request)
+
+        plan(PlannedRequest())  # refuse bad input before anything is sent
+        run = Download(
+            self._path.http,
+            plan,
+            planner,
+            target,
+            deadline,
+            resuming=resuming,
+            progress=progress,
+        )
+        return await run.run()
 
     async def post_modem_file(
         self, url: str, file_name: str, *, timeout: float = 60.0
@@ -144,12 +223,36 @@ class Modem:
         return await self._path.http(plan, deadline, ResponseBody())
 
     async def download_to_modem_file(
-        self, url: str, file_name: str, *, timeout: float = 60.0
+        self,
+        url: str,
+        file_name: str,
+        *,
+        timeout: float = 60.0,
+        resume: bool | None = None,
+        max_resumes: int = MAX_RESUMES,
     ) -> HttpResponse:
-        """GET url into the modem's file system (timeout as for http_request)."""
+        """GET url into the modem's file system (timeout as for http_request).
+
+        The module fetches and stores the body itself, so it never crosses the serial line and
+        no range would save anything: after a cut (the line lost, the modem restarted, a
+        timeout while time is left) the request is made again whole, overwriting the file, up
+        to `max_resumes` times (`resume` False: never); the response's `resumes` says how many.
+        """
         deadline = Deadline(timeout)
+        _check_resumes(max_resumes)
         plan = self.family.http.plan_download(url, file_name)
-        return await self._path.http(plan, deadline, ResponseBody())
+        resumes = 0
+        while True:
+            try:
+                response = await self._path.http(plan, deadline, ResponseBody())
+            except (ModemDisconnectedError, ModemTimeoutError) as err:
+                if resume is False or deadline.expired:
+                    raise
+                if resumes >= max_resumes:
+                    raise DownloadGaveUpError("attempts_exhausted", resumes, 0) from err
+                resumes += 1
+                continue
+            return replace(response, resumes=resumes)
 
     async def connect(self, timeout: float = 30.0) -> None:
         """Bring the data connection (and the SSL context) up now rather than at the first request.
@@ -234,6 +337,17 @@ class Modem:
         """Close the serial port."""
         self.sim.close()
         await self.engine.close()
+
+
+def _check_resumes(max_resumes: int) -> None:
+    if (
+        isinstance(max_resumes, bool)
+        or not isinstance(max_resumes, int)
+        or not 0 <= max_resumes <= MAX_RESUMES_LIMIT
+    ):
+        raise RequestRejected(
+            "max_resumes", f"must be a whole number from 0 to {MAX_RESUMES_LIMIT}"
+        )
 
 
 async def _nothing() -> None:

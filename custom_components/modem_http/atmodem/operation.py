@@ -160,7 +160,11 @@ class OperationPath:
         await self.engine.wait_for_link(deadline.left())
         await self.ensure_sim(deadline)
         restarts = self._restarts
-        if self._setup_restarts != restarts or self._setup_generation != self.engine.generation:
+        if (
+            self._setup_restarts != restarts
+            or self._setup_generation != self.engine.generation
+            or self.engine.needs_init
+        ):
             await self.family.http.setup(self.engine, deadline)
             self._setup_generation = self.engine.generation
             self._setup_restarts = restarts

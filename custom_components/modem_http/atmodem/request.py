@@ -17,7 +17,7 @@ from typing import Final
 
 from .errors import RequestRejected, ResponseCutError, ResponseTooLargeError
 from .progress import TransferProgress
-from .validation import check_method
+from .validation import check_if_range, check_method
 
 BodySink = Callable[[bytes], Awaitable[None]]
 """Receives the body piece by piece (for downloads streamed to a file)."""
@@ -41,10 +41,16 @@ class HttpRequest:
     content_type: str | None = None
     max_response_size: int | None = None
     """The largest body the caller takes; a larger announced length stops before the read."""
+    if_range: str | None = None
+    """A resumed download's If-Range (a strong entity-tag or a date), for GET with a range."""
 
     def __post_init__(self) -> None:
         """Refuse what no family could send; the method is kept upper-case."""
         object.__setattr__(self, "method", check_method(self.method).upper())
+        if self.if_range is not None:
+            check_if_range(self.if_range)
+            if self.byte_range is None or self.method != "GET":
+                raise RequestRejected("if_range", "goes only with a GET that asks for a range")
         limit = self.max_response_size
         if limit is not None and (isinstance(limit, bool) or not isinstance(limit, int)):
             raise RequestRejected("max_response_size", "must be a whole number of bytes")

@@ -24,6 +24,8 @@ class HttpResponse:
     queued: float = 0.0
     """Seconds it waited before that, while the modem was busy with other operations."""
     bytes_sent: int = 0
+    resumes: int = 0
+    """Requests a download made after cuts to get the rest (0: it went through in one)."""
 
     @property
     def ok(self) -> bool:

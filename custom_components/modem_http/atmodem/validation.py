@@ -6,6 +6,7 @@ refused with RequestRejected instead of being escaped, because modems have no es
 """
 
 import re
+from email.utils import parsedate_to_datetime
 from typing import Final
 from urllib.parse import urlsplit
 
@@ -15,6 +16,8 @@ from .shown import shown
 _FORBIDDEN = frozenset({'"'}) | frozenset(chr(c) for c in range(0x20)) | {"\x7f"}
 _TOKEN: Final = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")
 """RFC 9110 section 5.6.2: token = 1*tchar."""
+_STRONG_ENTITY_TAG: Final = re.compile(r'"[\x21\x23-\x7e]{1,128}"')
+"""RFC 9110 8.8.3 entity-tag, strong, ASCII: `"` etagc* `"` (etagc never a `"`)."""
 MAX_METHOD: Final = 32
 """Registered methods are at most 17 characters (VERSION-CONTROL); more is not a method."""
 
@@ -87,6 +90,27 @@ def check_header(name: str, value: str) -> tuple[str, str]:
         raise RequestRejected("headers", f"header name '{shown(name)}' is not a valid token")
     check_text("headers", value, max_length=2048)
     return name, value
+
+
+def check_if_range(value: str) -> str:
+    """An If-Range value: a strong entity-tag or an HTTP-date (RFC 9110 13.1.5), nothing else.
+
+    It comes from a server's ETag or Last-Modified, so it is held to their grammar before any
+    family puts it in a request: the quotes of an entity-tag are the only ones allowed, and
+    only where they belong.
+    """
+    if not isinstance(value, str):
+        raise RequestRejected("if_range", "must be text")
+    if _STRONG_ENTITY_TAG.fullmatch(value):
+        return value
+    check_text("if_range", value, max_length=64, allow_empty=False)
+    try:
+        moment = parsedate_to_datetime(value)
+    except TypeError, ValueError:
+        moment = None
+    if moment is None or moment.tzinfo is None:
+        raise RequestRejected("if_range", "must be a strong entity-tag or an HTTP-date")
+    return value
 
 
 def check_file_name(field: str, name: str, *, max_length: int) -> str:

@@ -38,9 +38,9 @@ from ...engine import AtEngine, AtReply, Prompt, Urc, UrcWaiter
 from ...errors import AtCommandError, ModemError, ModemTimeoutError
 from ...request import HttpRequest, ResponseBody
 from ...response import HttpResponse
+from ...resume_facts import HTTPCFG_RAW_REQUEST
 from ...router import Completion, DataAfter, DataSink
 from ...validation import fit_range
-from ...resume_facts import HTTPCFG_RAW_REQUEST
 from ..base import Limits, Planned, ResumeSupport
 from .errors import http_error, translate
 from .file_read import read_through_file

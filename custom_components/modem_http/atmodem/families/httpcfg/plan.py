@@ -117,6 +117,12 @@ def _plan(request: HttpRequest, *, content_type_supported: bool) -> HttpcfgPlan:
         raise RequestRejected("method", f"{method} is not an HTTP method the modems know")
     url = check_request_url(request.url)
     headers = _checked_headers(request.headers)
+    if request.if_range is not None:
+        # Checked against its grammar (validation.check_if_range); it goes out in the raw
+        # request, never inside a quoted AT argument, so an entity-tag's quotes are safe.
+        if any(name.lower() == "if-range" for name, _ in headers):
+            raise RequestRejected("if_range", "is given both as a field and as a header")
+        headers = (*headers, ("If-Range", request.if_range))
     content_type = request.content_type
     if content_type is not None:
         check_text("content_type", content_type, max_length=256, allow_empty=False)

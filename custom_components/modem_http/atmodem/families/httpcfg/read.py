@@ -123,7 +123,8 @@ class ResponseReader:
     def take(self, piece: bytes) -> None:
         """Keep a piece of the response (the command's data sink); refuse once it is too large."""
         if self.streamed:
-            assert self._stream_to is not None and self._head_size is not None
+            assert self._stream_to is not None
+            assert self._head_size is not None
             head_part = max(0, min(len(piece), self._head_size - self._kept_size))
             if head_part:
                 self._kept.append(piece[:head_part])

@@ -38,8 +38,8 @@ from ...errors import AtCommandError, ModemError, ResponseCutError
 from ...framing import DataSpec
 from ...request import HttpRequest, ResponseBody
 from ...response import HttpResponse, parse_response_head
-from ...validation import check_range, fit_range
 from ...resume_facts import SIMCOM_USERDATA
+from ...validation import check_range, fit_range
 from ..base import Planned, ResumeSupport
 from .errors import http_error, is_modem_error
 from .plan import LIMITS, METHOD_CODES, Checked, Target, check_module_file, check_request

@@ -88,7 +88,16 @@ def check_request(request: HttpRequest) -> Checked:
         allowed = ", ".join(sorted(METHOD_CODES))
         raise RequestRejected("method", f"the simcom dialect can send {allowed}, not {method}")
     target = check_target(request.url)
-    parameters = _header_parameters(request.headers, request.content_type)
+    headers = request.headers
+    if request.if_range is not None:
+        if '"' in request.if_range:
+            raise RequestRejected(
+                "if_range", "an entity-tag's quotes would end the quoted USERDATA parameter"
+            )
+        if any(name.lower() == "if-range" for name, _ in headers if isinstance(name, str)):
+            raise RequestRejected("if_range", "is given both as a field and as a header")
+        headers = (*headers, ("If-Range", request.if_range))
+    parameters = _header_parameters(headers, request.content_type)
     parameters |= _range_parameters(method, request.byte_range)
     body = request.body
     if body:
