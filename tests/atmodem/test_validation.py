@@ -6,6 +6,7 @@ from custom_components.modem_http.atmodem import RequestRejected
 from custom_components.modem_http.atmodem.validation import (
     check_file_name,
     check_header,
+    check_if_range,
     check_range,
     check_text,
     check_url,
@@ -90,3 +91,29 @@ def test_a_bool_is_not_a_number() -> None:
 def test_modem_file_names_cannot_carry_paths(name: str) -> None:
     with pytest.raises(RequestRejected):
         check_file_name("modem_file", name, max_length=64)
+
+
+@pytest.mark.parametrize(
+    "value",
+    ['"v1-abc"', '"0123456789abcdef"', "Wed, 31 Dec 2025 23:59:59 GMT"],
+)
+def test_an_if_range_is_a_strong_entity_tag_or_a_date(value: str) -> None:
+    assert check_if_range(value) == value
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        'W/"v1"',  # weak: never proves the same bytes (RFC 9110 13.1.5)
+        '"v1"\r\nAT+CFUN=0',
+        '"a"b"',
+        '""',
+        "yesterday",
+        "Wed, 31 Dec 2025 23:59:59",  # no zone: not an HTTP-date
+        "Wed, 31 Dec 2025 23:59:59 GMT\r\nAT",
+    ],
+)
+def test_anything_else_in_an_if_range_is_refused(value: str) -> None:
+    with pytest.raises(RequestRejected) as refused:
+        check_if_range(value)
+    assert refused.value.field == "if_range"

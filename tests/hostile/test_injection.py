@@ -87,6 +87,16 @@ async def listening(dialect: str) -> AsyncIterator[Listening]:
             await modem.close()
 
 
+class _NoTarget:
+    """A download target nothing may ever reach."""
+
+    async def write(self, data: bytes) -> None:
+        raise AssertionError("a refused download wrote to its target")
+
+    async def truncate(self, size: int) -> None:
+        raise AssertionError("a refused download touched its target")
+
+
 Attempt = Callable[[Modem, str], Awaitable[Any]]
 
 ATTEMPTS: dict[str, Attempt] = {
@@ -107,6 +117,10 @@ ATTEMPTS: dict[str, Attempt] = {
     "download file url": lambda m, bad: m.download_to_modem_file(
         f"{URL}{bad}", "fw.bin", timeout=5
     ),
+    "resumable download header": lambda m, bad: m.download(
+        URL, _NoTarget(), headers={"X-A": bad}, timeout=5
+    ),
+    "resumable download url": lambda m, bad: m.download(f"{URL}{bad}", _NoTarget(), timeout=5),
 }
 
 

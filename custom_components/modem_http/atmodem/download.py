@@ -244,8 +244,8 @@ class Download:
                     transfer = fresh
                     continue
             after = planner.body_ended(attempt.transfer, size)
-            if isinstance(after, GiveUp):
-                raise DownloadGaveUpError(after.reason.value, after.transfer.resumes, size)
+            if isinstance(after, GiveUp):  # the body ended short: a cut too many
+                raise DownloadGaveUpError(after.reason.value, attempt.transfer.resumes, size)
             transfer = after
             self._note_resumes(transfer)
 
@@ -261,7 +261,8 @@ class Download:
     def _after_cut(self, transfer: Transfer, size: int, err: ModemError) -> Transfer:
         after = self._planner.cut(transfer, size)
         if isinstance(after, GiveUp):
-            raise DownloadGaveUpError(after.reason.value, after.transfer.resumes, size) from err
+            # The resumed requests made so far; the one this cut would need is not made.
+            raise DownloadGaveUpError(after.reason.value, transfer.resumes, size) from err
         _LOGGER.info(
             "A download was cut (%s) with %d bytes kept; resuming (%d so far)",
             err,
