@@ -96,8 +96,11 @@ async def test_three_cuts_of_every_kind_still_end_in_the_exact_file(dialect: str
 async def test_how_each_family_proves_that_the_rest_is_the_same_version(
     dialect: str, if_range_carried: bool
 ) -> None:
-    """A strong ETag: the AT+HTTPCFG raw request carries `If-Range: "<etag>"` for the server to
-    check; SIMCom's quoted USERDATA cannot carry a quote, so the 206's own ETag is checked."""
+    """A strong ETag: If-Range where the family's request can carry it, else the 206 checked.
+
+    The AT+HTTPCFG raw request carries `If-Range: "<etag>"` for the server to check; SIMCom's
+    quoted USERDATA cannot carry a quote, so the 206's own ETag is checked instead.
+    """
     async with resume_rig(dialect) as rig:
         resource = rig.add(FIRMWARE)
         rig.cut_each_request(Cut(40_000, ReadCut.LINK))
