@@ -1,12 +1,13 @@
 """Runtime data shared by the integration's platforms and actions."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
 from homeassistant.config_entries import ConfigEntry
 
 from .atmodem import Modem
+from .transfers import TransferMonitor
 
 if TYPE_CHECKING:
     from .coordinator import ModemCoordinator
@@ -31,6 +32,8 @@ class ErrorKind(StrEnum):
     MODEM_TIMEOUT = "modem_timeout"
     COMMAND_FAILED = "command_failed"
     RESPONSE_TOO_LARGE = "response_too_large"
+    TRANSFER_CUT = "transfer_cut"
+    """A body stopped midway and could not be resumed (or was cut too often)."""
     FILE_WRITE_FAILED = "file_write_failed"
     CANCELLED = "cancelled"
     OTHER = "other"
@@ -59,6 +62,8 @@ class ModemHttpData:
 
     modem: Modem
     coordinator: ModemCoordinator
+    transfers: TransferMonitor = field(default_factory=TransferMonitor)
+    """Bodies in flight through the modem, for the transfer progress sensor."""
 
 
 type ModemHttpConfigEntry = ConfigEntry[ModemHttpData]

@@ -13,6 +13,7 @@ the data context's IP address, the module's temperature and its own byte counter
 name, and the per-request duration and size (they change with every request). One click in the
 entity settings turns any of them on; those that cost a command of their own are only asked for
 while an enabled entity shows them. A family that cannot report a reading gets no entity for it.
+The transfer progress sensor (progress_sensor.py) shows a long download or upload as it runs.
 """
 
 from collections.abc import Callable
@@ -52,6 +53,7 @@ from .atmodem import (
 from .coordinator import ModemData
 from .entity import ModemEntity
 from .models import ErrorKind, ModemHttpConfigEntry
+from .progress_sensor import TransferProgressSensor
 
 # The coordinator serialises all modem I/O; entities only read its data.
 PARALLEL_UPDATES = 0
@@ -376,6 +378,7 @@ async def async_setup_entry(
         if description.reading is None or description.reading in readings
     ]
     entities.extend(ModemTotalSensor(coordinator, description) for description in TOTALS)
+    entities.append(TransferProgressSensor(coordinator, entry.runtime_data.transfers))
     async_add_entities(entities)
 
 

@@ -198,6 +198,7 @@ async def test_download_writes_the_file_and_fires_completed(
         "status": 200,
         "path": str(target),
         "size": FarEnd.BIG_SIZE,
+        "resumes": 0,
         "elapsed": response["elapsed"],
         "queued": 0.0,  # nothing else was using the modem
     }
@@ -209,6 +210,7 @@ async def test_download_writes_the_file_and_fires_completed(
             "config_entry_id": service_modem.entry.entry_id,
             "size": FarEnd.BIG_SIZE,
             "status": 200,
+            "resumes": 0,
         }
     ]
 
@@ -235,10 +237,10 @@ async def test_download_refuses_to_overwrite_unless_asked(
     assert leftovers(allowed) == []
 
 
-async def test_interrupted_download_leaves_nothing_under_the_target_name(
+async def test_interrupted_download_without_resume_leaves_nothing_under_the_target_name(
     hass: HomeAssistant, service_modem: ServiceModem, far_end: FarEnd, allowed: Path
 ) -> None:
-    """The modem drops off the line while the body is being read: no file, no temp file."""
+    """The modem drops off the line while the body is read, resume off: no file, no temp file."""
     failed = async_capture_events(hass, EVENT_DOWNLOAD_FAILED)
     modem = service_modem.link.modem
     read = modem.handler_for(service_modem.read_command)
@@ -261,7 +263,7 @@ async def test_interrupted_download_leaves_nothing_under_the_target_name(
     target = allowed / "firmware.bin"
 
     with pytest.raises(HomeAssistantError) as raised:
-        await call(hass, "download", url=far_end.url("/big"), path=str(target))
+        await call(hass, "download", url=far_end.url("/big"), path=str(target), resume=False)
 
     assert raised.value.translation_key == "modem_disconnected"
     assert len(partial_files) == 1

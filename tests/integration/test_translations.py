@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from custom_components.modem_http import binary_sensor, sensor
+from custom_components.modem_http import binary_sensor, progress_sensor, sensor
 from custom_components.modem_http.const import DIALECT_OPTIONS, ISSUE_MODEM_UNREACHABLE
 from custom_components.modem_http.fallback import FallbackProblem
 from custom_components.modem_http.options import OPTION_KEYS
@@ -44,7 +44,7 @@ def test_every_entity_has_a_name_and_an_icon(strings: dict[str, Any]) -> None:
     """Each entity has a translated name; those without a device class icon have their own."""
     icons = load("icons.json")["entity"]
     platforms: dict[str, list[Any]] = {
-        "sensor": [*sensor.SENSORS, *sensor.TOTALS],
+        "sensor": [*sensor.SENSORS, *sensor.TOTALS, progress_sensor.DESCRIPTION],
         "binary_sensor": list(binary_sensor.BINARY_SENSORS),
     }
     for platform, descriptions in platforms.items():

@@ -253,7 +253,11 @@ class Download:
         """Whether `err` cut the transfer (ask for the rest) rather than ended it (raise)."""
         if self._deadline.expired:
             return False  # the caller's time is up: no request could follow
-        if isinstance(err, ModemDisconnectedError | ResponseCutError | ModemTimeoutError):
+        if isinstance(err, ModemDisconnectedError):
+            # A link that did not come back within its grace is not a cut to resume after: the
+            # modem is gone, and saying so beats trying again and again.
+            return not err.stayed_down
+        if isinstance(err, ResponseCutError | ModemTimeoutError):
             return True
         # The module's own error in the middle of a body (its read failed): a cut too.
         return attempt.written and isinstance(err, ModemHttpError | AtCommandError)

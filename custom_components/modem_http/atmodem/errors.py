@@ -133,14 +133,24 @@ class ModemDisconnectedError(ModemError, ConnectionError):
     """The serial link is down or dropped, or the modem restarted, while it was needed.
 
     `port` names the line (credentials redacted) so a message can say which modem is not
-    connected; `restarted` tells a modem that rebooted mid-operation from a link that went away.
+    connected; `restarted` tells a modem that rebooted mid-operation from a link that went away;
+    `stayed_down` tells a link that was down and did not come back within the link grace (nothing
+    was sent) from one that dropped under an operation.
     """
 
-    def __init__(self, message: str, *, port: str | None = None, restarted: bool = False) -> None:
-        """Message for logs; port and restarted for callers that explain it to a user."""
+    def __init__(
+        self,
+        message: str,
+        *,
+        port: str | None = None,
+        restarted: bool = False,
+        stayed_down: bool = False,
+    ) -> None:
+        """Message for logs; the rest for callers that explain it to a user or act on it."""
         super().__init__(message)
         self.port = port
         self.restarted = restarted
+        self.stayed_down = stayed_down
 
 
 _MAX_REASON = 240

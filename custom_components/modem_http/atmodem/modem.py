@@ -246,7 +246,8 @@ class Modem:
             try:
                 response = await self._path.http(plan, deadline, ResponseBody())
             except (ModemDisconnectedError, ModemTimeoutError) as err:
-                if resume is False or deadline.expired:
+                stayed_down = isinstance(err, ModemDisconnectedError) and err.stayed_down
+                if resume is False or deadline.expired or stayed_down:
                     raise
                 if resumes >= max_resumes:
                     raise DownloadGaveUpError("attempts_exhausted", resumes, 0) from err

@@ -182,7 +182,9 @@ class SerialLink(asyncio.Protocol):
         prefix = f"{what}: " if what else ""
         if self._closing:
             raise ModemDisconnectedError(
-                f"{prefix}the connection to the modem at {self.port} is closed", port=self.port
+                f"{prefix}the connection to the modem at {self.port} is closed",
+                port=self.port,
+                stayed_down=True,
             )
         if self._reconnect_task is not None:
             now = asyncio.get_running_loop().time()
@@ -201,6 +203,7 @@ class SerialLink(asyncio.Protocol):
         raise ModemDisconnectedError(
             f"{prefix}the modem at {self.port} is not connected (the serial link is down)",
             port=self.port,
+            stayed_down=True,
         )
 
     async def _reconnect_loop(self) -> None:

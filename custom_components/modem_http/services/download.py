@@ -3,19 +3,24 @@
 `path` names the target file itself. There is no configured download directory as in
 `downloader`, so the allow-list (`allowlist_external_dirs`) decides where files may go; relative
 paths are taken relative to the configuration directory. Like `downloader`, the outcome is also
-announced on the event bus, so automations can react to downloads started by others.
+announced on the event bus, so automations can react to downloads started by others; both events
+and the answer say how many times the download was cut and resumed (`resumes`).
+
+A download resumes after cuts unless the call says `resume: false` (atmodem/download.py: ranged
+requests that prove they continue the same version, never two versions spliced). Its progress
+shows on the transfer progress sensor while it runs.
 """
 
 import asyncio
 from collections.abc import Mapping
 from typing import Any, Final
-from urllib.parse import urlsplit, urlunsplit
 
 import probatio as vol
 from homeassistant.core import HomeAssistant, ServiceCall, ServiceResponse
 from homeassistant.helpers import config_validation as cv
 
 from ..atmodem import HttpResponse
+from ..atmodem.progress import Direction, TransferProgress
 from ..atmodem.shown import shown
 from ..const import EVENT_DOWNLOAD_COMPLETED, EVENT_DOWNLOAD_FAILED
 from ..models import ModemHttpConfigEntry
@@ -25,6 +30,7 @@ from .fields import (
     ATTR_MODEM_FILE,
     ATTR_OVERWRITE,
     ATTR_PATH,
+    ATTR_RESUME,
     ATTR_URL,
     REQUEST_FIELDS,
     request_timeout,
@@ -32,6 +38,7 @@ from .fields import (
 )
 from .local_files import TempFileSink, prepare_download_target
 from .outcome import perform
+from .shown_text import MAX_EVENT_TEXT, event_url
 from .target import modem_entry
 
 DOWNLOAD_SCHEMA: Final = vol.Schema(
@@ -40,29 +47,9 @@ DOWNLOAD_SCHEMA: Final = vol.Schema(
         vol.Optional(ATTR_PATH): cv.string,
         vol.Optional(ATTR_MODEM_FILE): cv.string,
         vol.Optional(ATTR_OVERWRITE, default=False): cv.boolean,
+        vol.Optional(ATTR_RESUME): cv.boolean,
     }
 )
-
-MAX_EVENT_TEXT = 1024
-"""Event data is caller text too: one line, bounded, whatever the call carried."""
-
-
-def event_url(url: str) -> str:
-    """The URL without a password, fit for the event bus and the logbook.
-
-    A URL too broken to parse cannot be redacted reliably, so it is not repeated at all.
-    """
-    try:
-        parts = urlsplit(url)
-        if parts.password is None:
-            return shown(url, limit=MAX_EVENT_TEXT)
-        host = parts.hostname or ""
-        if parts.port is not None:
-            host = f"{host}:{parts.port}"
-    except ValueError:
-        return "(not a valid URL)"
-    redacted = urlunsplit(parts._replace(netloc=f"{parts.username}:***@{host}"))
-    return shown(redacted, limit=MAX_EVENT_TEXT)
 
 
 async def async_download(call: ServiceCall) -> ServiceResponse:
@@ -73,21 +60,24 @@ async def async_download(call: ServiceCall) -> ServiceResponse:
     url: str = data[ATTR_URL]
     target = data.get(ATTR_PATH) or data.get(ATTR_MODEM_FILE)
     target_name = None if target is None else shown(target, limit=MAX_EVENT_TEXT)
-    try:
-        result = await _download(hass, entry, data, request_timeout(entry, data))
-    except BaseException as err:
-        error, code = event_error(err)
-        hass.bus.async_fire(
-            EVENT_DOWNLOAD_FAILED,
-            {
-                "url": event_url(url),
-                "filename": target_name,
-                "config_entry_id": entry.entry_id,
-                "error": error,
-                "modem_code": code,
-            },
-        )
-        raise
+    transfers = entry.runtime_data.transfers
+    with transfers.track(Direction.DOWNLOAD, "download", target_name or "") as progress:
+        try:
+            result = await _download(hass, entry, data, request_timeout(entry, data), progress)
+        except BaseException as err:
+            error, code = event_error(err)
+            hass.bus.async_fire(
+                EVENT_DOWNLOAD_FAILED,
+                {
+                    "url": event_url(url),
+                    "filename": target_name,
+                    "config_entry_id": entry.entry_id,
+                    "error": error,
+                    "modem_code": code,
+                    "resumes": progress.resumes,
+                },
+            )
+            raise
     hass.bus.async_fire(
         EVENT_DOWNLOAD_COMPLETED,
         {
@@ -96,6 +86,7 @@ async def async_download(call: ServiceCall) -> ServiceResponse:
             "config_entry_id": entry.entry_id,
             "size": result["size"],
             "status": result["status"],
+            "resumes": result["resumes"],
         },
     )
     return result
@@ -106,6 +97,7 @@ async def _download(
     entry: ModemHttpConfigEntry,
     data: Mapping[str, Any],
     timeout: float,
+    progress: TransferProgress,
 ) -> dict[str, Any]:
     if (ATTR_PATH in data) == (ATTR_MODEM_FILE in data):
         raise validation_error("path_or_modem_file")
@@ -115,7 +107,15 @@ async def _download(
         if content_type:
             headers["Content-Type"] = content_type
         return await _to_local_file(
-            hass, entry, url, data[ATTR_PATH], headers, data[ATTR_OVERWRITE], timeout
+            hass,
+            entry,
+            url,
+            data[ATTR_PATH],
+            headers,
+            overwrite=data[ATTR_OVERWRITE],
+            resume=data.get(ATTR_RESUME),
+            timeout=timeout,
+            progress=progress,
         )
     if headers or content_type:
         raise validation_error(
@@ -123,11 +123,13 @@ async def _download(
             field=ATTR_HEADERS,
             reason="the modem fetches into its own files without extra headers",
         )
-    return await _to_modem_file(entry, url, data[ATTR_MODEM_FILE], timeout)
+    return await _to_modem_file(
+        entry, url, data[ATTR_MODEM_FILE], resume=data.get(ATTR_RESUME), timeout=timeout
+    )
 
 
 async def _to_modem_file(
-    entry: ModemHttpConfigEntry, url: str, name: str, timeout: float
+    entry: ModemHttpConfigEntry, url: str, name: str, *, resume: bool | None, timeout: float
 ) -> dict[str, Any]:
     modem = entry.runtime_data.modem
     response = await perform(
@@ -135,7 +137,7 @@ async def _to_modem_file(
         "GET",
         0,
         timeout,
-        lambda: modem.download_to_modem_file(url, name, timeout=timeout),
+        lambda: modem.download_to_modem_file(url, name, timeout=timeout, resume=resume),
         received=_announced_size,
     )
     if not response.ok:
@@ -144,6 +146,7 @@ async def _to_modem_file(
         "status": response.status,
         "modem_file": name,
         "size": _announced_size(response),
+        "resumes": response.resumes,
         "elapsed": round(response.elapsed, 3),
         "queued": round(response.queued, 3),
     }
@@ -162,9 +165,17 @@ async def _to_local_file(
     url: str,
     path: str,
     headers: dict[str, str],
+    *,
     overwrite: bool,
+    resume: bool | None,
     timeout: float,
+    progress: TransferProgress,
 ) -> dict[str, Any]:
+    """Into a hidden temporary file beside the target, renamed only once complete.
+
+    A cut download keeps its bytes in the temporary file while the library asks for the rest
+    (atmodem/download.py); only a complete, successful body becomes the target.
+    """
     modem = entry.runtime_data.modem
     target = await hass.async_add_executor_job(prepare_download_target, hass, path, overwrite)
     sink = TempFileSink(hass, target)
@@ -176,10 +187,10 @@ async def _to_local_file(
             "GET",
             0,
             timeout,
-            lambda: modem.http_request(
-                "GET", url, headers=headers, timeout=timeout, body_sink=sink.write
+            lambda: modem.download(
+                url, sink, headers=headers, timeout=timeout, resume=resume, progress=progress
             ),
-            received=lambda response: sink.size or len(response.body),
+            received=lambda _response: sink.size,
         )
         size = await _keep(sink, response, overwrite)
     except OSError as err:
@@ -195,6 +206,7 @@ async def _to_local_file(
         "status": response.status,
         "path": target,
         "size": size,
+        "resumes": response.resumes,
         "elapsed": round(response.elapsed, 3),
         "queued": round(response.queued, 3),
     }

@@ -24,6 +24,7 @@ from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 
 from ..atmodem import (
     AtCommandError,
+    DownloadGaveUpError,
     HttpFailure,
     ModemDisconnectedError,
     ModemError,
@@ -31,6 +32,7 @@ from ..atmodem import (
     ModemTimeoutError,
     NoDataConnectionError,
     RequestRejected,
+    ResponseCutError,
     ResponseTooLargeError,
     UnsupportedOperation,
 )
@@ -182,6 +184,22 @@ def _no_data_connection(err: NoDataConnectionError, _call: Call) -> Message:
     return "no_data_connection", {"cause": err.cause}
 
 
+def _response_cut(err: ResponseCutError, _call: Call) -> Message:
+    return "response_cut", {"received": err.received}
+
+
+_GAVE_UP_KEYS: Final = {
+    "no_range_support": "download_gave_up_no_ranges",
+    "unverifiable": "download_gave_up_unverifiable",
+}
+"""Why a download was given up, where it was not the attempt limit (`download_gave_up`)."""
+
+
+def _download_gave_up(err: DownloadGaveUpError, _call: Call) -> Message:
+    key = _GAVE_UP_KEYS.get(err.reason, "download_gave_up")
+    return key, {"resumes": err.resumes}
+
+
 RULES: Final[tuple[Rule[Any], ...]] = (
     Rule(RequestRejected, None, _command_refused, field="command", callers_mistake=True),
     Rule(RequestRejected, None, _rejected, callers_mistake=True),
@@ -195,6 +213,8 @@ RULES: Final[tuple[Rule[Any], ...]] = (
     Rule(ModemHttpError, ErrorKind.SERVER_TIMEOUT, _http_error, failure=HttpFailure.TIMEOUT),
     Rule(ModemHttpError, ErrorKind.MODEM_HTTP_ERROR, _http_error),
     Rule(ResponseTooLargeError, ErrorKind.RESPONSE_TOO_LARGE, _too_large),
+    Rule(ResponseCutError, ErrorKind.TRANSFER_CUT, _response_cut),
+    Rule(DownloadGaveUpError, ErrorKind.TRANSFER_CUT, _download_gave_up),
     Rule(ModemDisconnectedError, ErrorKind.MODEM_DISCONNECTED, _disconnected),
     Rule(ModemTimeoutError, ErrorKind.MODEM_TIMEOUT, _modem_timeout),
     Rule(AtCommandError, ErrorKind.COMMAND_FAILED, _command_failed),

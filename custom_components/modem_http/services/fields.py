@@ -29,6 +29,7 @@ ATTR_RANGE_END: Final = "range_end"
 ATTR_PATH: Final = "path"
 ATTR_MODEM_FILE: Final = "modem_file"
 ATTR_OVERWRITE: Final = "overwrite"
+ATTR_RESUME: Final = "resume"
 ATTR_MAX_RESPONSE_SIZE: Final = "max_response_size"
 ATTR_COMMAND: Final = "command"
 

@@ -4,6 +4,9 @@ The caller gets rest_command's response shape (services/responses.py). Before th
 the call, only what Home Assistant decides is checked here: the fields' combinations, the byte
 range, the modem's body limit and methods (named in the message), and local files against the
 allow-list. Whether a URL, header or file name can be sent is the library's check.
+
+Each request shows on the transfer progress sensor while it runs (a quick one never does): the
+response body for get, post and request, the file going out for post_file.
 """
 
 import json
@@ -15,6 +18,8 @@ from homeassistant.core import ServiceCall, ServiceResponse
 from homeassistant.helpers import config_validation as cv
 
 from ..atmodem import HttpResponse, RequestRejected, ResponseTooLargeError
+from ..atmodem.progress import Direction
+from ..atmodem.shown import shown
 from ..atmodem.validation import check_method
 from .errors import validation_error
 from .fields import (
@@ -37,6 +42,7 @@ from .fields import (
 from .local_files import read_allowed_file
 from .outcome import perform
 from .responses import http_response_data
+from .shown_text import MAX_EVENT_TEXT, event_url
 from .target import modem_entry
 
 
@@ -117,22 +123,27 @@ async def _async_http(call: ServiceCall, method: str) -> ServiceResponse:
     content_type = data.get(ATTR_CONTENT_TYPE) or header_content_type or body_content_type
     byte_range = _byte_range(data, method)
     timeout = request_timeout(entry, data)
-    response = await perform(
-        entry,
-        method,
-        len(body or b""),
-        timeout,
-        lambda: modem.http_request(
+    url: str = data[ATTR_URL]
+    with entry.runtime_data.transfers.track(
+        Direction.DOWNLOAD, call.service, event_url(url)
+    ) as progress:
+        response = await perform(
+            entry,
             method,
-            data[ATTR_URL],
-            headers=headers,
-            body=body,
-            timeout=timeout,
-            byte_range=byte_range,
-            content_type=content_type,
-            max_response_size=response_limit(data),
-        ),
-    )
+            len(body or b""),
+            timeout,
+            lambda: modem.http_request(
+                method,
+                url,
+                headers=headers,
+                body=body,
+                timeout=timeout,
+                byte_range=byte_range,
+                content_type=content_type,
+                max_response_size=response_limit(data),
+                progress=progress,
+            ),
+        )
     return http_response_data(response)
 
 
@@ -170,21 +181,25 @@ async def async_post_file(call: ServiceCall) -> ServiceResponse:
         read_allowed_file, call.hass, data[ATTR_PATH], modem.max_body
     )
     content_type = data.get(ATTR_CONTENT_TYPE) or header_content_type or "application/octet-stream"
-    response = await perform(
-        entry,
-        "POST",
-        len(body),
-        timeout,
-        lambda: modem.http_request(
+    path = shown(data[ATTR_PATH], limit=MAX_EVENT_TEXT)
+    with entry.runtime_data.transfers.track(Direction.UPLOAD, "post_file", path) as progress:
+        progress.total = len(body)
+        response = await perform(
+            entry,
             "POST",
-            url,
-            headers=headers,
-            body=body,
-            timeout=timeout,
-            content_type=content_type,
-            max_response_size=limit,
-        ),
-    )
+            len(body),
+            timeout,
+            lambda: modem.http_request(
+                "POST",
+                url,
+                headers=headers,
+                body=body,
+                timeout=timeout,
+                content_type=content_type,
+                max_response_size=limit,
+                progress=progress,
+            ),
+        )
     return http_response_data(response)
 
 

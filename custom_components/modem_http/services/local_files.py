@@ -10,8 +10,9 @@ after the check cannot lead outside the allow-list either.
 
 A download never exists half-written under its target name: the body goes to a hidden temporary
 file in the target's own directory (same file system, so the final rename is atomic), is flushed
-to disk, and only then renamed. Without `overwrite` the rename is a hard link, which fails rather
-than replaces if a file of that name appeared in the meantime.
+to disk, and only then renamed. A download cut and resumed keeps its bytes there meanwhile, and
+cuts back what it cannot trust (`truncate`). Without `overwrite` the rename is a hard link,
+which fails rather than replaces if a file of that name appeared in the meantime.
 """
 
 import contextlib
@@ -142,6 +143,23 @@ class TempFileSink:
             data, self._buffer = bytes(self._buffer), bytearray()
             await self._hass.async_add_executor_job(_write_all, self._fd, data)
 
+    async def truncate(self, size: int) -> None:
+        """Keep the first `size` bytes; the next write follows them.
+
+        A resumed download drops what it cannot trust (the tail of a cut read) or everything
+        (the resource changed); whatever is still only buffered is cut here, the rest on disk.
+        """
+        if not 0 <= size <= self.size:
+            raise ValueError(f"cannot keep {size} of {self.size} bytes")
+        on_disk = self.size - len(self._buffer)
+        if size >= on_disk:
+            del self._buffer[size - on_disk :]
+        else:
+            self._buffer.clear()
+            if self._fd is not None:
+                await self._hass.async_add_executor_job(_truncate, self._fd, size)
+        self.size = size
+
     async def commit(self, overwrite: bool) -> int:
         """Flush, sync and rename into place; returns the size written."""
         await self._flush()
@@ -180,6 +198,11 @@ def _write_all(fd: int, data: bytes) -> None:
     while view:
         written = os.write(fd, view)
         view = view[written:]
+
+
+def _truncate(fd: int, size: int) -> None:
+    os.ftruncate(fd, size)
+    os.lseek(fd, size, os.SEEK_SET)
 
 
 def _finish(fd: int, temp: str, target: str, overwrite: bool) -> None:
