@@ -180,8 +180,10 @@ async def service_modem_factory(
     """Start loaded modem entries of a family (fast-booting emulators on TCP); all torn down."""
     started: list[ServiceModem] = []
 
-    async def start(dialect: str, *, imei: str | None = None) -> ServiceModem:
-        served = await ServiceModem.start(dialect, imei=imei)
+    async def start(
+        dialect: str, *, imei: str | None = None, baud: int | None = None
+    ) -> ServiceModem:
+        served = await ServiceModem.start(dialect, imei=imei, baud=baud)
         started.append(served)
         assert await set_up(hass, served.entry)
         assert served.entry.state is ConfigEntryState.LOADED

@@ -78,10 +78,11 @@ class ModemLink:
     The modem outlives its server, so it keeps its state while unplugged, like a real module.
     """
 
-    def __init__(self, modem: EmulatedModem) -> None:
-        """Nothing listens until start()."""
+    def __init__(self, modem: EmulatedModem, *, baud: int | None = None) -> None:
+        """Nothing listens until start(); `baud` paces the modem's output like a serial line."""
         self.modem = modem
         self.port = 0
+        self.baud = baud
         self._server: ModemServer | None = None
 
     @property
@@ -91,7 +92,7 @@ class ModemLink:
 
     async def start(self) -> None:
         """Plug in: listen (again, on the same port after a stop)."""
-        self._server = ModemServer(self.modem, close_modem=False)
+        self._server = ModemServer(self.modem, baud=self.baud, close_modem=False)
         self.port = await self._server.start_tcp(port=self.port)
 
     async def stop(self) -> None:
@@ -155,12 +156,15 @@ class ServiceModem:
     sent: bytearray = field(default_factory=bytearray)
 
     @classmethod
-    async def start(cls, dialect: str, *, imei: str | None = None) -> Self:
-        """A fast-booting module of the family on a TCP port, recording what the host sends."""
+    async def start(cls, dialect: str, *, imei: str | None = None, baud: int | None = None) -> Self:
+        """A fast-booting module of the family on a TCP port, recording what the host sends.
+
+        `baud` paces what the module prints as a serial line of that speed would.
+        """
         profile_name, default_imei = IDENTITIES[dialect]
         imei = imei or default_imei
         modem = create_modem(dialect, identity=profile(profile_name, imei=imei), **FAST_BOOT)
-        link = ModemLink(modem)
+        link = ModemLink(modem, baud=baud)
         await link.start()
         served = cls(dialect, link, entry_for(link.url, unique_id=imei))
         feed = modem.feed
