@@ -237,3 +237,26 @@ async def test_a_plain_get_whose_body_the_module_lost_is_fetched_again_never_sho
 
         assert response.body == FIRMWARE
         assert rig.served == [(None, None, 200), (None, None, 200)]
+
+
+@pytest.mark.parametrize("kind", [ReadCut.BEARER, ReadCut.RESTART])
+@pytest.mark.parametrize("dialect", ["httpcfg", "quectel"])
+async def test_a_read_whose_data_ends_in_the_modules_own_lines_is_a_cut_without_the_long_wait(
+    monkeypatch: pytest.MonkeyPatch, dialect: str, kind: ReadCut
+) -> None:
+    """An AT+HTTPCFG read by length counts the module's error or boot lines as body bytes.
+
+    The stall limit here is longer than the caller's whole time: only seeing that the data
+    stopped on such a line ends the read soon enough for the rest to be asked for.
+    """
+    monkeypatch.setattr("custom_components.modem_http.atmodem.download.READ_STALL", 600.0)
+    async with resume_rig(dialect) as rig:
+        rig.add(FIRMWARE)
+        rig.cut_each_request(Cut(30_000, kind))
+        target = MemoryTarget()
+
+        response = await rig.modem.download(rig.url, target, timeout=20)
+
+        assert bytes(target.data) == FIRMWARE
+        assert response.resumes == 1
+        assert [status for *_, status in rig.served] == [200, 206]

@@ -348,3 +348,37 @@ def test_a_sim_state_line_never_joins_another_commands_reply() -> None:
     router.feed(b"\r\nSIMCOM INCORPORATED\r\n\r\n+CPIN: SIM PIN\r\n\r\nOK\r\n")
 
     assert owner.answers == [AtReply("AT+CGMI", lines=["SIMCOM INCORPORATED"], final="OK")]
+
+
+@pytest.mark.parametrize(
+    ("stopped_on", "module_spoke"),
+    [
+        (b"\r\n+CME ERROR: 717\r\n\r\n+CGEV: NW PDN DEACT 1\r\n\r\n+VENDOR: 1\r\n", True),
+        (b"\r\nRDY\r\n", True),
+        (b"\r\n+CEREG: 5\r\n", True),
+        (b"\x00\xff<html>", False),
+        (b"<p>line one</p>\r\n<p>line two</p>\r\n", False),
+        (b"\r\n", False),
+    ],
+)
+def test_raw_data_that_stopped_is_seen_to_end_in_the_modules_own_lines(
+    stopped_on: bytes, module_spoke: bool
+) -> None:
+    """A read counting 1000 body bytes stops: on the module's error, boot or URC lines, or a body.
+
+    The module's lines inside the announced block are still data to the router; only the end of
+    what arrived tells a stalled read that the module has spoken in the meantime.
+    """
+    router = ReplyRouter(Owner(), SIM7600)
+    router.on_urc("+CEREG:", lambda _urc: None)
+    router.begin(
+        Exchange.of(
+            "AT+HTTPREAD=0,1000",
+            data_after=simcom_read,
+            complete=lambda reply: "0" in reply.lines_with("+HTTPREAD:"),
+        )
+    )
+    router.feed(b"\r\nOK\r\n\r\n+HTTPREAD: DATA,1000\r\n" + b"x" * 400 + stopped_on)
+
+    assert router.in_raw_data
+    assert router.raw_data_ends_in_a_line() is module_spoke

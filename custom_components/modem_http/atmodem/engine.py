@@ -54,6 +54,8 @@ _LOGGER = logging.getLogger(__name__)
 
 INIT_COMMANDS: Final = ("ATE0", "AT+CMEE=1")
 """Echo off, numeric +CME ERROR codes: what the router and the error types rely on."""
+STALL_PEEK: Final = 0.5
+"""Silence after which a stalled read is looked at for the module's own lines (see `command`)."""
 RESYNC_STEP: Final = 0.5
 """How long one `AT` of a resynchronisation waits for its OK."""
 RESYNC_ATTEMPTS: Final = 10
@@ -258,7 +260,9 @@ class AtEngine:
           it raises refuses the reply once the command has ended (the data goes on being read,
           so the conversation stays in step, but is no longer kept anywhere).
         - `stall`: fail (ModemTimeoutError) once nothing at all has arrived for that many
-          seconds, however much of `timeout` is left: a long read whose output stopped.
+          seconds, however much of `timeout` is left: a long read whose output stopped. Raw data
+          that stopped on a line the modem prints on its own (its error, a network URC, a boot
+          line, counted as data) fails it after STALL_PEEK already.
         - `payload_sent(n)`: hears how many bytes of the payload have gone out so far.
         """
         if _UNSAFE_COMMAND.search(command):
@@ -359,17 +363,20 @@ class AtEngine:
         handles = [loop.call_at(deadline, self._expire, in_flight)]
         if stall is not None:
             written_at = time.monotonic()
+            peek = min(stall, STALL_PEEK)
 
             def check() -> None:
                 now = loop.time()
                 quiet = time.monotonic() - max(written_at, self.link.last_received)
-                if quiet < stall:
-                    handles[1] = loop.call_at(min(deadline, now + stall - quiet), check)
+                cut_short = quiet >= peek and self._router.raw_data_ends_in_a_line()
+                if quiet < stall and not cut_short:
+                    wait = (peek if quiet < peek else stall) - quiet
+                    handles[1] = loop.call_at(min(deadline, now + wait), check)
                     return
                 in_flight.stalled = True
                 self._expire(in_flight)
 
-            handles.append(loop.call_at(min(deadline, loop.time() + stall), check))
+            handles.append(loop.call_at(min(deadline, loop.time() + peek), check))
         try:
             if payload is not None and in_flight.prompted is not None:
                 await in_flight.prompted.wait()

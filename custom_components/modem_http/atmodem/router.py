@@ -40,6 +40,10 @@ FINAL_OK: Final = "OK"
 _ERROR_FINALS: Final = frozenset({"ERROR", "NO CARRIER", "NO DIALTONE", "BUSY", "NO ANSWER"})
 _CME_PREFIX: Final = "+CME ERROR:"
 _CMS_PREFIX: Final = "+CMS ERROR:"
+RAW_TAIL: Final = 160
+"""Raw bytes an exchange remembers: enough for the last lines a module prints in a burst."""
+TRAILING_LINES: Final = 3
+"""Lines at the end of stopped raw data looked at for one the module prints on its own."""
 BOOT_WINDOW: Final = 15.0
 """Seconds after a restart line during which a later boot line belongs to the same boot."""
 
@@ -156,6 +160,8 @@ class Exchange:
     refused: ModemError | None = None
     """What the data sink raised; the reply is refused with it once the command has ended."""
     data_line_pending: bool = False
+    tail: bytearray = field(default_factory=bytearray)
+    """The last RAW_TAIL bytes of raw data (what a read that stopped ended with)."""
 
     @classmethod
     def of(
@@ -247,6 +253,37 @@ class ReplyRouter:
     def in_raw_data(self) -> bool:
         """True while a raw block announced by a line is being read (lines inside are data)."""
         return self._parser.in_raw_data
+
+    def raw_data_ends_in_a_line(self) -> bool:
+        """Whether the raw data being read ends with lines the modem prints on its own.
+
+        A final result code, a restart line, a line the tables list as unsolicited or one a URC
+        handler waits for, among the last TRAILING_LINES lines at the very end: what a module
+        prints when the data it was sending stops (its data connection lost, a restart) and the
+        host is still counting bytes of a block. More than the last line is looked at because
+        a module may follow its error with URCs of another vendor's set (a lost context is
+        reported by `+CGEV` and the module's own line). A body may end a piece that way too; a
+        caller that takes this for a cut merely asks for the rest again.
+        """
+        exchange = self._exchange
+        if exchange is None or not self._parser.in_raw_data:
+            return False
+        text = exchange.tail.decode("latin-1")
+        if not text.endswith("\r\n"):
+            return False
+        # The first piece may be the middle of a body line: only whole lines after it count.
+        lines = [line.strip() for line in text[:-2].split("\r\n")[1:]]
+        return any(self._printed_unasked(line) for line in lines[-TRAILING_LINES:] if line)
+
+    def _printed_unasked(self, line: str) -> bool:
+        return (
+            line == FINAL_OK
+            or line in _ERROR_FINALS
+            or line in self._restart_lines
+            or line in self._restart_when_unasked
+            or line.startswith((_CME_PREFIX, _CMS_PREFIX, *self._unsolicited))
+            or any(line.startswith(route.prefix) for route in self._routes)
+        )
 
     # -------------------------------------------------------------- exchanges
 
@@ -381,6 +418,10 @@ class ReplyRouter:
             return
         reply = exchange.reply
         reply.data_size += len(data)
+        tail = exchange.tail
+        tail += data[-RAW_TAIL:]
+        if len(tail) > RAW_TAIL:
+            del tail[:-RAW_TAIL]
         sink = exchange.data_sink
         if sink is None:
             reply.chunks.append(data)
