@@ -239,18 +239,32 @@ async def test_a_plain_get_whose_body_the_module_lost_is_fetched_again_never_sho
         assert rig.served == [(None, None, 200), (None, None, 200)]
 
 
-@pytest.mark.parametrize("kind", [ReadCut.BEARER, ReadCut.RESTART])
-@pytest.mark.parametrize("dialect", ["httpcfg", "quectel"])
+@pytest.mark.parametrize(
+    ("dialect", "kind"),
+    [
+        ("httpcfg", ReadCut.BEARER),
+        ("httpcfg", ReadCut.RESTART),
+        ("quectel", ReadCut.BEARER),
+        ("quectel", ReadCut.RESTART),
+        ("simcom", ReadCut.RESTART),
+    ],
+)
 async def test_a_read_whose_data_ends_in_the_modules_own_lines_is_a_cut_without_the_long_wait(
     monkeypatch: pytest.MonkeyPatch, dialect: str, kind: ReadCut
 ) -> None:
-    """An AT+HTTPCFG read by length counts the module's error or boot lines as body bytes.
+    """A read by length counts the module's error, network or boot lines as body bytes.
 
-    The stall limit here is longer than the caller's whole time: only seeing that the data
-    stopped on such a line ends the read soon enough for the rest to be asked for.
+    The stall limit and the read's own time limits here are longer than the caller's whole
+    time: only seeing that the data stopped on such lines ends the read soon enough for the
+    rest to be asked for. The module boots slower than the first look at a silent read, so its
+    boot lines come after it.
     """
-    monkeypatch.setattr("custom_components.modem_http.atmodem.download.READ_STALL", 600.0)
+    atmodem = "custom_components.modem_http.atmodem"
+    monkeypatch.setattr(f"{atmodem}.download.READ_STALL", 600.0)
+    monkeypatch.setattr(f"{atmodem}.families.simcom.http.SERIAL_GRACE", 600.0)
+    monkeypatch.setattr(f"{atmodem}.families.httpcfg.http.COMMAND_TIMEOUT", 600.0)
     async with resume_rig(dialect) as rig:
+        rig.emulator.boot_delay = 0.8
         rig.add(FIRMWARE)
         rig.cut_each_request(Cut(30_000, kind))
         target = MemoryTarget()

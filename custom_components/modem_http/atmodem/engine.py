@@ -370,7 +370,9 @@ class AtEngine:
                 quiet = time.monotonic() - max(written_at, self.link.last_received)
                 cut_short = quiet >= peek and self._router.raw_data_ends_in_a_line()
                 if quiet < stall and not cut_short:
-                    wait = (peek if quiet < peek else stall) - quiet
+                    # Looked at every `peek` seconds: the module's lines may come later than the
+                    # data stopped (a boot's RDY follows the restart by its boot time).
+                    wait = min(stall - quiet, peek - quiet if quiet < peek else peek)
                     handles[1] = loop.call_at(min(deadline, now + wait), check)
                     return
                 in_flight.stalled = True
