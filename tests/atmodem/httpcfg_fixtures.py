@@ -52,6 +52,8 @@ class FarEnd:
 
     seen: list[SeenRequest] = field(default_factory=list)
     release: asyncio.Event = field(default_factory=asyncio.Event)
+    slow_asked: asyncio.Event = field(default_factory=asyncio.Event)
+    """Set once the slow endpoint has a request waiting."""
 
     def app(self) -> web.Application:
         app = web.Application(client_max_size=4 * 1024 * 1024)
@@ -121,6 +123,7 @@ class FarEnd:
     async def slow(self, request: web.Request) -> web.Response:
         """Does not answer until released (or the test ends)."""
         await self._record(request)
+        self.slow_asked.set()
         with contextlib.suppress(TimeoutError):
             async with asyncio.timeout(10):
                 await self.release.wait()

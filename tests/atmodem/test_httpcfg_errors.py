@@ -97,8 +97,7 @@ async def test_a_request_cancelled_while_the_server_is_slow_leaves_the_module_us
         await rig.modem.connect(10)
         slow = asyncio.create_task(rig.modem.http_request("GET", f"{rig.base}/slow", timeout=30))
         async with asyncio.timeout(10):
-            while [seen.path for seen in rig.far.seen] != ["/slow"]:
-                await asyncio.sleep(0.01)
+            await rig.far.slow_asked.wait()
         slow.cancel()
         with pytest.raises(asyncio.CancelledError):
             await slow
