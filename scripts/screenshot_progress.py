@@ -1,0 +1,203 @@
+"""Take the README's picture of the transfer progress sensor on a dashboard, in the real web UI.
+
+A one-off tool like scripts/screenshots.py (whose stack and helpers it uses; the same needs):
+starts a far end, a SIMCom modem emulator whose output is paced at 115,200 baud, and Home
+Assistant with the real frontend on free ports; onboards it and adds the modem over the API;
+saves a dashboard with the cards the README recommends (a gauge and a tile showing the rate and
+bytes); then starts a 2 MiB `modem_http.download` and, while it runs, opens the dashboard in
+headless Chromium and takes `docs/images/transfer_progress.png`.
+
+Run: `.venv/bin/python scripts/screenshot_progress.py [--out docs/images] [--keep]`.
+"""
+
+import argparse
+import asyncio
+import json
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import aiohttp
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from develop_requirements import missing_requirements
+from ha_api import HomeAssistantApi
+from screenshots import (
+    CHROMIUM,
+    CHROMIUM_FLAGS,
+    ROOT,
+    UI_TIMEOUT_MS,
+    browser_tokens,
+    free_port,
+    running,
+    say,
+    wait_for_port,
+    write_config,
+)
+
+BAUD = 115_200
+SIZE = 2 * 1024 * 1024
+SHOW_AFTER = 40.0
+"""Seconds into the download the picture is taken (a 2 MiB body takes about 190 s)."""
+VIEWPORT = {"width": 900, "height": 560}
+DASHBOARD = "modem-transfers"
+
+
+def dashboard(sensor: str) -> dict[str, Any]:
+    """The cards the README recommends for a transfer in flight."""
+    return {
+        "title": "Modem",
+        "views": [
+            {
+                "title": "Transfers",
+                "path": "transfers",
+                "cards": [
+                    {
+                        "type": "gauge",
+                        "entity": sensor,
+                        "name": "Firmware download",
+                        "min": 0,
+                        "max": 100,
+                        "needle": False,
+                    },
+                    {
+                        "type": "tile",
+                        "entity": sensor,
+                        "name": "Transfer",
+                        "state_content": ["state", "activity", "rate", "bytes_done"],
+                    },
+                ],
+            }
+        ],
+    }
+
+
+async def add_modem(api: HomeAssistantApi, modem_url: str) -> None:
+    """The config flow over the API, as the UI would run it (its pictures are screenshots.py's)."""
+    flow = await api.start_flow("modem_http")
+    while flow.get("type") == "form":
+        step = flow["step_id"]
+        answer: dict[str, Any] = {"device": modem_url} if step == "user" else {}
+        flow = await api.flow_step(flow["flow_id"], answer)
+    if flow.get("type") != "create_entry":
+        raise RuntimeError(f"config flow ended with {flow.get('type')}: {flow.get('errors')}")
+
+
+async def progress_sensor(api: HomeAssistantApi) -> str:
+    """The entity id of the modem's transfer progress sensor."""
+    entries = await api.entity_registry()
+    return next(
+        entry["entity_id"]
+        for entry in entries
+        if entry["platform"] == "modem_http" and entry["unique_id"].endswith("transfer_progress")
+    )
+
+
+async def drive_ui(base_url: str, modem_url: str, far_end: str, out: Path) -> None:
+    """Onboard, add the modem, save the dashboard, start a download and picture it running."""
+    from playwright.async_api import async_playwright  # noqa: PLC0415 - optional tool
+
+    async with aiohttp.ClientSession() as session:
+        api = HomeAssistantApi(base_url, session)
+        await api.wait_until_up(time.monotonic() + 120)
+        await api.onboard()
+        await api.confirm_http_config()
+        await api.remove_onboarding_extras()
+        tokens = await browser_tokens(api)
+        await add_modem(api, modem_url)
+        sensor = await progress_sensor(api)
+        await api.ws_command(
+            {
+                "type": "lovelace/dashboards/create",
+                "url_path": DASHBOARD,
+                "title": "Modem",
+                "mode": "storage",
+                "show_in_sidebar": True,
+                "require_admin": False,
+            }
+        )
+        await api.ws_command(
+            {"type": "lovelace/config/save", "url_path": DASHBOARD, "config": dashboard(sensor)}
+        )
+
+        download = asyncio.create_task(
+            api.call_service(
+                "modem_http",
+                "download",
+                {
+                    "url": f"{far_end}/files/firmware.bin?size={SIZE}",
+                    "path": "www/firmware.bin",
+                    "overwrite": True,
+                    "timeout": 600,
+                },
+            )
+        )
+        async with async_playwright() as playwright:
+            browser = await playwright.chromium.launch(
+                executable_path=CHROMIUM, args=CHROMIUM_FLAGS
+            )
+            page = await browser.new_page(viewport=VIEWPORT)  # type: ignore[arg-type]
+            page.set_default_timeout(UI_TIMEOUT_MS)
+            await page.add_init_script(
+                f"window.localStorage.setItem('hassTokens', {json.dumps(json.dumps(tokens))});"
+            )
+            started = time.monotonic()
+            await page.goto(f"{base_url}/{DASHBOARD}/transfers")
+            await page.locator("hui-gauge-card").first.wait_for()
+            await page.wait_for_timeout(max(0.0, SHOW_AFTER - (time.monotonic() - started)) * 1000)
+            state = await api.state(sensor)
+            say(f"{sensor}: {state['state']} % {state['attributes']}")
+            await page.screenshot(path=out / "transfer_progress.png")
+            say("transfer_progress.png")
+            await browser.close()
+        download.cancel()
+
+
+def main() -> None:
+    """Start the stack, take the picture, stop everything."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", type=Path, default=ROOT / "docs" / "images")
+    parser.add_argument("--keep", action="store_true", help="keep the temporary directory")
+    args = parser.parse_args()
+    if missing := missing_requirements():
+        sys.exit(f"the web UI needs {' '.join(missing)}: run scripts/develop once first")
+    args.out.mkdir(parents=True, exist_ok=True)
+    python = sys.executable
+    hass = str(Path(python).with_name("hass"))
+    work = Path(tempfile.mkdtemp(prefix="modem_http_progress_"))
+    far_port, modem_port, ha_port = free_port(), free_port(), free_port()
+    write_config(work / "config", ha_port)
+    (work / "config" / "www").mkdir()
+    deadline = time.monotonic() + 120
+    modem_at = f"127.0.0.1:{modem_port}"
+    emulator_argv = [python, "-m", "modem_emulator", "--dialect", "simcom", "--listen", modem_at]
+    with (
+        running(
+            [python, "-m", "scripts.echo_server", "--listen", f"127.0.0.1:{far_port}"],
+            work / "far_end.log",
+        ) as far_end,
+        running([*emulator_argv, "--baud", str(BAUD)], work / "emulator.log") as emulator,
+        running([hass, "-c", str(work / "config"), "--skip-pip"], work / "hass.console") as ha,
+    ):
+        wait_for_port(far_port, far_end, deadline)
+        wait_for_port(modem_port, emulator, deadline)
+        wait_for_port(ha_port, ha, deadline)
+        asyncio.run(
+            drive_ui(
+                f"http://127.0.0.1:{ha_port}",
+                f"socket://127.0.0.1:{modem_port}",
+                f"http://127.0.0.1:{far_port}",
+                args.out,
+            )
+        )
+    say(f"done; logs in {work}" if args.keep else "done")
+    if not args.keep:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
