@@ -52,8 +52,8 @@ from typing import Final
 
 from yarl import URL
 
-from modem_emulator import simcom_600
-from modem_emulator.cnact import CnactBearer
+from modem_emulator import read_cuts, simcom_600
+from modem_emulator.cnact import CnactBearer, context_id
 from modem_emulator.commands import (
     NO_FINAL,
     AtRequest,
@@ -64,6 +64,7 @@ from modem_emulator.commands import (
 )
 from modem_emulator.core import CommandHandler, EmulatedModem
 from modem_emulator.far_end import FarEndError, FarEndResponse, perform_request
+from modem_emulator.faults import ReadCut
 from modem_emulator.sim7080_files import Sim7080Files
 from modem_emulator.sim7080_tls import MAX_CONTEXT, Sim7080Tls
 from modem_emulator.simcom import bare_number, quoted_text
@@ -383,11 +384,26 @@ class Sim7080HttpService:
             raise CmeError(_NOT_ALLOWED)
         data = body[start : start + size]
         modem.send_final("OK")
+        # A read cut (FaultPlan.cut_read): a lost line, a restart or silence stop the output
+        # where the cut falls. A lost bearer does not: +SHREQ reports a response once the module
+        # holds all of it, so the read ends whole and the network's `+APP PDP: 0,DEACTIVE`
+        # follows.
+        cut = read_cuts.cut_point(modem, len(data))
         block = self.options.read_block or len(data)
         for offset in range(0, len(data), block):
             piece = data[offset : offset + block]
             modem.send_urc(f"+SHREAD: {len(piece)}")
+            if (
+                cut is not None
+                and cut[1].kind is not ReadCut.BEARER
+                and cut[0] < offset + len(piece)
+            ):
+                modem.send_raw(piece[: cut[0] - offset])
+                read_cuts.interrupt(modem, cut[1])
+                return NO_FINAL
             modem.send_raw(piece)
+        if cut is not None and cut[1].kind is ReadCut.BEARER:
+            read_cuts.lose_bearer(modem, context_id(0))
         return NO_FINAL
 
 

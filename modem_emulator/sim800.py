@@ -34,6 +34,10 @@ Formats and limits, with their sources:
   (`ssl="tls10"`, nager/Nager.Date #331 log). The server certificate is never verified.
 - `AT+HTTPSTATUS?`: `+HTTPSTATUS: <method>,<status>,<finish>,<remain>`, status 0 idle, 1
   receiving (manual V1.09).
+- Read cuts (`FaultPlan.cut_read`): a lost line, a restart or silence stop AT+HTTPREAD where the
+  cut falls (read_cuts.py). A lost bearer does not shorten the body: `+HTTPACTION` is reported once
+  the module has received the whole response (manual V1.09: <datalen> is what was received), so the
+  read in progress ends whole and `+SAPBR <cid>: DEACT` follows; the buffer stays readable.
 - Test forms (`=?`) print a line only where a source shows it (AT+HTTPSSL=?); the others answer a
   bare OK, so a driver may rely on OK versus ERROR from them and nothing more.
 - HTTPINIT twice, HTTPTERM without a session, and any HTTP command outside one:
@@ -48,7 +52,7 @@ from typing import Final, Literal
 
 from yarl import URL
 
-from modem_emulator import simcom_600
+from modem_emulator import read_cuts, simcom_600
 from modem_emulator.commands import (
     NO_FINAL,
     AtRequest,
@@ -60,6 +64,7 @@ from modem_emulator.commands import (
 )
 from modem_emulator.core import CommandHandler, EmulatedModem
 from modem_emulator.far_end import BadUrl, FarEndError, FarEndResponse, TlsFailure, perform_request
+from modem_emulator.faults import ReadCut
 from modem_emulator.sapbr import MAX_PROFILE, SapbrBearer
 from modem_emulator.simcom import bare_number, quoted_text
 from modem_emulator.simcom_session import Parameters, StoredResponse
@@ -311,10 +316,10 @@ class Sim800HttpService:
 
     # --- the response -----------------------------------------------------------------------------
 
-    async def httpread(self, modem: EmulatedModem, req: AtRequest) -> None:
+    async def httpread(self, modem: EmulatedModem, req: AtRequest) -> FinalSent | None:
         """`+HTTPREAD: <n>`, the bytes, OK; OK alone when there is nothing to read."""
         if req.kind == "test":
-            return
+            return None
         session = self._session()
         body = session.response.body if session.response is not None else b""
         if req.kind == "exec":
@@ -325,9 +330,22 @@ class Sim800HttpService:
             data = body[start : start + size]
         else:
             raise PlainError
-        if data:
-            modem.send_line(f"+HTTPREAD: {len(data)}")
+        if not data:
+            return None
+        modem.send_line(f"+HTTPREAD: {len(data)}")
+        cut = read_cuts.cut_point(modem, len(data))
+        if cut is None:
             modem.send_raw(data)
+            return None
+        position, armed = cut
+        if armed.kind is ReadCut.BEARER:
+            modem.send_raw(data)
+            modem.send_final("OK")
+            read_cuts.lose_bearer(modem, self._session().cid)
+            return NO_FINAL
+        modem.send_raw(data[:position])
+        read_cuts.interrupt(modem, armed)
+        return NO_FINAL
 
     async def httphead(self, modem: EmulatedModem, req: AtRequest) -> None:
         """`+HTTPHEAD: <n>` and the status line and headers as received."""

@@ -18,7 +18,21 @@ from modem_emulator.core import EmulatedModem
 from modem_emulator.faults import ReadCut
 from modem_emulator.resources import Answer, Resource, ResourceServer
 
-FAMILIES = ("simcom", "httpcfg", "quectel")
+FAMILIES = ("simcom", "httpcfg", "quectel", "sim800")
+BODY_BUFFERED_WHOLE = frozenset({"sim800"})
+"""Modules that report a response only once all of it is in their buffer: a lost bearer cuts no
+read of theirs (the emulator's sim800.py says why)."""
+QUOTES_IN_USERDATA_REFUSED = frozenset({"simcom", "sim800"})
+"""AT+HTTPINIT families: If-Range rides in the quoted USERDATA, so never as a quoted ETag."""
+
+
+def cuts_of(dialect: str) -> list[ReadCut]:
+    """The read cuts that cut a body on this family's modules."""
+    if dialect in BODY_BUFFERED_WHOLE:
+        return [kind for kind in ReadCut if kind is not ReadCut.BEARER]
+    return list(ReadCut)
+
+
 FAST_BOOT = {"boot_delay": 0.02, "boot_step": 0.002}
 QUICK_STALL = 0.3
 """Seconds a resumable read may go without a byte in these stories (5 s for real modems)."""

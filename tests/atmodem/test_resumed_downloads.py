@@ -20,7 +20,16 @@ from custom_components.modem_http.atmodem.progress import Direction, TransferPro
 from modem_emulator.faults import ReadCut
 from modem_emulator.resources import RangeSupport
 
-from .resume_fixtures import FAMILIES, QUICK_STALL, Cut, MemoryTarget, content, resume_rig
+from .resume_fixtures import (
+    FAMILIES,
+    QUICK_STALL,
+    QUOTES_IN_USERDATA_REFUSED,
+    Cut,
+    MemoryTarget,
+    content,
+    cuts_of,
+    resume_rig,
+)
 
 pytestmark = pytest.mark.usefixtures("socket_enabled")
 
@@ -39,8 +48,9 @@ def quick_stall(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.mark.parametrize("at", CUT_POINTS)
-@pytest.mark.parametrize("kind", list(ReadCut))
-@pytest.mark.parametrize("dialect", FAMILIES)
+@pytest.mark.parametrize(
+    ("dialect", "kind"), [(dialect, kind) for dialect in FAMILIES for kind in cuts_of(dialect)]
+)
 async def test_a_download_cut_anywhere_finishes_byte_for_byte(
     dialect: str, kind: ReadCut, at: int
 ) -> None:
@@ -70,28 +80,47 @@ async def test_a_download_cut_anywhere_finishes_byte_for_byte(
 
 
 @pytest.mark.parametrize("dialect", FAMILIES)
-async def test_three_cuts_of_every_kind_still_end_in_the_exact_file(dialect: str) -> None:
+async def test_cuts_of_every_kind_still_end_in_the_exact_file(dialect: str) -> None:
+    """One cut after another, each way the family's reads can be cut, each a little earlier."""
+    kinds = cuts_of(dialect)
     async with resume_rig(dialect) as rig:
         rig.add(FIRMWARE)
-        rig.cut_each_request(
-            Cut(20_000, ReadCut.LINK),
-            Cut(15_000, ReadCut.BEARER),
-            Cut(10_000, ReadCut.RESTART),
-            Cut(5_000, ReadCut.QUIET),
-        )
+        rig.cut_each_request(*(Cut(20_000 - 5_000 * i, kind) for i, kind in enumerate(kinds)))
         target = MemoryTarget()
         progress = TransferProgress(Direction.DOWNLOAD)
 
         response = await rig.modem.download(rig.url, target, timeout=60, progress=progress)
 
         assert bytes(target.data) == FIRMWARE
-        assert response.resumes == 4
-        assert [status for _range, _if_range, status in rig.served] == [200, 206, 206, 206, 206]
-        assert (progress.done, progress.total, progress.resumes) == (SIZE, SIZE, 4)
+        assert response.resumes == len(kinds)
+        assert [status for *_, status in rig.served] == [200] + [206] * len(kinds)
+        assert (progress.done, progress.total, progress.resumes) == (SIZE, SIZE, len(kinds))
+
+
+async def test_a_sim800_that_loses_its_bearer_mid_read_still_has_the_whole_body() -> None:
+    """The module reported the response once all of it was in its buffer; nothing is asked again.
+
+    The network's `+SAPBR 1: DEACT` comes after the read; the rest of the body is still read
+    from the module's buffer, and the next request brings the bearer up again.
+    """
+    async with resume_rig("sim800") as rig:
+        rig.add(FIRMWARE)
+        rig.cut_each_request(Cut(40_000, ReadCut.BEARER))
+        target = MemoryTarget()
+
+        response = await rig.modem.download(rig.url, target, timeout=30)
+
+        assert bytes(target.data) == FIRMWARE
+        assert response.resumes == 0
+        assert rig.served == [(None, None, 200)]
+        assert not rig.emulator.network.context_active(1)
+        again = await rig.modem.download(rig.url, MemoryTarget(), timeout=30)
+        assert (again.status, again.resumes) == (200, 0)
 
 
 @pytest.mark.parametrize(
-    ("dialect", "if_range_carried"), [("quectel", True), ("httpcfg", True), ("simcom", False)]
+    ("dialect", "if_range_carried"),
+    [("quectel", True), ("httpcfg", True), ("simcom", False), ("sim800", False)],
 )
 async def test_how_each_family_proves_that_the_rest_is_the_same_version(
     dialect: str, if_range_carried: bool
@@ -130,15 +159,20 @@ async def test_a_resource_that_changed_between_cuts_is_fetched_again_from_zero(
         statuses = [status for _range, _if_range, status in rig.served]
         # With If-Range the server sends the new version whole (200); SIMCom sees the 206's new
         # ETag, leaves its body unread and asks again for the whole.
-        assert statuses == ([200, 206, 200] if dialect == "simcom" else [200, 200])
+        assert statuses == (
+            [200, 206, 200] if dialect in QUOTES_IN_USERDATA_REFUSED else [200, 200]
+        )
 
 
-async def test_simcom_proves_a_version_without_etag_by_its_date_in_userdata() -> None:
+@pytest.mark.parametrize("dialect", sorted(QUOTES_IN_USERDATA_REFUSED))
+async def test_an_httpinit_module_proves_a_version_without_etag_by_its_date_in_userdata(
+    dialect: str,
+) -> None:
     """Only Last-Modified: `If-Range: <date>` rides in USERDATA; a change gives the new whole."""
-    async with resume_rig("simcom") as rig:
+    async with resume_rig(dialect) as rig:
         resource = rig.add(FIRMWARE, etag="none")
         resource.replace_on_request(3, NEW_FIRMWARE)
-        rig.cut_each_request(Cut(30_000, ReadCut.LINK), Cut(30_000, ReadCut.BEARER))
+        rig.cut_each_request(Cut(30_000, ReadCut.LINK), Cut(30_000, ReadCut.RESTART))
         target = MemoryTarget()
 
         await rig.modem.download(rig.url, target, timeout=30)
@@ -247,6 +281,7 @@ async def test_a_plain_get_whose_body_the_module_lost_is_fetched_again_never_sho
         ("quectel", ReadCut.BEARER),
         ("quectel", ReadCut.RESTART),
         ("simcom", ReadCut.RESTART),
+        ("sim800", ReadCut.RESTART),
     ],
 )
 async def test_a_read_whose_data_ends_in_the_modules_own_lines_is_a_cut_without_the_long_wait(
@@ -274,3 +309,34 @@ async def test_a_read_whose_data_ends_in_the_modules_own_lines_is_a_cut_without_
         assert bytes(target.data) == FIRMWARE
         assert response.resumes == 1
         assert [status for *_, status in rig.served] == [200, 206]
+
+
+async def test_a_sim7080_says_why_it_cannot_resume_before_anything_is_sent() -> None:
+    """Its AT+SH* stack reports no response headers: no part could be proven the same version."""
+    async with resume_rig("sim7080") as rig:
+        rig.add(FIRMWARE)
+
+        with pytest.raises(RequestRejected) as refused:
+            await rig.modem.download(rig.url, MemoryTarget(), timeout=30, resume=True)
+
+        assert refused.value.field == "resume"
+        assert "no response headers" in refused.value.reason
+        assert rig.served == []
+
+
+async def test_a_sim7080_download_streams_whole_and_a_cut_one_is_the_callers_error() -> None:
+    """Without resuming, the body still streams into the target with its progress; a cut fails."""
+    async with resume_rig("sim7080") as rig:
+        rig.add(FIRMWARE)
+        target = MemoryTarget()
+        progress = TransferProgress(Direction.DOWNLOAD)
+
+        response = await rig.modem.download(rig.url, target, timeout=30, progress=progress)
+
+        assert (bytes(target.data), response.resumes) == (FIRMWARE, 0)
+        assert (progress.done, progress.total) == (SIZE, SIZE)
+
+        rig.cut_each_request(Cut(30_000, ReadCut.LINK))
+        with pytest.raises(ModemDisconnectedError):
+            await rig.modem.download(rig.url, MemoryTarget(), timeout=30)
+        assert len(rig.served) == 2

@@ -31,13 +31,13 @@ from typing import Final
 
 from ...deadline import Deadline
 from ...engine import AtEngine, AtReply, Prompt, Urc
-from ...errors import AtCommandError, ModemError
+from ...errors import AtCommandError, ModemError, ResponseCutError
 from ...framing import DataSpec
 from ...request import HttpRequest, ResponseBody
 from ...response import HttpResponse
 from ...tls import UnsupportedOperation
 from ...validation import fit_range
-from ..base import Planned
+from ..base import Planned, ResumeSupport
 from ..simcom.http import command_with_urc
 from .errors import connection_error, http_error, is_modem_error
 from .plan import LIMITS, MAX_HEADERS, Checked, Server, check_request
@@ -55,6 +55,16 @@ READ_CHUNK: Final = 16384
 COMMAND_TIMEOUT: Final = 10.0
 DISCONNECT_TIMEOUT: Final = 5.0
 SERIAL_GRACE: Final = 5.0
+RESUME: Final = ResumeSupport(
+    None,
+    reason=(
+        "SIM7070 and SIM7080 modules report no response headers (no ETag, Last-Modified or "
+        "Content-Range), so no part of a cut download can be proven to belong to the same "
+        "version of the file; it cannot be resumed"
+    ),
+)
+"""A `Range` would ride in AT+SHAHEAD, but what comes back could not be proven to continue the
+bytes kept (resume.py never splices without a strong validator): a cut download is failed."""
 NO_FILES: Final = (
     "SIM7070 and SIM7080 modules cannot send a file of their own storage or store a response "
     "there through this integration (AT+HTTPTOFS is not confirmed by any public log)"
@@ -103,6 +113,11 @@ class Sim7080Http:
         self._ssl_context = context
         self.choice.changed()
 
+    @property
+    def resume(self) -> ResumeSupport:
+        """None: the module reports no response headers to prove a part's version by."""
+        return RESUME
+
     async def setup(self, engine: AtEngine, deadline: Deadline) -> None:
         """The module restarted, reconnected or ran a raw command: nothing of it is known."""
         self._connection = None
@@ -142,9 +157,10 @@ class Sim7080Http:
     ) -> HttpResponse:
         """Perform one request on the module's connection, within the caller's deadline."""
         async with self._closing_on_failure(engine, deadline):
-            line = await self._send(engine, checked, deadline)
+            sent = body.progress.sent if body.progress is not None else None
+            line = await self._send(engine, checked, deadline, sent)
             status, length = self._parse_result(line, checked.method)
-            if checked.method != "HEAD":
+            if checked.method != "HEAD" and body.begin(status, {}, length):
                 await self._read_body(engine, length, deadline, body)
         return HttpResponse(
             status=status,
@@ -153,8 +169,14 @@ class Sim7080Http:
             bytes_sent=len(checked.body or b""),
         )
 
-    async def _send(self, engine: AtEngine, checked: Checked, deadline: Deadline) -> str:
-        """Connect, set headers and body, send AT+SHREQ; its result's text.
+    async def _send(
+        self,
+        engine: AtEngine,
+        checked: Checked,
+        deadline: Deadline,
+        sent: Callable[[int], None] | None = None,
+    ) -> str:
+        """Connect, set headers and body, send AT+SHREQ; its result's text (`sent`: body progress).
 
         A request refused on a connection believed open (the server closed it unseen) goes out
         again once on a new connection: nothing of it reached the server.
@@ -164,7 +186,7 @@ class Sim7080Http:
             reused = await self._connect(engine, checked, deadline)
             await self._set_headers(engine, checked.headers, deadline)
             if checked.body is not None:
-                await _send_body(engine, checked.body, deadline)
+                await _send_body(engine, checked.body, deadline, sent)
             try:
                 return await command_with_urc(engine, command, "+SHREQ:", deadline)
             except AtCommandError:
@@ -282,22 +304,29 @@ class Sim7080Http:
     async def _read_body(
         self, engine: AtEngine, length: int, deadline: Deadline, body: ResponseBody
     ) -> None:
-        """AT+SHREAD=<offset>,<size> until `length` bytes are in (refused first if too large)."""
+        """AT+SHREAD=<offset>,<size> until `length` bytes are in (refused first if too large).
+
+        Each read streams into `body` as it arrives (the transfer's progress moves with it). A
+        module that has less than it announced answers a read with no data: ResponseCutError,
+        never a body silently short.
+        """
         body.check_announced(length)
         offset = 0
-        while offset < length:
-            size = min(self.read_chunk, length - offset)
-            reply = await engine.command(
-                f"AT+SHREAD={offset},{size}",
-                timeout=min(deadline.left(), engine.link.line_seconds(size) * 2 + SERIAL_GRACE),
-                data_after=_announced,
-                complete=_read_complete(size),
-            )
-            data = reply.data
-            if not data:
-                break  # the module has less than it announced; stop rather than spin
-            offset += len(data)
-            await body.write(data)
+        async with body.streaming():
+            while offset < length:
+                size = min(self.read_chunk, length - offset)
+                reply = await engine.command(
+                    f"AT+SHREAD={offset},{size}",
+                    timeout=min(deadline.left(), engine.link.line_seconds(size) * 2 + SERIAL_GRACE),
+                    data_after=_announced,
+                    complete=_read_complete(size),
+                    data_sink=body.feed,
+                    stall=body.stall,
+                )
+                if not reply.data_size:
+                    raise ResponseCutError(offset, length, port=engine.port)
+                offset += reply.data_size
+                await body.flush()
 
 
 def _read_complete(size: int) -> Callable[[AtReply], bool]:
@@ -309,7 +338,12 @@ def _read_complete(size: int) -> Callable[[AtReply], bool]:
     return complete
 
 
-async def _send_body(engine: AtEngine, data: bytes, deadline: Deadline) -> None:
+async def _send_body(
+    engine: AtEngine,
+    data: bytes,
+    deadline: Deadline,
+    sent: Callable[[int], None] | None = None,
+) -> None:
     """AT+SHBOD=<len>,<ms>, wait for the `>` prompt, write exactly len bytes, then OK."""
     seconds = engine.link.line_seconds(len(data))
     input_ms = fit_range(math.ceil(seconds * 2000) + 5000, BODY_TIME_RANGE)
@@ -318,6 +352,7 @@ async def _send_body(engine: AtEngine, data: bytes, deadline: Deadline) -> None:
         timeout=min(deadline.left(), seconds * 2 + SERIAL_GRACE + COMMAND_TIMEOUT),
         payload=data,
         prompt=Prompt.GREATER_THAN,
+        payload_sent=sent,
     )
 
 

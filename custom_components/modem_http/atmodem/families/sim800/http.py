@@ -27,7 +27,7 @@ a raw command the session is started afresh.
 import contextlib
 import logging
 import math
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 from typing import Final
 
@@ -36,9 +36,10 @@ from ...engine import AtEngine, Prompt
 from ...errors import AtCommandError, ModemError
 from ...request import HttpRequest, ResponseBody
 from ...response import HttpResponse
+from ...resume_facts import SIMCOM_USERDATA
 from ...tls import UnsupportedOperation
 from ...validation import fit_range
-from ..base import Planned
+from ..base import Planned, ResumeSupport
 from ..simcom.http import command_with_urc, read_body, read_head
 from .errors import http_error, is_modem_error
 from .plan import Checked, check_request
@@ -56,6 +57,10 @@ STICKY_PARAMETERS: Final = ("UA", "USERDATA")
 COMMAND_TIMEOUT: Final = 10.0
 TERM_TIMEOUT: Final = 5.0
 SERIAL_GRACE: Final = 5.0
+RESUME: Final = ResumeSupport(SIMCOM_USERDATA)
+"""BREAK/BREAKEND for the range; USERDATA is a quoted AT string, so an If-Range can be a date
+but never a quoted entity-tag: with a strong ETag the 206's own ETag and length are checked
+(resume.py)."""
 NO_FILES: Final = (
     "SIM800 and SIM900 modules have no file system the HTTP commands can read or write"
 )
@@ -86,6 +91,15 @@ class Sim800Http:
         self.cid = 1
         """The bearer profile requests name (the bearer tells it once it is open)."""
         self._session: _Session | None = None
+
+    @property
+    def resume(self) -> ResumeSupport:
+        """As the SIM7600 family's: ranges by BREAK/BREAKEND, If-Range dates in USERDATA.
+
+        HTTPHEAD shows the 206 before its body is read, and HTTPREAD streams the body out of the
+        module's buffer, so what came through before a cut is kept.
+        """
+        return RESUME
 
     async def setup(self, engine: AtEngine, deadline: Deadline) -> None:
         """The module restarted, reconnected or ran a raw command: its session is unknown."""
@@ -121,10 +135,11 @@ class Sim800Http:
             "TIMEOUT": str(fit_range(seconds, ACTION_TIMEOUT_RANGE)),
         } | checked.parameters
         async with self._open_session(engine, deadline):
-            line = await self._start(engine, checked, wanted, deadline)
+            sent = body.progress.sent if body.progress is not None else None
+            line = await self._start(engine, checked, wanted, deadline, sent)
             status, length = _parse_result(line, method=checked.method)
             head = await read_head(engine, deadline)
-            if checked.method != "HEAD":
+            if checked.method != "HEAD" and body.begin(status, head.headers, length):
                 await read_body(engine, length, deadline, chunk=self.read_chunk, body=body)
         return HttpResponse(
             status=status,
@@ -160,9 +175,16 @@ class Sim800Http:
         return self._session
 
     async def _start(
-        self, engine: AtEngine, checked: Checked, wanted: dict[str, str], deadline: Deadline
+        self,
+        engine: AtEngine,
+        checked: Checked,
+        wanted: dict[str, str],
+        deadline: Deadline,
+        sent: Callable[[int], None] | None = None,
     ) -> str:
         """Tell the session what changed, send the body, start the action; its result's text.
+
+        `sent(n)` hears how much of the request body has gone out.
 
         A reused session the module refuses to act on is started afresh once: nothing of the
         request went out then.
@@ -185,7 +207,7 @@ class Sim800Http:
                     await _switch_ssl(engine, checked.https, deadline, fresh=not reused)
                     session.ssl = checked.https
                 if checked.body is not None:
-                    await _send_body(engine, checked.body, deadline)
+                    await _send_body(engine, checked.body, deadline, sent)
                     session.has_data = True
                 action = f"AT+HTTPACTION={checked.method_code}"
                 return await command_with_urc(engine, action, "+HTTPACTION:", deadline)
@@ -237,7 +259,12 @@ async def _switch_ssl(engine: AtEngine, on: bool, deadline: Deadline, *, fresh: 
         raise
 
 
-async def _send_body(engine: AtEngine, data: bytes, deadline: Deadline) -> None:
+async def _send_body(
+    engine: AtEngine,
+    data: bytes,
+    deadline: Deadline,
+    sent: Callable[[int], None] | None = None,
+) -> None:
     """AT+HTTPDATA=<size>,<ms>, wait for DOWNLOAD, write exactly size bytes, then OK."""
     seconds = engine.link.line_seconds(len(data))
     input_ms = fit_range(math.ceil(seconds * 2000) + 10000, DATA_TIME_RANGE)
@@ -246,6 +273,7 @@ async def _send_body(engine: AtEngine, data: bytes, deadline: Deadline) -> None:
         timeout=min(deadline.left(), seconds * 2 + SERIAL_GRACE + COMMAND_TIMEOUT),
         payload=data,
         prompt=Prompt.DOWNLOAD,
+        payload_sent=sent,
     )
 
 

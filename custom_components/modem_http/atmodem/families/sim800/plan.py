@@ -73,7 +73,17 @@ def check_request(request: HttpRequest) -> Checked:
     parts = urlsplit(url)
     if parts.username is not None or parts.password is not None:
         raise RequestRejected("url", "must not carry credentials; use an Authorization header")
-    parameters = _header_parameters(request.headers, request.content_type)
+    headers = request.headers
+    if request.if_range is not None:
+        # USERDATA is a quoted AT string: an entity-tag's quotes would end it (a date has none).
+        if '"' in request.if_range:
+            raise RequestRejected(
+                "if_range", "an entity-tag's quotes would end the quoted USERDATA parameter"
+            )
+        if any(name.lower() == "if-range" for name, _ in headers if isinstance(name, str)):
+            raise RequestRejected("if_range", "is given both as a field and as a header")
+        headers = (*headers, ("If-Range", request.if_range))
+    parameters = _header_parameters(headers, request.content_type)
     parameters |= _range_parameters(method, request.byte_range)
     body = bytes(request.body) if request.body else None
     if body is not None:
