@@ -51,6 +51,12 @@ file system for HTTP; SIM7080's AT+HTTPTOFS is confirmed by no public log. Both 
 `operation_unsupported`."""
 RESPONSE_HEADERS: Final = frozenset({"simcom", "httpcfg", "sim800"})
 """Families that can read a response's headers; SIM7080's AT+SH* stack has no command for it."""
+RESUMABLE: Final = frozenset({"simcom", "httpcfg", "sim800"})
+"""Families that resume a cut download: SIM7080 reads no response headers to prove a part's
+version by, and refuses `resume: true` with `operation_unsupported`."""
+BEARER_CUTS_READS: Final = frozenset({"simcom", "httpcfg"})
+"""Families whose body read a lost data connection cuts short. SIM800 and SIM7080 report a
+response once all of it is in their buffer, which the network's drop leaves readable."""
 FAST_BOOT: Final[dict[str, Any]] = {"boot_delay": 0.05, "boot_step": 0.005}
 """A module that is up within a tenth of a second (real ones take seconds)."""
 ERROR_CODES: Final = {
@@ -185,6 +191,16 @@ class ServiceModem:
     def module_files(self) -> bool:
         """Whether the family's HTTP commands post and store files of the module."""
         return self.dialect in MODULE_FILES
+
+    @property
+    def resumable(self) -> bool:
+        """Whether the family resumes a cut download."""
+        return self.dialect in RESUMABLE
+
+    @property
+    def bearer_cuts_reads(self) -> bool:
+        """Whether a lost data connection cuts the family's body reads short."""
+        return self.dialect in BEARER_CUTS_READS
 
     @property
     def response_headers(self) -> bool:

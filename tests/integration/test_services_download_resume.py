@@ -21,7 +21,7 @@ from custom_components.modem_http.const import EVENT_DOWNLOAD_COMPLETED, EVENT_D
 from modem_emulator.faults import ReadCut
 from modem_emulator.resources import Answer, Resource, ResourceServer
 
-from .conftest import ServiceModem, call_service, entity_id
+from .conftest import ServiceModem, call_service, entity_id, refused_as_unsupported
 
 pytestmark = pytest.mark.usefixtures("socket_enabled")
 
@@ -68,15 +68,27 @@ def leftovers(folder: Path) -> list[str]:
     return sorted(p.name for p in folder.iterdir() if p.name.endswith(".part"))
 
 
+def only_where_resumable(service_modem: ServiceModem) -> None:
+    """A story of resuming, for a family that resumes (SIM7080's refusal has its own story)."""
+    if not service_modem.resumable:
+        pytest.skip("this family refuses to resume; see test_a_module_that_cannot_resume_...")
+
+
 async def test_a_download_cut_three_ways_lands_whole_and_says_how_often_it_resumed(
     hass: HomeAssistant, service_modem: ServiceModem, files: ResourceServer, allowed: Path
 ) -> None:
+    """The cable pulled, the data connection dropped, the module restarted: one whole file.
+
+    Where a lost data connection cuts no read (the module holds the whole response), the
+    module going quiet is the second cut instead.
+    """
+    only_where_resumable(service_modem)
     resource = files.add("/fw.bin", FIRMWARE)
     cut_each_request(
         service_modem,
         resource,
         (30_000, ReadCut.LINK),
-        (20_000, ReadCut.BEARER),
+        (20_000, ReadCut.BEARER if service_modem.bearer_cuts_reads else ReadCut.QUIET),
         (10_000, ReadCut.RESTART),
     )
     completed = async_capture_events(hass, EVENT_DOWNLOAD_COMPLETED)
@@ -95,6 +107,7 @@ async def test_a_file_replaced_between_cuts_arrives_as_its_new_version_whole(
     hass: HomeAssistant, service_modem: ServiceModem, files: ResourceServer, allowed: Path
 ) -> None:
     """Never the first half of one version and the rest of another."""
+    only_where_resumable(service_modem)
     resource = files.add("/fw.bin", FIRMWARE)
     resource.replace_on_request(2, NEW_FIRMWARE)
     cut_each_request(service_modem, resource, (60_000, ReadCut.LINK))
@@ -110,6 +123,7 @@ async def test_a_line_that_keeps_cutting_gives_up_with_nothing_left(
     hass: HomeAssistant, service_modem: ServiceModem, files: ResourceServer, allowed: Path
 ) -> None:
     """Six cuts, five resumes allowed: a translated error, no file, no temporary file."""
+    only_where_resumable(service_modem)
     resource = files.add("/fw.bin", FIRMWARE)
     cut_each_request(service_modem, resource, *[(15_000, ReadCut.LINK)] * 6)
     failed = async_capture_events(hass, EVENT_DOWNLOAD_FAILED)
@@ -153,6 +167,11 @@ async def test_a_modem_file_download_cut_by_the_line_is_fetched_again_whole(
 ) -> None:
     """The module stores the body itself; after a hang-up it fetches the file whole again."""
     files.add("/fw.bin", FIRMWARE)
+    if not service_modem.module_files:
+        await refused_as_unsupported(
+            hass, service_modem, "download", url=files.url("/fw.bin"), modem_file="fw.bin"
+        )
+        return
     emulated = service_modem.link.modem
     command = "+HTTPACTION" if service_modem.dialect == "simcom" else "+HTTPGET"
     start_request = emulated.handler_for(command)
@@ -172,6 +191,28 @@ async def test_a_modem_file_download_cut_by_the_line_is_fetched_again_whole(
 
     assert (response["size"], response["resumes"]) == (SIZE, 1)
     assert service_modem.modem_file("fw.bin") == FIRMWARE
+
+
+async def test_a_module_that_cannot_resume_says_so_and_a_cut_download_leaves_nothing(
+    hass: HomeAssistant, service_modem: ServiceModem, files: ResourceServer, allowed: Path
+) -> None:
+    """SIM7080: `resume: true` is refused with the module's reason; without it a cut fails whole."""
+    if service_modem.resumable:
+        pytest.skip("this family resumes; the stories above cover it")
+    resource = files.add("/fw.bin", FIRMWARE)
+    target = allowed / "fw.bin"
+    await refused_as_unsupported(
+        hass, service_modem, "download", url=files.url("/fw.bin"), path=str(target), resume=True
+    )
+    cut_each_request(service_modem, resource, (30_000, ReadCut.LINK))
+
+    with pytest.raises(HomeAssistantError) as raised:
+        await call(hass, "download", url=files.url("/fw.bin"), path=str(target))
+
+    assert raised.value.translation_key == "modem_disconnected"
+    assert [request.status for request in resource.requests] == [200]
+    assert not target.exists()
+    assert leftovers(allowed) == []
 
 
 # ------------------------------------------------------------------ the progress sensor

@@ -36,7 +36,7 @@ from .status import (
     check_code,
     read_device_info,
 )
-from .tls import TlsSettings
+from .tls import TlsSettings, UnsupportedOperation
 from .transport import TransportOpener, open_serial_transport
 
 MAX_RESUMES_LIMIT: Final = 100
@@ -164,8 +164,8 @@ class Modem:
     ) -> HttpResponse:
         """GET url into `target`, asking for the rest after cuts (download.py says how).
 
-        `resume`: None resumes where the family can, True insists (RequestRejected with the
-        family's reason where it cannot), False never resumes (a cut is raised as it is).
+        `resume`: None resumes where the family can, True insists (UnsupportedOperation with
+        the family's reason where it cannot), False never resumes (a cut is raised as it is).
         `timeout` bounds the whole download, every resumed request included.
 
         Returns the response that began the version now in `target` (its status and headers),
@@ -178,7 +178,7 @@ class Modem:
         support = self.family.http.resume
         _check_resumes(max_resumes)
         if resume is True and support.carrier is None:
-            raise RequestRejected("resume", support.reason)
+            raise UnsupportedOperation(support.reason)
         resuming = resume is not False and support.carrier is not None
         sent_headers = tuple((headers or {}).items())
         if resuming and any(
