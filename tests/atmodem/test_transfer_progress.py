@@ -13,6 +13,8 @@ from .resume_fixtures import FAMILIES, content, resume_rig
 pytestmark = pytest.mark.usefixtures("socket_enabled")
 
 BODY = content(60_000)
+EVERY_FAMILY = (*FAMILIES, "sim7080")
+"""Progress is counted on every family, also one that cannot resume."""
 
 
 class RecordedProgress(TransferProgress):
@@ -32,31 +34,33 @@ class RecordedProgress(TransferProgress):
 
 
 @pytest.mark.parametrize("headers", [{}, {"X-Camera": "front"}], ids=["body mode", "with header"])
-@pytest.mark.parametrize("dialect", FAMILIES)
+@pytest.mark.parametrize("dialect", EVERY_FAMILY)
 async def test_a_posted_file_counts_its_bytes_as_they_go_out(
     dialect: str, headers: dict[str, str]
 ) -> None:
     async with resume_rig(dialect) as rig:
         rig.add(b"ok")
+        body = BODY[: rig.modem.family.limits.max_body]  # SIM7080 takes 4096 bytes at most
         progress = RecordedProgress(Direction.UPLOAD)
 
         await rig.modem.http_request(
             "POST",
             rig.far.url("/upload"),
-            body=BODY,
+            body=body,
             headers=headers,
             content_type="application/octet-stream",
             timeout=30,
             progress=progress,
         )
 
-        assert progress.done == len(BODY)
-        assert len(progress.seen) > 10  # written in pieces, counted piece by piece
+        assert progress.done == len(body)
+        # Written in pieces of at most 1 KiB, counted piece by piece.
+        assert len(progress.seen) >= len(body) // 1024
         assert progress.seen == sorted(progress.seen)
         assert progress.seen[0] <= 1024
 
 
-@pytest.mark.parametrize("dialect", FAMILIES)
+@pytest.mark.parametrize("dialect", EVERY_FAMILY)
 async def test_a_response_body_counts_as_it_arrives(dialect: str) -> None:
     async with resume_rig(dialect) as rig:
         rig.add(BODY)
