@@ -1,6 +1,7 @@
 """What resuming costs: a paced 1 MiB download cut three times, against the same download uncut.
 
-For each family the emulator serves a modem over TCP with its output paced like a serial line
+For each family that resumes (SIM7070/SIM7080 cannot: no response headers prove a part's
+version) the emulator serves a modem over TCP with its output paced like a serial line
 (115,200 baud by default: about 91 s for 1 MiB), fetching for real from a local far end that
 serves ranges, ETags and Last-Modified (modem_emulator/resources.py). `Modem.download` fetches
 the same resource twice into memory:
@@ -8,7 +9,8 @@ the same resource twice into memory:
 - uncut, for the time the line itself needs;
 - cut three times, once each way a real transfer is cut: the serial link lost (the library
   reconnects), the data connection lost (the module prints its error and the network's URCs; the
-  library activates it again) and the module restarting (0.5 s boot, the emulator's default). The
+  library activates it again; a SIM800 holds the whole response by then, so its module goes
+  quiet for 0.3 s instead) and the module restarting (0.5 s boot, the emulator's default). The
   cuts fall a quarter of the resource into each response's body, so every resumed request is a
   206 for the rest, and the file must come out byte for byte the far end's.
 
@@ -37,10 +39,23 @@ from modem_emulator.dialects import create_modem
 from modem_emulator.faults import ReadCut
 from modem_emulator.resources import Answer, Resource, ResourceServer
 
-DIALECTS = ("simcom", "httpcfg", "quectel")
+DIALECTS = ("simcom", "httpcfg", "quectel", "sim800")
 BAUD = 115_200
 SIZE = 1024 * 1024
 CUTS = (ReadCut.LINK, ReadCut.BEARER, ReadCut.RESTART)
+BODY_BUFFERED_WHOLE = frozenset({"sim800"})
+"""Modules whose read a lost data connection does not cut (they hold the whole response)."""
+QUIET_FOR = 0.3
+"""Seconds a module that goes quiet mid-read stays so."""
+
+
+def cuts_for(dialect: str) -> list[ReadCut]:
+    """Three cuts of a body, each a different way the family's reads can be cut."""
+    if dialect in BODY_BUFFERED_WHOLE:
+        return [ReadCut.LINK, ReadCut.QUIET, ReadCut.RESTART]
+    return list(CUTS)
+
+
 PATH = "/firmware.bin"
 TIMEOUT = 900.0
 
@@ -73,7 +88,9 @@ def cut_each_response(resource: Resource, emulator: EmulatedModem, cuts: list[Re
 
     def answer_and_arm(method: str, headers: Mapping[str, str]) -> Answer:
         if cuts:
-            emulator.faults.cut_read(at, cuts.pop(0))
+            kind = cuts.pop(0)
+            quiet = QUIET_FOR if kind is ReadCut.QUIET else None
+            emulator.faults.cut_read(at, kind, quiet_seconds=quiet)
         return answer(method, headers)
 
     resource.answer = answer_and_arm  # type: ignore[method-assign]
@@ -90,7 +107,7 @@ async def timed_download(dialect: str, far: ResourceServer, baud: int, cut: bool
             assert warm.status == 404, warm.status
             resource = far.resources[PATH]
             if cut:
-                cut_each_response(resource, emulator, list(CUTS))
+                cut_each_response(resource, emulator, cuts_for(dialect))
             target = Memory()
             started = time.perf_counter()
             response = await modem.download(far.url(PATH), target, timeout=TIMEOUT)

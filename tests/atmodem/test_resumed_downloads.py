@@ -98,13 +98,17 @@ async def test_cuts_of_every_kind_still_end_in_the_exact_file(dialect: str) -> N
         assert (progress.done, progress.total, progress.resumes) == (SIZE, SIZE, len(kinds))
 
 
-async def test_a_sim800_that_loses_its_bearer_mid_read_still_has_the_whole_body() -> None:
+@pytest.mark.parametrize("dialect", ["sim800", "sim7080"])
+async def test_a_module_that_loses_its_bearer_mid_read_still_has_the_whole_body(
+    dialect: str,
+) -> None:
     """The module reported the response once all of it was in its buffer; nothing is asked again.
 
-    The network's `+SAPBR 1: DEACT` comes after the read; the rest of the body is still read
-    from the module's buffer, and the next request brings the bearer up again.
+    The network's `+SAPBR 1: DEACT` (`+APP PDP: 0,DEACTIVE`) comes after the read; the rest of
+    the body is still read from the module's buffer, and the next request brings the bearer up
+    again.
     """
-    async with resume_rig("sim800") as rig:
+    async with resume_rig(dialect) as rig:
         rig.add(FIRMWARE)
         rig.cut_each_request(Cut(40_000, ReadCut.BEARER))
         target = MemoryTarget()
