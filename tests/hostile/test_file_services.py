@@ -208,7 +208,11 @@ async def test_a_download_cut_anywhere_leaves_no_partial_file(
     allowed: Path,
     action: str,
 ) -> None:
-    """The line goes, or the modem reboots, at each step in turn; then a clean download works."""
+    """The line goes, or the modem reboots, at each step in turn; then a clean download works.
+
+    Resuming is off here: every cut must end the download with nothing left behind (a resumed
+    download after such cuts is test_services_download_resume.py's story).
+    """
     emulator = service_modem.link.modem
     coordinator = service_modem.entry.runtime_data.coordinator
     outcomes: list[str] = []
@@ -220,7 +224,12 @@ async def test_a_download_cut_anywhere_leaves_no_partial_file(
         started = asyncio.get_running_loop().time()
         try:
             await call_service(
-                hass, "download", url=far_end.url("/big"), path=str(target), timeout=8
+                hass,
+                "download",
+                url=far_end.url("/big"),
+                path=str(target),
+                timeout=8,
+                resume=False,
             )
         except HomeAssistantError as err:
             took = asyncio.get_running_loop().time() - started
