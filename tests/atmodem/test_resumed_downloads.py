@@ -282,8 +282,6 @@ async def test_a_plain_get_whose_body_the_module_lost_is_fetched_again_never_sho
     ("dialect", "kind"),
     [
         ("httpcfg", ReadCut.BEARER),
-        ("httpcfg", ReadCut.RESTART),
-        ("quectel", ReadCut.BEARER),
         ("quectel", ReadCut.RESTART),
         ("simcom", ReadCut.RESTART),
         ("sim800", ReadCut.RESTART),
