@@ -168,7 +168,8 @@ class SmsState:
     """The SMS side of a modem: settings, storages, the service centre, and what was sent.
 
     Knobs for tests: `service_centre` ("" emulates a SIM without one: AT+CMGS fails with 330),
-    `send_error` (a +CMS ERROR code every AT+CMGS fails with, e.g. 500 or an RP cause),
+    `send_error` (a +CMS ERROR code every AT+CMGS fails with, e.g. 500 or an RP cause; with
+    `send_error_after` N, only once N messages went out, so a long message fails half-way),
     `send_delay` (seconds the network takes to accept a message), `storages[...].capacity`,
     `receive_storage` (where new messages go: "SM" or "ME"). Sending also fails with 331 while
     `modem.network` is not registered (`announce_registration(modem, 2)` drops coverage).
@@ -176,6 +177,7 @@ class SmsState:
 
     service_centre: str = NETWORK_SERVICE_CENTRE
     send_error: int | None = None
+    send_error_after: int = 0
     send_delay: float = 0.0
     prompt_timeout: float = 60.0
     storages: dict[str, Storage] = field(
@@ -645,7 +647,7 @@ async def _network_accepts(modem: EmulatedModem) -> None:
         raise CmsError(CMS_SMSC_UNKNOWN)
     if state.send_delay > 0:
         await asyncio.sleep(state.send_delay)
-    if state.send_error is not None:
+    if state.send_error is not None and len(state.sent) >= state.send_error_after:
         raise CmsError(state.send_error)
 
 

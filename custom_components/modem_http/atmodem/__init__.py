@@ -18,15 +18,17 @@ How it is laid out, from the wire up:
 - bearer.py, tls.py   what every family shares about data contexts and SSL contexts
 - connection.py     brings the bearer and the SSL context up, recovers a lost bearer once
 - operation.py      the one path every public operation takes (link, queue, set-up, deadline)
-- modem.py          Modem and open_modem(): HTTP requests, file transfers, status; admin.py:
+- modem.py          Modem and open_modem(): HTTP requests, file transfers, SMS, status; admin.py:
                     restart, raw commands and certificate files (modem.admin)
 - status/           identity, the SIM and its PIN, and one status poll in the family's commands
+- sms_commands.py   the 27.005 SMS commands in PDU mode (each family's `sms` member)
+- inbox.py          received SMS: indications queued, read, joined, delivered once, deleted
 - request.py, response.py, validation.py, deadline.py, errors.py, shown.py
 
 Pure parsers and planners (no I/O of their own):
 
 - readings/         status replies (SIM, registration, signal, serving cell) to typed values
-- sms/              SMS PDUs, text-mode lines and concatenation
+- sms/              SMS PDUs, the AT lines around them, concatenation, +CMS ERROR causes
 - resume.py, resume_facts.py  the next ranged request of a resumed download, and its checks
 """
 
@@ -44,9 +46,11 @@ from .errors import (
     RequestRejected,
     ResponseCutError,
     ResponseTooLargeError,
+    SmsRejected,
 )
 from .families import DIALECTS, NoHttpCommandsError
-from .modem import Modem, open_modem
+from .inbox import ReceivedSms, SmsInbox
+from .modem import Modem, SentSms, open_modem
 from .readings import RegistrationState, ServingCell, SignalQuality, SimState, Technology
 from .response import HttpResponse
 from .status import (
@@ -83,15 +87,19 @@ __all__ = [
     "NoHttpCommandsError",
     "Prompt",
     "Reading",
+    "ReceivedSms",
     "RegistrationState",
     "RequestRejected",
     "ResponseCutError",
     "ResponseTooLargeError",
+    "SentSms",
     "ServingCell",
     "SignalQuality",
     "SimNotReadyError",
     "SimState",
     "SimStatus",
+    "SmsInbox",
+    "SmsRejected",
     "Technology",
     "TlsSettings",
     "TlsVerify",

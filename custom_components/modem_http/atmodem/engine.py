@@ -249,6 +249,7 @@ class AtEngine:
         data_sink: DataSink | None = None,
         stall: float | None = None,
         payload_sent: Callable[[int], None] | None = None,
+        cancel: bytes | None = None,
     ) -> AtReply:
         """Send one command and return its reply, or raise its typed error.
 
@@ -264,6 +265,9 @@ class AtEngine:
           that stopped on a line the modem prints on its own (its error, a network URC, a boot
           line, counted as data) fails it after STALL_PEEK already.
         - `payload_sent(n)`: hears how many bytes of the payload have gone out so far.
+        - `cancel`: written when the command is given up (timeout, cancellation) before its
+          reply came, for prompts that would otherwise take the next command as payload (ESC
+          after AT+CMGS's `> `).
         """
         if _UNSAFE_COMMAND.search(command):
             raise ValueError("command text must not contain CR, LF, Ctrl-Z or ESC")
@@ -282,7 +286,12 @@ class AtEngine:
                 data_sink=data_sink,
             )
             return await self._exchange(
-                exchange, deadline, payload, stall=stall, payload_sent=payload_sent
+                exchange,
+                deadline,
+                payload,
+                stall=stall,
+                payload_sent=payload_sent,
+                cancel=cancel,
             )
         finally:
             gate.release()
@@ -345,6 +354,7 @@ class AtEngine:
         resync: bool = False,
         stall: float | None = None,
         payload_sent: Callable[[int], None] | None = None,
+        cancel: bytes | None = None,
     ) -> AtReply:
         """Write the command (and its payload after the prompt) and wait for the reply.
 
@@ -386,6 +396,7 @@ class AtEngine:
                     await self.link.write_paced(payload, stop=future.done, written=payload_sent)
             return await future
         except _Expired:
+            self._abandon(exchange, cancel)
             if not resync:
                 self._needs_resync = True
             if in_flight.stalled:
@@ -393,6 +404,7 @@ class AtEngine:
             raise ModemTimeoutError(f"{command}: no reply within the timeout") from None
         except asyncio.CancelledError:
             # The caller gave up; the reply may still come, so resynchronise before the next one.
+            self._abandon(exchange, cancel)
             self._needs_resync = True
             raise
         finally:
@@ -403,6 +415,17 @@ class AtEngine:
                 self._in_flight = None
             if not future.done():
                 future.cancel()
+
+    def _abandon(self, exchange: Exchange, cancel: bytes | None) -> None:
+        """Leave a command given up unanswered, writing its `cancel` bytes if it has them.
+
+        A modem at AT+CMGS's `> ` prompt takes every byte as the message, the `AT` of the next
+        resynchronisation included, and waits for Ctrl-Z; ESC ends that input without sending
+        anything (27.005 3.5.1). Written after a payload that went out in full, or before a
+        prompt that never came, it is a byte the command parser ignores.
+        """
+        if cancel is not None and not exchange.answered and self.link.connected:
+            self.link.write(cancel)
 
     def _expire(self, in_flight: _InFlight) -> None:
         if self._router.in_raw_data:

@@ -7,6 +7,7 @@ message and never has to guess from a string. Each carries the modem's own code 
 from enum import StrEnum
 
 from .shown import shown
+from .sms.cms import CmsCause
 
 # 3GPP TS 27.007 section 9.2 texts, used to turn AT+CMEE=2 verbose errors back into numbers and to
 # give numeric AT+CMEE=1 errors a readable message.
@@ -218,3 +219,28 @@ class DownloadGaveUpError(ModemError):
         self.resumes = resumes
         self.kept = kept
         super().__init__(f"the download was given up after {resumes} resumes ({reason})")
+
+
+class SmsRejected(ModemError):
+    """The modem or the network refused a message: `+CMS ERROR: <err>` from AT+CMGS.
+
+    `cause` says why in terms a user can act on (no network, no service centre, SIM full...).
+    A long message goes out part by part: `references` holds the message references of the parts
+    that went out before this one failed (`parts_sent` of `parts_total`), so the caller can tell
+    that the recipient may already have received the beginning.
+    """
+
+    def __init__(
+        self, cause: CmsCause, *, references: tuple[int, ...] = (), parts_total: int = 1
+    ) -> None:
+        """The cause, and what of the message went out before the refusal."""
+        self.cause = cause
+        self.references = references
+        self.parts_total = parts_total
+        told = f"+CMS ERROR: {cause.code}" if cause.code is not None else "+CMS ERROR"
+        super().__init__(f"{told} ({cause.text})")
+
+    @property
+    def parts_sent(self) -> int:
+        """How many parts went out before the refusal."""
+        return len(self.references)

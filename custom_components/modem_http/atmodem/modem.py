@@ -1,8 +1,10 @@
-"""The public face of atmodem: open a modem, make HTTP requests, read its identity and status."""
+"""The public face of atmodem: open a modem, HTTP requests, SMS, its identity and status."""
 
 import asyncio
+import random
 from collections.abc import Callable, Mapping
-from dataclasses import replace
+from dataclasses import dataclass, replace
+from datetime import timedelta
 from typing import Final
 
 from .admin import ModemAdmin
@@ -17,8 +19,10 @@ from .errors import (
     ModemError,
     ModemTimeoutError,
     RequestRejected,
+    SmsRejected,
 )
 from .families import Family, RequestPlan, detect_family, every_family_lines, family_kind
+from .inbox import SmsInbox
 from .operation import Access, OperationPath
 from .progress import TransferProgress
 from .request import BodySink, HttpRequest, ResponseBody
@@ -26,6 +30,7 @@ from .response import HttpResponse
 from .resume import HTTPCFG_GETEX, PlannedRequest, ResumePlanner
 from .router import merge_tables
 from .serial_link import StateListener
+from .sms import MAX_PARTS, SubmitPart, build_submit
 from .status import (
     DeviceInfo,
     ModemStatus,
@@ -43,6 +48,18 @@ MAX_RESUMES_LIMIT: Final = 100
 """The most resumes a caller may allow one download."""
 
 
+@dataclass(frozen=True, slots=True)
+class SentSms:
+    """What the network answered for a message: one message reference per part, in order."""
+
+    references: tuple[int, ...]
+
+    @property
+    def parts(self) -> int:
+        """How many parts the message took."""
+        return len(self.references)
+
+
 class Modem:
     """One modem: an AT engine and the module family detection found it to be.
 
@@ -50,7 +67,7 @@ class Modem:
     while other operations hold it, the data connection bring-up, and the operation itself
     (operation.py says how). Responses and errors say how that time was spent (`queued`, then
     `elapsed` on the modem). Administration (restart, raw commands, certificate files) is
-    `modem.admin`.
+    `modem.admin`; received SMS come from `modem.inbox` once it is started.
     """
 
     def __init__(
@@ -70,6 +87,10 @@ class Modem:
         self._path = OperationPath(engine, family, self.connection, self.sim)
         self._status = StatusReader(engine, family.status, self.sim)
         self.admin = ModemAdmin(self._path)
+        self.inbox = SmsInbox(engine, self._path, family.sms)
+        # Concatenated messages to one phone must not share a reference; a random start makes
+        # a clash with a message sent before a restart of Home Assistant unlikely too.
+        self.next_sms_reference = random.randrange(256)
 
     @property
     def dialect(self) -> str:
@@ -255,6 +276,58 @@ class Modem:
                 continue
             return replace(response, resumes=resumes)
 
+    async def send_sms(
+        self,
+        number: str,
+        text: str,
+        *,
+        timeout: float = 60.0,
+        max_parts: int = MAX_PARTS,
+        validity: timedelta | None = None,
+        request_status_report: bool = False,
+    ) -> SentSms:
+        """Send `text` to `number` (E.164) as one SMS, or as concatenated parts when it is long.
+
+        GSM 7-bit where every character has a code, UCS-2 otherwise; in PDU mode, so the text
+        is hexadecimal digits on the wire and nothing in it can end or cancel the input early.
+        The message queues behind HTTP requests like any operation and never interleaves with
+        one; `timeout` bounds the whole call, queueing included.
+
+        Raises InvalidNumber, EmptyText, ForbiddenCharacter or MessageTooLong (more than
+        `max_parts` parts) before anything is sent; SmsRejected with the `+CMS ERROR` cause (and
+        the references of parts already sent); ModemTimeoutError, ModemDisconnectedError.
+        """
+        deadline = Deadline(timeout)
+        reference = self.next_sms_reference
+        parts = build_submit(
+            number,
+            text,
+            reference=reference,
+            validity=validity,
+            request_status_report=request_status_report,
+            max_parts=max_parts,
+        )
+        if len(parts) > 1:
+            self.next_sms_reference = (reference + 1) % 256
+
+        async def send() -> SentSms:
+            return SentSms(await self._send_parts(parts, deadline))
+
+        return await self._path.run(deadline, send, Access.SMS)
+
+    async def _send_parts(
+        self, parts: tuple[SubmitPart, ...], deadline: Deadline
+    ) -> tuple[int, ...]:
+        references: list[int] = []
+        for part in parts:
+            try:
+                references.append(await self.family.sms.send(self.engine, part, deadline))
+            except SmsRejected as err:
+                raise SmsRejected(
+                    err.cause, references=tuple(references), parts_total=len(parts)
+                ) from err
+        return tuple(references)
+
     async def connect(self, timeout: float = 30.0) -> None:
         """Bring the data connection (and the SSL context) up now rather than at the first request.
 
@@ -335,7 +408,8 @@ class Modem:
         )
 
     async def close(self) -> None:
-        """Close the serial port."""
+        """Stop the inbox and close the serial port."""
+        await self.inbox.stop()
         self.sim.close()
         await self.engine.close()
 
@@ -417,4 +491,4 @@ async def open_modem(
         raise
 
 
-__all__ = ["ConnectionState", "Modem", "open_modem"]
+__all__ = ["ConnectionState", "Modem", "SentSms", "open_modem"]

@@ -11,7 +11,8 @@ Deadline the moment it is called. The path then:
    session where it asks for one; a SIM that is not ready fails the operation at once with
    SimNotReadyError rather than after a registration wait), sets the family's HTTP stack up
    again when the modem restarted or reconnected since it was last set up, and brings the data
-   connection up (or recovers it once);
+   connection up (or recovers it once); for SMS, makes sure of the SIM the same way
+   and puts the SMS settings (PDU mode, storage, indications) back after a restart;
 4. runs the work, every step of which takes its time from the same deadline;
 5. turns a step that ran out of time into one ModemTimeoutError for the operation, and notes on
    every error (and on HTTP responses) how long the operation queued and how long it ran.
@@ -47,6 +48,32 @@ class Access(Enum):
     """The modem to itself and the data connection up (bringing it up is the work)."""
     HTTP = auto()
     """The modem to itself, its HTTP stack set up and the data connection up."""
+    SMS = auto()
+    """The modem to itself and its SMS settings in place (no data connection needed)."""
+
+
+class _Setup:
+    """When a part of the modem (its HTTP stack, its SMS settings) was last set up.
+
+    The engine re-initialises lazily, at its next command, so its generation alone would let an
+    operation start on state the modem has lost; the restarts and reconnects seen count too.
+    """
+
+    __slots__ = ("generation", "restarts")
+
+    def __init__(self) -> None:
+        self.restarts = -1
+        self.generation = -1
+
+    def needed(self, restarts: int, generation: int) -> bool:
+        return self.restarts != restarts or self.generation != generation
+
+    def done(self, restarts: int, generation: int) -> None:
+        self.restarts = restarts
+        self.generation = generation
+
+    def forget(self) -> None:
+        self.restarts = -1
 
 
 class OperationPath:
@@ -61,11 +88,10 @@ class OperationPath:
         self.connection = connection
         self.sim = sim
         self._lock = asyncio.Lock()
-        # Reconnects and restarts seen. The engine re-initialises lazily, at its next command, so
-        # its generation alone would let a request start on HTTP state the modem has lost.
         self._restarts = 0
-        self._setup_restarts = -1
-        self._setup_generation = -1
+        """Reconnects and restarts seen."""
+        self._http_setup = _Setup()
+        self._sms_setup = _Setup()
         engine.add_listener(self._on_connection_state)
 
     def _on_connection_state(self, state: ConnectionState) -> None:
@@ -91,8 +117,9 @@ class OperationPath:
             raise SimNotReadyError(status)
 
     def forget_setup(self) -> None:
-        """The HTTP stack's state is unknown (a raw command may have changed it): set it up anew."""
-        self._setup_restarts = -1
+        """The modem's state is unknown (a raw command may have changed it): set it up anew."""
+        self._http_setup.forget()
+        self._sms_setup.forget()
 
     async def run[T](
         self, deadline: Deadline, work: Callable[[], Awaitable[T]], access: Access
@@ -112,6 +139,8 @@ class OperationPath:
         try:
             if access is Access.HTTP:
                 return await self._timed(deadline, lambda: self._with_http(deadline, work))
+            if access is Access.SMS:
+                return await self._timed(deadline, lambda: self._with_sms(deadline, work))
             if access is Access.CONNECTED:
                 return await self._timed(deadline, lambda: self._connected(deadline, work))
             return await self._timed(deadline, work)
@@ -160,14 +189,9 @@ class OperationPath:
         await self.engine.wait_for_link(deadline.left())
         await self.ensure_sim(deadline)
         restarts = self._restarts
-        if (
-            self._setup_restarts != restarts
-            or self._setup_generation != self.engine.generation
-            or self.engine.needs_init
-        ):
+        if self._http_setup.needed(restarts, self.engine.generation) or self.engine.needs_init:
             await self.family.http.setup(self.engine, deadline)
-            self._setup_generation = self.engine.generation
-            self._setup_restarts = restarts
+            self._http_setup.done(restarts, self.engine.generation)
         result = await self.connection.run(work, deadline)
         if self._restarts != restarts:
             raise ModemDisconnectedError(
@@ -176,6 +200,17 @@ class OperationPath:
                 restarted=True,
             )
         return result
+
+    async def _with_sms[T](self, deadline: Deadline, work: Callable[[], Awaitable[T]]) -> T:
+        # As for HTTP: a link back within the grace is set up before anything is sent, and a SIM
+        # that waits for its PIN fails the message at once with the reason.
+        await self.engine.wait_for_link(deadline.left())
+        await self.ensure_sim(deadline)
+        restarts = self._restarts
+        if self._sms_setup.needed(restarts, self.engine.generation) or self.engine.needs_init:
+            await self.family.sms.setup(self.engine, deadline)
+            self._sms_setup.done(restarts, self.engine.generation)
+        return await work()
 
 
 __all__ = ["Access", "OperationPath"]

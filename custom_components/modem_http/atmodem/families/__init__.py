@@ -19,7 +19,7 @@ from typing import Final
 from ..engine import AtEngine
 from ..errors import AtCommandError, ModemError, ModemTimeoutError
 from ..router import LineTables, merge_tables
-from .base import Family, FamilyKind, HttpDriver, RequestPlan
+from .base import Family, FamilyKind, HttpDriver, RequestPlan, SmsCommands
 from .httpcfg import HttpcfgFamily, QuectelFamily
 from .sim800 import Sim800Family
 from .sim7080 import Sim7080Family
@@ -79,6 +79,7 @@ __all__ = [
     "HttpDriver",
     "NoHttpCommandsError",
     "RequestPlan",
+    "SmsCommands",
     "detect_family",
     "every_family_lines",
     "family_kind",

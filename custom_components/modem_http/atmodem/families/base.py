@@ -13,11 +13,13 @@ family object and never compare names. A family owns:
 - `status`: the commands that read the serving cell and signal, the module's temperature and data
   counters, the SIM's retry counters and ICCID (status/standard.py; the 27.007 readings are
   `StandardStatus`, which families extend);
+- `sms`: the SMS commands (27.005 PDU mode), with the family's ready line, storage and
+  `+CMS ERROR` numbers;
 - `limits`: methods, body size, URL and file name lengths, SSL contexts;
 - `unsafe_commands`: commands a user's raw command may not be (payloads, raw output, line
   settings), for the troubleshooting command.
 
-A new member (status readings, SMS commands) is added here and to each family; a new family is a
+A new member is added here and to each family; a new family is a
 package under families/ implementing these protocols, listed in families/__init__.py.
 """
 
@@ -28,10 +30,12 @@ from typing import Protocol
 from ..bearer import BearerCommands
 from ..deadline import Deadline
 from ..engine import AtEngine
+from ..errors import AtCommandError
 from ..request import HttpRequest, ResponseBody
 from ..response import HttpResponse
 from ..resume_facts import HeaderCarrier
 from ..router import LineTables
+from ..sms import CmsCause, StoredMessage, SubmitPart
 from ..status import StatusCommands
 from ..tls import TlsSettings
 
@@ -152,6 +156,38 @@ class TlsCommands(Protocol):
         """Store a certificate file; the name SSL commands use. UnsupportedOperation if it can't."""
 
 
+class SmsCommands(Protocol):
+    """How the family's modules send, list, read and delete SMS (sms_commands.py)."""
+
+    @property
+    def ready_line(self) -> str:
+        """What the modules print once SMS commands work after a boot (`SMS DONE`)."""
+
+    @property
+    def storage(self) -> str:
+        """The message storage used for reading, writing and receiving ("SM": the SIM)."""
+
+    def cause(self, err: AtCommandError) -> CmsCause | None:
+        """What a `+CMS ERROR` means on this family; None for other failures."""
+
+    async def setup(self, engine: AtEngine, deadline: Deadline) -> None:
+        """PDU mode, the storage, new messages announced by `+CMTI`; after every restart."""
+
+    async def send(self, engine: AtEngine, part: SubmitPart, deadline: Deadline) -> int:
+        """Send one SMS-SUBMIT part; its message reference (SmsRejected on `+CMS ERROR`)."""
+
+    async def list_messages(
+        self, engine: AtEngine, deadline: Deadline, *, unread_only: bool
+    ) -> list[StoredMessage]:
+        """The messages in the storage (all, or the unread ones)."""
+
+    async def read(self, engine: AtEngine, index: int, deadline: Deadline) -> StoredMessage | None:
+        """The message at `index`; None for an empty slot."""
+
+    async def delete(self, engine: AtEngine, index: int, deadline: Deadline) -> None:
+        """Free the slot at `index`."""
+
+
 class Family(Protocol):
     """One module family, as detection created it for one modem."""
 
@@ -174,6 +210,10 @@ class Family(Protocol):
     @property
     def status(self) -> StatusCommands:
         """The status commands of its own, beyond 27.007."""
+
+    @property
+    def sms(self) -> SmsCommands:
+        """The SMS commands."""
 
     @property
     def lines(self) -> LineTables:
@@ -210,6 +250,7 @@ __all__ = [
     "Probe",
     "RequestPlan",
     "ResumeSupport",
+    "SmsCommands",
     "StatusCommands",
     "TlsCommands",
 ]

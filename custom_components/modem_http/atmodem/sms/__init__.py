@@ -40,7 +40,15 @@ from .cms import (
     parse_cms_error,
 )
 from .coding import Encoding
-from .errors import InvalidNumber, InvalidPdu, InvalidText, MessageTooLong, SmsError
+from .errors import (
+    EmptyText,
+    ForbiddenCharacter,
+    InvalidNumber,
+    InvalidPdu,
+    InvalidText,
+    MessageTooLong,
+    SmsError,
+)
 from .lines import (
     ALL_MESSAGES,
     MessageStatus,
@@ -73,7 +81,9 @@ __all__ = [
     "CmsCause",
     "CmsErrorKind",
     "Concatenation",
+    "EmptyText",
     "Encoding",
+    "ForbiddenCharacter",
     "InvalidNumber",
     "InvalidPdu",
     "InvalidText",

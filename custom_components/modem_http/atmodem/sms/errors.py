@@ -20,6 +20,14 @@ class InvalidText(SmsError):
     """
 
 
+class EmptyText(InvalidText):
+    """The text is empty: there is nothing to send."""
+
+
+class ForbiddenCharacter(InvalidText):
+    """The text holds a control character other than a line break, or a lone surrogate half."""
+
+
 class MessageTooLong(SmsError):
     """The text needs more parts than allowed; `parts_needed` says how many it would take."""
 

@@ -19,7 +19,7 @@ from typing import Final
 
 from .alphabet import septets_for
 from .coding import Encoding
-from .errors import InvalidText, MessageTooLong
+from .errors import EmptyText, ForbiddenCharacter, MessageTooLong
 
 MAX_PARTS: Final = 10
 SINGLE_PART_SEPTETS: Final = 160
@@ -38,13 +38,13 @@ class SegmentPlan:
 
 
 def check_text(text: str) -> str:
-    """`text` itself if it can be sent; InvalidText for an empty text or forbidden characters."""
+    """`text` itself if it can be sent; EmptyText or ForbiddenCharacter (both InvalidText)."""
     if not isinstance(text, str) or not text:
-        raise InvalidText("empty message")
+        raise EmptyText("empty message")
     for char in text:
         category = unicodedata.category(char)
         if (category == "Cc" and char not in _ALLOWED_CONTROLS) or category == "Cs":
-            raise InvalidText("message holds a control character or a lone surrogate")
+            raise ForbiddenCharacter("message holds a control character or a lone surrogate")
     return text
 
 
@@ -66,7 +66,7 @@ def units_of(char: str, encoding: Encoding) -> int:
 def plan_segments(text: str, max_parts: int = MAX_PARTS) -> SegmentPlan:
     """The alphabet and parts for `text`; MessageTooLong if it needs more than `max_parts`."""
     if not text:
-        raise InvalidText("empty message")
+        raise EmptyText("empty message")
     encoding = choose_encoding(text)
     single, concatenated = (
         (SINGLE_PART_SEPTETS, CONCATENATED_PART_SEPTETS)

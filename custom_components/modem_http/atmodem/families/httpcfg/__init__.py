@@ -8,6 +8,8 @@ prefix; the bearer, TLS and file commands differ more, so each family has its ow
 from typing import ClassVar, Final
 
 from ...router import LineTables
+from ...sms import QUECTEL_CMS_CODES
+from ...sms_commands import PduModeSms
 from ...status import StandardStatus
 from ..base import Limits, Probe
 from .bearer import HttpcfgContext, QuectelContext
@@ -22,6 +24,15 @@ BOOT_LINES: Final = LineTables(
     # lines; its modules are treated as printing the same.
     restart_lines=frozenset({"RDY"}),
     unsolicited=("+CFUN:", "+QUSIM:", "+QIND:"),
+)
+QUECTEL_SMS: Final = PduModeSms(
+    # `+QIND: SMS DONE` (EC25 AT manual, AT+QURCCFG, and the boot logs cited with BOOT_LINES);
+    # messages on the SIM ("SM", which the EC25 manual lists beside "ME" and "MT"); 512-531 are
+    # Quectel's own +CMS ERROR numbers. The seed manual documents no SMS commands; its modules
+    # are Quectel firmware without the prefix, so they get the same member.
+    ready_line="+QIND: SMS DONE",
+    storage="SM",
+    cms_codes=QUECTEL_CMS_CODES,
 )
 HTTP_UNSAFE: Final = frozenset({"+HTTPURL", "+HTTPGET", "+HTTPGETEX", "+HTTPPOST", "+HTTPREAD"})
 """Commands that take a payload after CONNECT or print the response raw."""
@@ -44,6 +55,7 @@ class HttpcfgFamily:
         )
         self.bearer = HttpcfgContext()
         self.status = StandardStatus()
+        self.sms = QUECTEL_SMS
 
 
 class QuectelFamily:
@@ -81,6 +93,7 @@ class QuectelFamily:
         )
         self.bearer = QuectelContext()
         self.status = QuectelStatus()
+        self.sms = QUECTEL_SMS
 
 
 __all__ = ["HttpcfgFamily", "QuectelFamily"]

@@ -4,6 +4,8 @@ from typing import ClassVar, Final
 
 from ...bearer import StandardContext
 from ...router import LineTables
+from ...sms import SIMCOM_CMS_CODES
+from ...sms_commands import PduModeSms
 from ..base import Limits, Probe
 from .http import SimcomHttp
 from .plan import LIMITS
@@ -51,6 +53,9 @@ class SimcomFamily:
         self.bearer = StandardContext(no_bearer_codes=NO_BEARER_CODES, password_first=True)
         self.tls = SimcomTls()
         self.status = SimcomStatus()
+        # SMS DONE: the SIM7600 boot sequence (the log cited with `lines`); the SMS storage is
+        # the SIM ("SM"); 512-540 are SIMCom's own +CMS ERROR numbers.
+        self.sms = PduModeSms(ready_line="SMS DONE", storage="SM", cms_codes=SIMCOM_CMS_CODES)
 
 
 __all__ = ["SimcomFamily"]
