@@ -3,6 +3,7 @@
 The module records every byte the host sent it; the library opens it the integration's way.
 """
 
+import asyncio
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -12,6 +13,8 @@ from modem_emulator.server import ModemServer
 
 from ..recording import record_input
 
+WAIT = 10.0
+"""The longest a story waits for a message; only a broken test waits this long."""
 FAST_BOOT = {"boot_delay": 0.05, "boot_step": 0.005}
 SETUP = b'AT+CMGF=0\rAT+CPMS="SM","SM","SM"\rAT+CNMI=2,1,0,0,0\r'
 """What the library sends before its first SMS command after a (re)start."""
@@ -26,6 +29,8 @@ class SmsRig:
     received: bytearray
     modems: list[Modem] = field(default_factory=list)
     inbox: list[ReceivedSms] = field(default_factory=list)
+    """Every message the listening inboxes delivered, in order."""
+    _arrivals: asyncio.Queue[ReceivedSms] = field(default_factory=asyncio.Queue)
 
     async def open(self, **kwargs: object) -> Modem:
         """open_modem on the serial URL; the next concatenation reference is 0."""
@@ -36,8 +41,18 @@ class SmsRig:
 
     def listen(self, modem: Modem, *, delete_after_reading: bool = True) -> None:
         """Start the modem's inbox, collecting what it delivers in `inbox`."""
-        modem.inbox.add_listener(self.inbox.append)
+
+        def arrived(message: ReceivedSms) -> None:
+            self.inbox.append(message)
+            self._arrivals.put_nowait(message)
+
+        modem.inbox.add_listener(arrived)
         modem.inbox.start(delete_after_reading=delete_after_reading)
+
+    async def next_message(self) -> ReceivedSms:
+        """The next message an inbox delivers (waiting for it to arrive)."""
+        async with asyncio.timeout(WAIT):
+            return await self._arrivals.get()
 
     def mark(self) -> int:
         """Where the received log stands now."""

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 import pytest
 
 from custom_components.modem_http.atmodem import AtCommandError, ModemError, Urc
+from custom_components.modem_http.atmodem.framing import UntilTerminator
 from custom_components.modem_http.atmodem.router import (
     BOOT_WINDOW,
     STANDARD_LINES,
@@ -382,3 +383,87 @@ def test_raw_data_that_stopped_is_seen_to_end_in_the_modules_own_lines(
 
     assert router.in_raw_data
     assert router.raw_data_ends_in_a_line() is module_spoke
+
+
+# A SIM7600 listing in PDU mode (27.005 3.4.2, `<alpha>` quoted as SIMCom prints it) with a new
+# message announced between its two entries.
+CMGL_STREAM = (
+    b'\r\n+CMGL: 0,1,"",28\r\n07919471016700000406C923B46D0000993092516195800AE8329BFD4697D9EC37'
+    b'\r\n+CMTI: "SM",2\r\n'
+    b'\r\n+CMGL: 1,0,"",28\r\n07919471016700000406C923B46D0000993092516195800AE8329BFD4697D9EC37'
+    b"\r\n\r\nOK\r\n"
+)
+
+
+def test_a_new_message_announced_amid_a_listing_goes_to_its_handler_not_the_listing() -> None:
+    for pieces in splits(CMGL_STREAM):
+        owner = Owner()
+        router = ReplyRouter(owner, SIM7600)
+        announced: list[Urc] = []
+        router.on_urc("+CMTI:", announced.append)
+        router.begin(Exchange.of("AT+CMGL=4"))
+        for piece in pieces:
+            router.feed(piece)
+
+        assert announced == [Urc('+CMTI: "SM",2')]
+        (reply,) = owner.answers
+        assert isinstance(reply, AtReply)
+        assert [line[:8] for line in reply.lines] == [
+            "+CMGL: 0",
+            "07919471",
+            "+CMGL: 1",
+            "07919471",
+        ]
+
+
+CMT_PDU = b"07919471016700000406C923B46D0000993092516195800AE8329BFD4697D9EC37"
+
+
+def test_a_pushed_message_binds_its_pdu_line_even_in_the_middle_of_a_reply() -> None:
+    """`+CMT: ,28` and the PDU on the next line are one URC (27.005 3.4.1, AT+CNMI mt=2)."""
+    stream = b"\r\n+CSQ: 20,99\r\n\r\n+CMT: ,28\r\n" + CMT_PDU + b"\r\n\r\nOK\r\n"
+    for pieces in splits(stream):
+        owner = Owner()
+        router = ReplyRouter(owner, SIM7600)
+        pushed: list[Urc] = []
+        router.on_urc("+CMT:", pushed.append, data_after=lambda _line: UntilTerminator(b"\r\n"))
+        router.begin(Exchange.of("AT+CSQ"))
+        for piece in pieces:
+            router.feed(piece)
+
+        assert pushed == [Urc("+CMT: ,28", CMT_PDU)]
+        assert owner.answers == [AtReply("AT+CSQ", lines=["+CSQ: 20,99"], final="OK")]
+
+
+@pytest.mark.parametrize(
+    "stream",
+    [
+        b"\r\n+CMS ERROR: 310\r\n",  # no SIM: refused before the prompt
+        b"\r\n+CMS ERROR: 331\r\n",
+    ],
+)
+def test_a_final_instead_of_the_prompt_ends_the_command_without_a_prompt(stream: bytes) -> None:
+    for pieces in splits(stream):
+        owner = Owner()
+        router = ReplyRouter(owner, SIM7600)
+        router.begin(Exchange.of("AT+CMGS=24", prompt=Prompt.GREATER_THAN))
+        for piece in pieces:
+            router.feed(piece)
+
+        assert owner.prompts == 0
+        (error,) = owner.answers
+        assert isinstance(error, AtCommandError)
+        assert error.cms_code == int(stream.strip()[-3:])
+
+
+def test_the_message_reference_after_the_payload_is_the_commands_reply() -> None:
+    stream = b"\r\n> " + b"\r\n+CMGS: 17\r\n\r\nOK\r\n"
+    for pieces in splits(stream):
+        owner = Owner()
+        router = ReplyRouter(owner, SIM7600)
+        router.begin(Exchange.of("AT+CMGS=24", prompt=Prompt.GREATER_THAN))
+        for piece in pieces:
+            router.feed(piece)
+
+        assert owner.prompts == 1
+        assert owner.answers == [AtReply("AT+CMGS=24", lines=["+CMGS: 17"], final="OK")]
