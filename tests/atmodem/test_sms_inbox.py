@@ -1,4 +1,4 @@
-"""Receiving SMS: the network delivers, the module announces, the inbox hands each message over once.
+"""Receiving SMS: the network delivers, the module announces, the inbox hands each over once.
 
 The emulated network (`deliver_sms`) stores messages on the emulated SIM and the module prints
 `+CMTI`, exactly as a real module does; the stories check what the listener gets and what is left
