@@ -39,6 +39,7 @@ from .coordinator import ModemCoordinator
 from .data_connection import async_connect
 from .models import ModemHttpConfigEntry, ModemHttpData
 from .options import bearer_settings, tls_settings
+from .received_sms import async_start_inbox
 from .sensor import enabled_readings
 from .services import async_setup_services
 
@@ -50,7 +51,13 @@ __all__ = [
     "async_unload_entry",
 ]
 
-PLATFORMS: list[Platform] = [Platform.BINARY_SENSOR, Platform.BUTTON, Platform.SENSOR]
+PLATFORMS: list[Platform] = [
+    Platform.BINARY_SENSOR,
+    Platform.BUTTON,
+    Platform.EVENT,
+    Platform.NOTIFY,
+    Platform.SENSOR,
+]
 
 CONFIG_SCHEMA = cv.config_entry_only_config_schema(DOMAIN)
 
@@ -101,6 +108,8 @@ async def async_setup_entry(hass: HomeAssistant, entry: ModemHttpConfigEntry) ->
         raise
     entry.runtime_data = ModemHttpData(modem=modem, coordinator=coordinator)
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
+    # After the platforms: the messages found on the SIM reach the event entity too.
+    async_start_inbox(hass, entry)
     return True
 
 
@@ -164,5 +173,5 @@ async def async_unload_entry(hass: HomeAssistant, entry: ModemHttpConfigEntry) -
     if unloaded:
         # Stop the coordinator first, so closing the port is not reported as a lost modem.
         await entry.runtime_data.coordinator.async_shutdown()
-        await entry.runtime_data.modem.close()
+        await entry.runtime_data.modem.close()  # stops the inbox first
     return unloaded

@@ -28,15 +28,18 @@ from homeassistant.components import usb
 from homeassistant.config_entries import (
     SOURCE_REAUTH,
     SOURCE_RECONFIGURE,
+    ConfigEntry,
     ConfigEntryState,
     ConfigFlow,
     ConfigFlowResult,
+    ConfigSubentryFlow,
     OptionsFlow,
     OptionsFlowWithReload,
 )
 from homeassistant.core import callback
 from homeassistant.data_entry_flow import AbortFlow
 from homeassistant.helpers.selector import (
+    BooleanSelector,
     NumberSelector,
     NumberSelectorConfig,
     NumberSelectorMode,
@@ -55,6 +58,7 @@ from .atmodem.status import check_code
 from .const import (
     BAUDRATES,
     CONF_BAUDRATE,
+    CONF_DELETE_RECEIVED_SMS,
     CONF_DEVICE,
     CONF_DIALECT,
     CONF_NEW_PIN,
@@ -63,12 +67,15 @@ from .const import (
     CONF_PUK,
     CONF_TIMEOUT,
     DEFAULT_BAUDRATE,
+    DEFAULT_DELETE_RECEIVED_SMS,
     DEFAULT_TIMEOUT,
     DIALECT_AUTO,
     DIALECT_OPTIONS,
     DOMAIN,
     MAX_TIMEOUT,
     MIN_TIMEOUT,
+    SUBENTRY_SMS_RECIPIENT,
+    SUBENTRY_WEBHOOK,
 )
 from .models import ModemHttpConfigEntry
 from .options import options_from_input, options_schema_fields, validate_options
@@ -80,6 +87,7 @@ from .probe import (
     async_probe_modem,
 )
 from .sim_issues import sim_from_reauth
+from .subentry_flows import RecipientSubentryFlow, WebhookSubentryFlow
 from .usb_ports import ModemPorts, find_modem_ports, is_by_id_name, module_layout
 
 _LOGGER = logging.getLogger(__name__)
@@ -183,6 +191,18 @@ class ModemHttpConfigFlow(ConfigFlow, domain=DOMAIN):
     def async_get_options_flow(config_entry: ModemHttpConfigEntry) -> OptionsFlow:
         """Default request timeout, data connection and TLS."""
         return ModemHttpOptionsFlow()
+
+    @classmethod
+    @callback
+    @override
+    def async_get_supported_subentry_types(
+        cls, config_entry: ConfigEntry
+    ) -> dict[str, type[ConfigSubentryFlow]]:
+        """SMS recipients and webhooks, each a notify entity of the modem."""
+        return {
+            SUBENTRY_SMS_RECIPIENT: RecipientSubentryFlow,
+            SUBENTRY_WEBHOOK: WebhookSubentryFlow,
+        }
 
     @override
     async def async_step_user(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
@@ -480,7 +500,7 @@ class ModemHttpConfigFlow(ConfigFlow, domain=DOMAIN):
 
 
 class ModemHttpOptionsFlow(OptionsFlowWithReload):
-    """How long requests may take by default, and the data connection and TLS settings.
+    """How long requests may take by default, received SMS, the data connection and TLS.
 
     There is no poll interval here: the integration polls at a fixed interval (SCAN_INTERVAL),
     as Home Assistant asks of integrations; `homeassistant.update_entity` polls on demand.
@@ -495,7 +515,13 @@ class ModemHttpOptionsFlow(OptionsFlowWithReload):
             errors = await self.hass.async_add_executor_job(validate_options, self.hass, connection)
             if not errors:
                 return self.async_create_entry(
-                    data={CONF_TIMEOUT: int(user_input[CONF_TIMEOUT]), **connection}
+                    data={
+                        CONF_TIMEOUT: int(user_input[CONF_TIMEOUT]),
+                        CONF_DELETE_RECEIVED_SMS: bool(
+                            user_input.get(CONF_DELETE_RECEIVED_SMS, DEFAULT_DELETE_RECEIVED_SMS)
+                        ),
+                        **connection,
+                    }
                 )
         options = {**self.config_entry.options, **(user_input or {})}
         schema = vol.Schema(
@@ -511,6 +537,10 @@ class ModemHttpOptionsFlow(OptionsFlowWithReload):
                         unit_of_measurement="s",
                     )
                 ),
+                vol.Required(
+                    CONF_DELETE_RECEIVED_SMS,
+                    default=options.get(CONF_DELETE_RECEIVED_SMS, DEFAULT_DELETE_RECEIVED_SMS),
+                ): BooleanSelector(),
             }
         )
         schema = schema.extend(options_schema_fields(options))

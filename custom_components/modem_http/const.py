@@ -89,3 +89,31 @@ ISSUE_NO_DATA_CONNECTION: Final = "no_data_connection"
 ISSUE_SIM_LOCKED: Final = "sim_locked"
 """One issue per entry while the SIM wants a PIN or PUK the integration may not enter; its
 translation key says which (sim_pin_refused, sim_pin_missing, sim_puk_required)."""
+
+# --- SMS and notifications ---
+
+CONF_DELETE_RECEIVED_SMS: Final = "delete_received_sms"
+"""Option: free a received message's SIM slots once it was handed over (default on)."""
+DEFAULT_DELETE_RECEIVED_SMS: Final = True
+EVENT_SMS_RECEIVED: Final = "modem_http_sms_received"
+
+SUBENTRY_SMS_RECIPIENT: Final = "sms_recipient"
+"""A phone number that gets a notify entity (config subentry type)."""
+SUBENTRY_WEBHOOK: Final = "webhook"
+"""A URL that gets a notify entity, reached through the modem's HTTP stack."""
+CONF_NUMBER: Final = "number"
+CONF_URL: Final = "url"
+CONF_METHOD: Final = "method"
+CONF_BODY_TEMPLATE: Final = "body_template"
+CONF_CONTENT_TYPE: Final = "content_type"
+WEBHOOK_METHODS: Final = ["POST", "PUT", "GET"]
+WEBHOOK_CONTENT_TYPES: Final = [
+    "application/json",
+    "text/plain",
+    "application/x-www-form-urlencoded",
+]
+DEFAULT_BODY_TEMPLATE: Final = (
+    '{"title": {{ title | to_json }}, "message": {{ message | to_json }}}'
+)
+"""A JSON body with the notification's title and message, each escaped as a JSON string."""
+MAX_WEBHOOK_BODY_TEMPLATE: Final = 4096

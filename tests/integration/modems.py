@@ -9,6 +9,7 @@ whose cable is pulled.
 from dataclasses import dataclass, field
 from typing import Any, Final, Self
 
+from homeassistant.config_entries import ConfigEntryState
 from homeassistant.core import HomeAssistant
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
@@ -145,10 +146,16 @@ def entry_for(device: str, *, unique_id: str = SIMCOM_IMEI, **options: Any) -> M
 
 
 async def set_up(hass: HomeAssistant, entry: MockConfigEntry) -> bool:
-    """Add the entry and let Home Assistant set it up, as at start; what async_setup said."""
+    """Add the entry and let Home Assistant set it up, as at start; what async_setup said.
+
+    A loaded modem first reads the SIM's stored messages (its inbox's start-up scan); the
+    stories begin once it has, so their first command does not queue behind that.
+    """
     entry.add_to_hass(hass)
     result = await hass.config_entries.async_setup(entry.entry_id)
     await hass.async_block_till_done()
+    if entry.state is ConfigEntryState.LOADED:
+        await entry.runtime_data.modem.inbox.drained()
     return result
 
 

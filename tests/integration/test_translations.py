@@ -119,7 +119,7 @@ def test_config_flow_texts(strings: dict[str, Any]) -> None:
     assert set(strings["selector"]["dialect"]["options"]) == set(DIALECT_OPTIONS)
     options = strings["options"]["step"]["init"]
     # The data connection and TLS fields come from options.py.
-    assert set(options["data"]) == {"timeout", *OPTION_KEYS}
+    assert set(options["data"]) == {"timeout", "delete_received_sms", *OPTION_KEYS}
     assert set(options["data_description"]) == set(options["data"])
 
 

@@ -21,7 +21,7 @@ from homeassistant.core import (
 from homeassistant.helpers.service import async_register_admin_service
 
 from ..const import DOMAIN
-from . import admin, download, http
+from . import admin, download, http, sms
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,7 +33,8 @@ class Action:
     schema: vol.Schema
     response: SupportsResponse = SupportsResponse.OPTIONAL
     admin_only: bool = False
-    """Reading and writing local files, or talking to the modem directly, as in `downloader`."""
+    """Reading and writing local files, talking to the modem directly (as in `downloader`), or
+    texting any number (paid, and in the SIM owner's name)."""
 
 
 ACTIONS: Final = (
@@ -50,6 +51,7 @@ ACTIONS: Final = (
         admin_only=True,
     ),
     Action("install_ca", admin.async_install_ca, admin.INSTALL_CA_SCHEMA, admin_only=True),
+    Action("send_sms", sms.async_send_sms, sms.SEND_SMS_SCHEMA, admin_only=True),
 )
 
 

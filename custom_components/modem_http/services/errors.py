@@ -34,9 +34,18 @@ from ..atmodem import (
     RequestRejected,
     ResponseCutError,
     ResponseTooLargeError,
+    SmsRejected,
     UnsupportedOperation,
 )
 from ..atmodem.shown import shown
+from ..atmodem.sms import (
+    CmsErrorKind,
+    EmptyText,
+    ForbiddenCharacter,
+    InvalidNumber,
+    MessageTooLong,
+    SmsError,
+)
 from ..const import DOMAIN
 from ..models import ErrorKind
 
@@ -200,7 +209,62 @@ def _download_gave_up(err: DownloadGaveUpError, _call: Call) -> Message:
     return key, {"resumes": err.resumes}
 
 
+def _sms_text_problem(key: str) -> Callable[[BaseException, Call], Message]:
+    def message(_err: BaseException, _call: Call) -> Message:
+        return key, {}
+
+    return message
+
+
+def _too_many_parts(err: MessageTooLong, _call: Call) -> Message:
+    return "sms_too_long", {"parts": err.parts_needed, "max": err.max_parts}
+
+
+_SMS_CAUSES: Final[Mapping[CmsErrorKind, str]] = {
+    CmsErrorKind.NO_NETWORK: "sms_no_network",
+    CmsErrorKind.SMSC_UNKNOWN: "sms_no_service_centre",
+    CmsErrorKind.SIM_MISSING: "sms_no_sim",
+    CmsErrorKind.SIM_LOCKED: "sms_sim_locked",
+    CmsErrorKind.SIM_NOT_READY: "sms_modem_busy",
+    CmsErrorKind.BUSY: "sms_modem_busy",
+    CmsErrorKind.NETWORK_TIMEOUT: "sms_network_failure",
+    CmsErrorKind.NETWORK_FAILURE: "sms_network_failure",
+    CmsErrorKind.BARRED: "sms_not_allowed",
+    CmsErrorKind.SUBSCRIPTION: "sms_not_allowed",
+    CmsErrorKind.NOT_ALLOWED: "sms_not_allowed",
+    CmsErrorKind.REJECTED: "sms_not_allowed",
+    CmsErrorKind.RECIPIENT_UNASSIGNED: "sms_bad_recipient",
+    CmsErrorKind.RECIPIENT_UNREACHABLE: "sms_bad_recipient",
+    CmsErrorKind.INVALID_DESTINATION: "sms_bad_recipient",
+}
+"""What a `+CMS ERROR` cause tells the user to do, by kind; other kinds say the cause as it is."""
+
+
+def _sms_rejected(err: SmsRejected, _call: Call) -> Message:
+    """Name the cause and what to do; a message cut off half-way says how much went out."""
+    cause = err.cause
+    code = cause.code if cause.code is not None else "?"
+    if err.parts_sent:
+        return "sms_partly_sent", {
+            "sent": err.parts_sent,
+            "total": err.parts_total,
+            "cause": cause.text,
+            "code": code,
+        }
+    return _SMS_CAUSES.get(cause.kind, "sms_rejected"), {"cause": cause.text, "code": code}
+
+
 RULES: Final[tuple[Rule[Any], ...]] = (
+    # SMS input, refused by the codec before anything reaches the modem.
+    Rule(InvalidNumber, None, _sms_text_problem("sms_invalid_number"), callers_mistake=True),
+    Rule(EmptyText, None, _sms_text_problem("sms_empty"), callers_mistake=True),
+    Rule(
+        ForbiddenCharacter,
+        None,
+        _sms_text_problem("sms_forbidden_character"),
+        callers_mistake=True,
+    ),
+    Rule(MessageTooLong, None, _too_many_parts, callers_mistake=True),
     Rule(RequestRejected, None, _command_refused, field="command", callers_mistake=True),
     Rule(RequestRejected, None, _rejected, callers_mistake=True),
     # The modem cannot do what was asked; found before the request went out. The caller (or
@@ -217,6 +281,7 @@ RULES: Final[tuple[Rule[Any], ...]] = (
     Rule(DownloadGaveUpError, ErrorKind.TRANSFER_CUT, _download_gave_up),
     Rule(ModemDisconnectedError, ErrorKind.MODEM_DISCONNECTED, _disconnected),
     Rule(ModemTimeoutError, ErrorKind.MODEM_TIMEOUT, _modem_timeout),
+    Rule(SmsRejected, ErrorKind.COMMAND_FAILED, _sms_rejected),
     Rule(AtCommandError, ErrorKind.COMMAND_FAILED, _command_failed),
     Rule(ModemError, ErrorKind.OTHER, _other),
     # Not the library's: a deadline around a library call, the download's own file (a full
@@ -248,7 +313,7 @@ def to_service_error(
 
 
 def library_error(
-    err: ModemError | TimeoutError, *, timeout: float, command: str = ""
+    err: ModemError | TimeoutError | SmsError, *, timeout: float, command: str = ""
 ) -> HomeAssistantError:
     """What the caller sees for a failure of the library; RULES gives every one a message."""
     translated = to_service_error(err, timeout=timeout, command=command)
