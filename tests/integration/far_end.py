@@ -27,7 +27,7 @@ class FarEnd:
 
     Routes: /text, /json, /latin1, /binary, /numbers (honours Range), /echo (the body back with
     the request's content type), /missing (404), /slow (answers after SLOW seconds), /big
-    (BIG_SIZE bytes).
+    (BIG_SIZE bytes), /held (BIG_SIZE bytes, held back until the test sets `release`).
     """
 
     BINARY = bytes(range(256)) * 4
@@ -42,6 +42,8 @@ class FarEnd:
         self.port = 0
         self.closed_port = 0
         self._arrival = asyncio.Event()
+        self.release = asyncio.Event()
+        """Lets /held answer."""
 
     @staticmethod
     def big_body() -> bytes:
@@ -95,6 +97,9 @@ class FarEnd:
                 return web.Response(
                     body=body, headers={"Content-Type": content_type, "X-Method": request.method}
                 )
+            case "/held":
+                await self.release.wait()
+                return web.Response(body=self.big_body(), content_type="application/octet-stream")
             case "/slow":
                 await asyncio.sleep(self.SLOW)  # the server's own slowness, not a wait for anything
                 return web.Response(text="too late")
