@@ -49,9 +49,13 @@ async def notify(
         await hass.services.async_call("notify", "send_message", data, blocking=True)
     except HomeAssistantError as err:
         if err.translation_domain == DOMAIN:
-            assert "{" not in str(err), str(err)
-            assert str(err) != err.translation_key
+            _check_message(str(err), err.translation_key)
         raise
+
+
+def _check_message(message: str, key: str | None) -> None:
+    assert message != key, f"no message for {key}"
+    assert "{" not in message, f"placeholder missing in {message!r}"
 
 
 class ReceivedEvents:

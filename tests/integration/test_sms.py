@@ -51,7 +51,8 @@ async def test_notify_send_message_texts_the_recipient(
     assert sent_texts(service_modem) == [("+46701234567", "Home\nThe power is out at home.")]
     # The notify entity records when it last sent.
     state = hass.states.get("notify.alice")
-    assert state is not None and state.state != "unknown"
+    assert state is not None
+    assert state.state != "unknown"
 
 
 async def test_a_recipient_is_a_device_reached_through_the_modem(
@@ -60,12 +61,15 @@ async def test_a_recipient_is_a_device_reached_through_the_modem(
     subentry_id = await add_recipient(hass, service_modem.entry, "Alice", "+46701234567")
 
     entity = er.async_get(hass).async_get("notify.alice")
-    assert entity is not None and entity.config_subentry_id == subentry_id
+    assert entity is not None
+    assert entity.config_subentry_id == subentry_id
     devices = dr.async_get(hass)
     recipient = devices.async_get(entity.device_id or "")
-    assert recipient is not None and recipient.name == "Alice"
+    assert recipient is not None
+    assert recipient.name == "Alice"
     modem = devices.async_get(recipient.via_device_id or "")
-    assert modem is not None and modem.name == service_modem.entry.title
+    assert modem is not None
+    assert modem.name == service_modem.entry.title
 
     # Removing the recipient removes its entity and device; the modem stays.
     assert hass.config_entries.async_remove_subentry(service_modem.entry, subentry_id)
