@@ -4,6 +4,8 @@ The IMEI, ICCID and IMSI identify a person's line and the SIM's PIN unlocks it; 
 sit in a serial URL (`rfc2217://user:pass@host`, ESPHome keys) and in request headers. All are
 redacted here. What the SIM is kept as far as it helps a bug report: the country and network its
 IMSI starts with (whose SIM it is, compared with the network the modem is on).
+Recipients' numbers and webhooks' URLs (which hold tokens) are left out: only how many of each
+there are, and the webhooks' methods and content types, are reported.
 """
 
 from dataclasses import asdict
@@ -14,7 +16,15 @@ from homeassistant.core import HomeAssistant
 
 from .atmodem import ModemStatus
 from .atmodem.transport import redact_url
-from .const import CONF_DEVICE
+from .const import (
+    CONF_CONTENT_TYPE,
+    CONF_DELETE_RECEIVED_SMS,
+    CONF_DEVICE,
+    CONF_METHOD,
+    DEFAULT_DELETE_RECEIVED_SMS,
+    SUBENTRY_SMS_RECIPIENT,
+    SUBENTRY_WEBHOOK,
+)
 from .fallback import fallback_problem
 from .models import ModemHttpConfigEntry
 
@@ -72,6 +82,20 @@ async def async_get_config_entry_diagnostics(
         "sim": _sim(status),
         "fallback_problem": fallback_problem(coordinator.reachable, status),
         "readings": sorted(modem.readings),
+        "notifications": {
+            "sms_recipients": len(entry.get_subentries_of_type(SUBENTRY_SMS_RECIPIENT)),
+            "webhooks": [
+                {
+                    "method": sub.data.get(CONF_METHOD),
+                    "content_type": sub.data.get(CONF_CONTENT_TYPE),
+                }
+                for sub in entry.get_subentries_of_type(SUBENTRY_WEBHOOK)
+            ],
+            "inbox_running": modem.inbox.running,
+            "delete_received_sms": entry.options.get(
+                CONF_DELETE_RECEIVED_SMS, DEFAULT_DELETE_RECEIVED_SMS
+            ),
+        },
         "requests": {
             "last": asdict(stats.last) if stats.last is not None else None,
             "last_failure": asdict(stats.last_failure) if stats.last_failure else None,

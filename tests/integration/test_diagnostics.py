@@ -15,6 +15,7 @@ from custom_components.modem_http.const import CONF_DEVICE, CONF_TIMEOUT
 from custom_components.modem_http.models import RequestRecord
 
 from .conftest import SIMCOM_IMEI, ModemLink, entry_for
+from .sms_helpers import add_recipient, add_subentry
 
 
 async def test_diagnostics_show_the_modem_without_its_identity(
@@ -81,3 +82,32 @@ async def test_diagnostics_hide_credentials_in_the_port_url(
     assert diagnostics["entry"]["options"] == {CONF_TIMEOUT: 120}
     assert diagnostics["requests"]["last"] is None
     assert await hass.config_entries.async_unload(entry.entry_id)
+
+
+async def test_diagnostics_count_recipients_and_webhooks_without_numbers_or_urls(
+    hass: HomeAssistant, hass_client: ClientSessionGenerator, loaded_entry: Any
+) -> None:
+    """A webhook's URL holds its token, a recipient's number is a person's: neither is shown."""
+    await add_recipient(hass, loaded_entry, "Alice", "+46701234567")
+    await add_subentry(
+        hass,
+        loaded_entry,
+        "webhook",
+        name="Telegram",
+        url="https://api.telegram.org/bot123456:SECRET-token/sendMessage",
+        method="POST",
+        content_type="application/json",
+        body_template='{"chat_id": 42, "text": {{ message | to_json }}}',
+    )
+
+    diagnostics = await get_diagnostics_for_config_entry(hass, hass_client, loaded_entry)
+
+    assert diagnostics["notifications"] == {
+        "sms_recipients": 1,
+        "webhooks": [{"method": "POST", "content_type": "application/json"}],
+        "inbox_running": True,
+        "delete_received_sms": True,
+    }
+    text = json.dumps(diagnostics)
+    assert "+46701234567" not in text
+    assert "SECRET" not in text
