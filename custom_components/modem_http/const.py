@@ -106,7 +106,7 @@ CONF_URL: Final = "url"
 CONF_METHOD: Final = "method"
 CONF_BODY_TEMPLATE: Final = "body_template"
 CONF_CONTENT_TYPE: Final = "content_type"
-WEBHOOK_METHODS: Final = ["POST", "PUT", "GET"]
+WEBHOOK_METHODS: Final = ["POST", "PUT"]
 WEBHOOK_CONTENT_TYPES: Final = [
     "application/json",
     "text/plain",

@@ -447,3 +447,22 @@ async def test_an_sms_arriving_during_a_request_does_not_disturb_it(
     assert response["status"] == 200
     assert len(response["content"]) > 0
     assert event["text"] == "Mid-request"
+
+
+async def test_a_method_the_modems_family_cannot_send_is_refused_at_the_form(
+    hass: HomeAssistant, service_modem_factory: Any, socket_enabled: None
+) -> None:
+    """AT+HTTPACTION knows GET, POST, HEAD and DELETE: no PUT webhook on a SIMCom module."""
+    served: ServiceModem = await service_modem_factory("simcom")
+    result = await add_subentry(
+        hass,
+        served.entry,
+        "webhook",
+        name="ntfy",
+        url="https://ntfy.sh/home",
+        method="PUT",
+        content_type="text/plain",
+        body_template="{{ message }}",
+    )
+    assert result["type"] is FlowResultType.FORM
+    assert result["errors"] == {"method": "method_not_supported"}
