@@ -14,7 +14,7 @@ from aiohttp import web
 from aiohttp.test_utils import TestServer
 
 from custom_components.modem_http.atmodem import ReceivedSms
-from modem_emulator import deliver_sms
+from modem_emulator import deliver_pdu, deliver_sms
 
 from .sms_rig import SmsRig, start_sms_rig
 
@@ -207,3 +207,125 @@ async def test_a_message_whose_other_parts_never_come_is_delivered_as_it_is(
     assert (message.parts, message.parts_total, message.complete) == (1, 3, False)
     assert text.startswith(message.text)
     assert rig.stored() == {}
+
+
+# A delivery report (python-gsmmodem test vector): stored on the SIM, but not a received message.
+STATUS_REPORT_TPDU = bytes.fromhex("06D60B911326880736F4111011719551401110117195714000")
+
+
+async def test_a_scan_that_fails_is_tried_again_until_the_sim_answers(
+    rig: SmsRig, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("custom_components.modem_http.atmodem.inbox.RETRY_DELAYS", (0.05,))
+    deliver_sms(rig.emulator, "+4915112345678", "Waiting on the SIM", moment=MORNING)
+    modem = await rig.open()
+    rig.emulator.network.sim_inserted = False  # every SMS command answers +CMS ERROR: 310
+
+    rig.listen(modem)
+    await modem.inbox.drained()
+    assert rig.inbox == []
+    rig.emulator.network.sim_inserted = True
+
+    message = await rig.next_message()
+    assert message.text == "Waiting on the SIM"
+
+
+async def test_what_is_not_a_received_message_is_left_on_the_sim(
+    rig: SmsRig, caplog: pytest.LogCaptureFixture
+) -> None:
+    report = deliver_pdu(rig.emulator, STATUS_REPORT_TPDU)
+    broken = deliver_pdu(rig.emulator, bytes.fromhex("0411"))  # a DELIVER cut short
+    deliver_sms(rig.emulator, "+4915112345678", "Readable", moment=MORNING)
+    modem = await rig.open()
+
+    rig.listen(modem)
+    await rig.next_message()
+    await modem.inbox.drained()
+
+    assert [m.text for m in rig.inbox] == ["Readable"]
+    assert set(rig.stored()) == {report, broken}
+    assert f"Message {broken} on the SIM cannot be read" in caplog.text
+
+
+async def test_an_unreadable_new_message_is_left_where_it_is(
+    rig: SmsRig, caplog: pytest.LogCaptureFixture
+) -> None:
+    modem = await rig.open()
+    rig.listen(modem)
+    await modem.inbox.drained()
+
+    broken = deliver_pdu(rig.emulator, bytes.fromhex("0411"))
+    deliver_sms(rig.emulator, "+4915112345678", "Next one", moment=MORNING)
+    await rig.next_message()
+    await modem.inbox.drained()
+
+    assert set(rig.stored()) == {broken}
+    assert "cannot be read" in caplog.text
+
+
+async def test_a_listener_that_fails_does_not_keep_the_message_from_the_others(
+    rig: SmsRig,
+) -> None:
+    modem = await rig.open()
+
+    def broken_listener(_message: ReceivedSms) -> None:
+        raise RuntimeError("a bug in someone's listener")
+
+    modem.inbox.add_listener(broken_listener)
+    rig.listen(modem)
+    deliver_sms(rig.emulator, "+4915112345678", "Still here", moment=MORNING)
+
+    message = await rig.next_message()
+    await modem.inbox.drained()
+    assert message.text == "Still here"
+    assert rig.stored() == {}
+
+
+async def test_announcements_the_inbox_cannot_follow_are_said_in_the_log(
+    rig: SmsRig, caplog: pytest.LogCaptureFixture
+) -> None:
+    modem = await rig.open()
+    rig.listen(modem)
+    await modem.inbox.drained()
+
+    rig.emulator.push_urc('+CMTI: "ME",3')  # a storage the inbox does not read
+    rig.emulator.push_urc("+CMTI: garbled")  # not 27.005: the SIM is scanned instead
+    deliver_sms(rig.emulator, "+4915112345678", "After the noise", moment=MORNING)
+    message = await rig.next_message()
+    await modem.inbox.drained()
+
+    assert message.text == "After the noise"
+    assert "modem's ME storage, which is not read" in caplog.text
+    assert "form not understood; scanning" in caplog.text
+
+
+async def test_parts_still_missing_after_a_while_are_delivered_by_the_inbox_itself(
+    rig: SmsRig, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """No job comes after the first part: the inbox looks again on its own."""
+    monkeypatch.setattr(
+        "custom_components.modem_http.atmodem.inbox.INCOMPLETE_AFTER", timedelta(milliseconds=50)
+    )
+    monkeypatch.setattr("custom_components.modem_http.atmodem.inbox.EXPIRY_CHECK", 0.05)
+    modem = await rig.open()
+    rig.listen(modem)
+    text = "Only the second half arrives. " * 8
+
+    deliver_sms(rig.emulator, "+4915112345678", text, moment=MORNING, order=[2])
+    message = await rig.next_message()
+    await modem.inbox.drained()
+
+    assert (message.parts, message.parts_total) == (1, 2)
+    assert text.endswith(message.text)
+    assert rig.stored() == {}
+
+
+async def test_the_inbox_stops_with_the_modem_and_starts_once(rig: SmsRig) -> None:
+    modem = await rig.open()
+    rig.listen(modem)
+    modem.inbox.start()  # a second start changes nothing
+    assert modem.inbox.running
+
+    await modem.close()
+
+    assert not modem.inbox.running

@@ -10,6 +10,7 @@ from datetime import timedelta
 import pytest
 
 from custom_components.modem_http.atmodem import (
+    AtCommandError,
     ModemTimeoutError,
     SmsRejected,
 )
@@ -230,3 +231,29 @@ async def test_a_timeout_at_the_prompt_cancels_the_message_with_esc(
         ]
     finally:
         await rig.close()
+
+
+async def test_a_refusal_in_words_is_read_as_well_as_a_number(rig: SmsRig) -> None:
+    """Under AT+CMEE=2 the module prints 27.005's wording instead of the number."""
+    modem = await rig.open()
+    await modem.send_sms("+27820001111", "Hello World!")
+    rig.emulator.cmee = 2
+    rig.emulator.radio.set(coverage=False)
+
+    with pytest.raises(SmsRejected) as refused:
+        await modem.send_sms("+27820001111", "Hello World!")
+
+    assert (refused.value.cause.code, refused.value.cause.kind) == (331, CmsErrorKind.NO_NETWORK)
+
+
+async def test_a_bare_error_stays_a_command_error(rig: SmsRig) -> None:
+    """Under AT+CMEE=0 there is no cause to read: the failure is not dressed up as one."""
+    modem = await rig.open()
+    await modem.send_sms("+27820001111", "Hello World!")
+    rig.emulator.cmee = 0
+    rig.emulator.radio.set(coverage=False)
+
+    with pytest.raises(AtCommandError) as failed:
+        await modem.send_sms("+27820001111", "Hello World!")
+
+    assert failed.value.final == "ERROR"

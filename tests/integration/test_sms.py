@@ -313,6 +313,49 @@ async def test_a_webhook_that_refuses_says_its_status(
     assert "404" in str(failed.value)
 
 
+async def test_a_message_the_template_cannot_make_json_of_is_refused_before_sending(
+    hass: HomeAssistant, service_modem: ServiceModem, far_end: FarEnd
+) -> None:
+    """The template strips quotes but not backslashes: a Windows path breaks its JSON."""
+    await add_subentry(
+        hass,
+        service_modem.entry,
+        "webhook",
+        name="Naive",
+        url=far_end.url("/echo"),
+        method="POST",
+        content_type="application/json",
+        body_template=("{\"text\": \"{{ message | replace('\"', '') | replace('\\n', ' ') }}\"}"),
+    )
+
+    with pytest.raises(ServiceValidationError) as refused:
+        await notify(hass, "notify.naive", "Backup failed in C:\\Users")
+
+    assert refused.value.translation_key == "webhook_body_not_json"
+    assert far_end.requests == []
+
+
+async def test_a_notification_larger_than_the_modem_can_send_is_refused(
+    hass: HomeAssistant, service_modem: ServiceModem, far_end: FarEnd
+) -> None:
+    await add_subentry(
+        hass,
+        service_modem.entry,
+        "webhook",
+        name="Log",
+        url=far_end.url("/echo"),
+        method="POST",
+        content_type="text/plain",
+        body_template="{{ message }}",
+    )
+
+    with pytest.raises(ServiceValidationError) as refused:
+        await notify(hass, "notify.log", "x" * 1_100_000)
+
+    assert refused.value.translation_key == "body_too_large"
+    assert far_end.requests == []
+
+
 @pytest.mark.parametrize(
     ("fields", "errors"),
     [
@@ -321,6 +364,8 @@ async def test_a_webhook_that_refuses_says_its_status(
         ({"body_template": "{{ message }} {{ 1 / 0 }}"}, {"body_template": "invalid_template"}),
         ({"body_template": '{"text": "{{ message }}"}'}, {"body_template": "body_not_json"}),
         ({"content_type": 'text/plain"'}, {"content_type": "invalid_content_type"}),
+        ({"name": "  "}, {"name": "invalid_name"}),
+        ({"body_template": "x" * 4097}, {"body_template": "template_too_long"}),
     ],
 )
 async def test_add_webhook_refuses_what_could_not_be_sent(
