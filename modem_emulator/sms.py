@@ -1,5 +1,11 @@
 """SMS as SIMCom SIM7600 and Quectel EC25 firmware serve it (3GPP TS 27.005), both modes.
 
+SIM800/SIM900 and SIM7070/SIM7080 firmware document the same commands and formats (SIM800 Series
+AT Command Manual, SMS chapter; SIM7070/SIM7080/SIM7090 AT Command Manual, SMS chapter), so their
+profiles get this module unchanged: "IRA" as the default character set like the SIM7600, and
+the quoted empty `<alpha>` of SIMCom's listings (assumed from the SIM7600-class logs below; no
+public PDU-mode listing of those two modules was found to check it against).
+
 Commands: AT+CMGF (0 PDU, 1 text), AT+CSCS ("IRA", "GSM", "UCS2"), AT+CSCA, AT+CPMS, AT+CNMI,
 AT+CSMP, AT+CSDH, AT+CMGS (text mode `AT+CMGS="<da>"`, PDU mode `AT+CMGS=<length>`), AT+CMGL,
 AT+CMGR and AT+CMGD (with `<delflag>` 1-4). Incoming messages come from `deliver_sms` /

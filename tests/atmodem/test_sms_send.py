@@ -25,7 +25,7 @@ from custom_components.modem_http.atmodem.sms import (
 from ..emulator.sms_fixtures import HELLO_WORLD_PDU, LOREM, LOREM_PDUS, UCS2_PDU, UCS2_TEXT
 from .sms_rig import SETUP, SmsRig, cmgs, start_sms_rig
 
-FAMILIES = ("simcom", "quectel", "httpcfg")
+FAMILIES = ("simcom", "quectel", "httpcfg", "sim800", "sim7080")
 
 
 @pytest.fixture(params=FAMILIES)

@@ -11,6 +11,8 @@ from .sms_fixtures import HELLOHELLO_TPDU, NETWORK_SCA
 
 DREAMFABRIC_TIME = datetime(1999, 3, 29, 15, 16, 59, tzinfo=timezone(timedelta(hours=2)))
 MORNING = datetime(2026, 1, 15, 7, 30, 5, tzinfo=timezone(timedelta(hours=1)))
+ALPHA_BY_DIALECT = [("simcom", '""'), ("quectel", ""), ("sim800", '""'), ("sim7080", '""')]
+"""The empty `<alpha>` of a PDU-mode listing: quoted by SIMCom firmware, bare on Quectel's."""
 
 
 async def _modem(serve: Serve, dialect: str) -> tuple[EmulatedModem, AtClient]:
@@ -20,7 +22,7 @@ async def _modem(serve: Serve, dialect: str) -> tuple[EmulatedModem, AtClient]:
     return modem, client
 
 
-@pytest.mark.parametrize(("dialect", "alpha"), [("simcom", '""'), ("quectel", "")])
+@pytest.mark.parametrize(("dialect", "alpha"), ALPHA_BY_DIALECT)
 async def test_a_new_message_is_announced_stored_and_read_back_byte_exact(
     serve: Serve, dialect: str, alpha: str
 ) -> None:
@@ -116,7 +118,7 @@ async def test_a_full_sim_holds_new_messages_at_the_network_until_a_slot_frees(
     assert b"\r\nthree\r\n" in listing
 
 
-@pytest.mark.parametrize(("dialect", "alpha"), [("simcom", '""'), ("quectel", "")])
+@pytest.mark.parametrize(("dialect", "alpha"), ALPHA_BY_DIALECT)
 async def test_cnmi_mt_2_pushes_the_pdu_with_cmt_and_stores_nothing(
     serve: Serve, dialect: str, alpha: str
 ) -> None:
@@ -149,7 +151,7 @@ async def test_cnmi_mt_0_stores_silently(serve: Serve) -> None:
     assert (await client.command("AT+CMGL=4")).count(b"+CMGL:") == 1
 
 
-@pytest.mark.parametrize(("dialect", "alpha"), [("simcom", '""'), ("quectel", "")])
+@pytest.mark.parametrize(("dialect", "alpha"), ALPHA_BY_DIALECT)
 async def test_text_mode_listing_and_reading_with_and_without_csdh(
     serve: Serve, dialect: str, alpha: str
 ) -> None:

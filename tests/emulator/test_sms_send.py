@@ -26,7 +26,7 @@ async def _send_pdu(client: AtClient, pdu: str) -> bytes:
     return await client.read_until(b"\r\n\r\nOK\r\n")
 
 
-@pytest.mark.parametrize("dialect", ["simcom", "quectel"])
+@pytest.mark.parametrize("dialect", ["simcom", "quectel", "sim800", "sim7080"])
 async def test_a_gsm7_pdu_is_sent_and_answered_with_its_message_reference(
     serve: Serve, dialect: str
 ) -> None:
@@ -91,7 +91,7 @@ async def test_a_payload_arriving_in_pieces_after_a_crlf_line_end(serve: Serve) 
     assert modem.sms.sent[0].pdu == HELLO_WORLD_PDU[2:]
 
 
-@pytest.mark.parametrize("dialect", ["simcom", "quectel"])
+@pytest.mark.parametrize("dialect", ["simcom", "quectel", "sim800", "sim7080"])
 async def test_text_mode_prompts_again_after_each_cr_and_sends_on_ctrl_z(
     serve: Serve, dialect: str
 ) -> None:

@@ -1,10 +1,11 @@
 """SMS over 3GPP TS 27.005 in PDU mode: the commands a family sends, one method per job.
 
 SIMCom and Quectel modules document the SMS commands identically (SIM7500/SIM7600 AT Command
-Manual V1.07 and the EC25&EC21 AT Commands Manual, SMS chapters), so one implementation serves
-both; a family hands it what differs: the line its modules print once SMS is ready after a boot
-(`SMS DONE` / `+QIND: SMS DONE`), the message storage, and its own `+CMS ERROR` numbers from 512
-up. Why PDU mode and not text mode is explained in sms/__init__.py.
+Manual V1.07, the EC25&EC21 AT Commands Manual, the SIM800 Series and SIM7070/SIM7080 AT Command
+Manuals, SMS chapters), so one implementation serves every family; a family hands it what
+differs: the line its modules print once SMS is ready after a boot (`SMS DONE`, `+QIND: SMS
+DONE`, `SMS Ready`), the message storage, and its own `+CMS ERROR` numbers from 512 up.
+Why PDU mode and not text mode is explained in sms/__init__.py.
 
 Set-up (after every restart or reconnect, before the first SMS command):
 - `AT+CMGF=0`: PDU mode.

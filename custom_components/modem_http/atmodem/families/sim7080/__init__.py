@@ -9,6 +9,8 @@ which no other family known here answers; it is asked before the AT+HTTPINIT fam
 from typing import ClassVar
 
 from ...router import LineTables
+from ...sms import SIMCOM_CMS_CODES
+from ...sms_commands import PduModeSms
 from ..base import Limits, Probe
 from .bearer import CnactContext
 from .http import Sim7080Http
@@ -62,6 +64,11 @@ class Sim7080Family:
         self.bearer = CnactContext()
         self.tls = Sim7080Tls(choice)
         self.status = Sim7080Status()
+        # SMS over 27.005 in PDU mode as in the other SIMCom families (SIM7070/SIM7080/SIM7090
+        # AT Command Manual, SMS chapter); `SMS Ready` ends the boot (the line TinyGSM waits for,
+        # cited with `lines`); messages on the SIM ("SM"). Numbers from 512 up are read with the
+        # table of SIMCom's other families; one it lacks reads as "unknown error" with its number.
+        self.sms = PduModeSms(ready_line="SMS Ready", storage="SM", cms_codes=SIMCOM_CMS_CODES)
 
 
 __all__ = ["Sim7080Family"]

@@ -11,6 +11,8 @@ family's probe, because a SIM800 may answer `AT+HTTPACTION=?` as well.
 from typing import ClassVar
 
 from ...router import LineTables
+from ...sms import SIMCOM_CMS_CODES
+from ...sms_commands import PduModeSms
 from ..base import Limits, Probe
 from .bearer import SapbrContext
 from .http import Sim800Http
@@ -60,6 +62,11 @@ class Sim800Family:
         self.bearer = SapbrContext(self.http)
         self.tls = Sim800Tls()
         self.status = Sim800Status()
+        # The same 27.005 commands as the other families (SIM800 Series AT Command Manual,
+        # chapter 4); SIMCom's own +CMS ERROR numbers 512-540 are listed there as for the
+        # SIM7600. `SMS Ready` ends the boot (the log cited with `lines`); a SIM900, which
+        # prints none, is scanned a while after its restart instead. Messages on the SIM ("SM").
+        self.sms = PduModeSms(ready_line="SMS Ready", storage="SM", cms_codes=SIMCOM_CMS_CODES)
 
 
 __all__ = ["Sim800Family"]
