@@ -3,7 +3,8 @@
 `scripts/develop` and manual testing use it; the dialect decides both the HTTP commands and the
 identity (SIMCom SIM7600, Quectel EC25, SIMCom SIM800L or SIM7080G); the radio and SIM options
 set what the status commands report at power-on (`--technology nb_iot --roaming`,
-`--sim-pin 1234`, `--no-sim`). Output is the serial URL or pty path on one line, so a wrapper
+`--sim-pin 1234`, `--no-sim`); `--sms SENDER:TEXT` puts a received message on the SIM, and every
+message the host sends is logged. Output is the serial URL or pty path on one line, so a wrapper
 script can read it.
 """
 
@@ -17,6 +18,7 @@ from modem_emulator.core import EmulatedModem
 from modem_emulator.dialects import DIALECTS, create_modem
 from modem_emulator.radio import SimCard, Technology
 from modem_emulator.server import ModemServer
+from modem_emulator.sms import deliver_sms
 
 
 def _listen_address(text: str) -> tuple[str, int]:
@@ -30,6 +32,13 @@ def _code(text: str) -> str:
     if not text.isdigit() or not 4 <= len(text) <= 8:
         raise argparse.ArgumentTypeError("expected 4 to 8 digits")
     return text
+
+
+def _waiting_sms(text: str) -> tuple[str, str]:
+    sender, colon, message = text.partition(":")
+    if not colon or not sender or not message:
+        raise argparse.ArgumentTypeError("expected SENDER:TEXT, e.g. +4915112345678:Hello")
+    return sender, message
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -72,6 +81,15 @@ def build_parser() -> argparse.ArgumentParser:
     radio.add_argument("--rsrq-db", type=int, metavar="DB")
     radio.add_argument("--sinr-db", type=int, metavar="DB")
     radio.add_argument("--temperature", type=int, metavar="CELSIUS", help="module temperature")
+    sms = parser.add_argument_group("SMS (messages the host sends are logged)")
+    sms.add_argument(
+        "--sms",
+        type=_waiting_sms,
+        action="append",
+        default=[],
+        metavar="SENDER:TEXT",
+        help="a received message waiting on the SIM at power-on (repeatable)",
+    )
     return parser
 
 
@@ -89,6 +107,12 @@ def apply_radio_options(modem: EmulatedModem, args: argparse.Namespace) -> None:
         modem.network.temperature_c = args.temperature
 
 
+def apply_sms_options(modem: EmulatedModem, args: argparse.Namespace) -> None:
+    """Put the command line's received messages on the SIM, as if they came before power-on."""
+    for sender, text in args.sms:
+        deliver_sms(modem, sender, text)
+
+
 async def serve(args: argparse.Namespace) -> None:
     """Serve until cancelled."""
     modem = create_modem(
@@ -102,6 +126,7 @@ async def serve(args: argparse.Namespace) -> None:
         apply_radio_options(modem, args)
     except ValueError as err:
         raise SystemExit(f"error: {err}") from None
+    apply_sms_options(modem, args)
     if modem.dialect_error:
         print(
             f"warning: {modem.dialect_error}; serving basic commands only",
@@ -122,6 +147,9 @@ def main(argv: list[str] | None = None) -> int:
     """Entry point; returns the process exit status."""
     args = build_parser().parse_args(argv)
     logging.basicConfig(level=logging.DEBUG if args.verbose else logging.WARNING)
+    # Sent messages are what someone trying the emulator wants to see, without the debug flood.
+    sms_level = logging.DEBUG if args.verbose else logging.INFO
+    logging.getLogger("modem_emulator.sms").setLevel(sms_level)
     with contextlib.suppress(KeyboardInterrupt):
         asyncio.run(serve(args))
     return 0

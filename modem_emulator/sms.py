@@ -43,6 +43,7 @@ When the storage is full an incoming message waits at the network (the service c
 
 import asyncio
 import binascii
+import logging
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -65,6 +66,8 @@ if TYPE_CHECKING:
     from modem_emulator.core import EmulatedModem
 
 type _Handler = Callable[["EmulatedModem", AtRequest], Awaitable[FinalSent | None]]
+
+_LOGGER = logging.getLogger(__name__)
 
 CTRL_Z: Final = 0x1A
 ESC: Final = 0x1B
@@ -572,6 +575,14 @@ async def _cmgs(modem: EmulatedModem, req: AtRequest) -> FinalSent | None:
             pdu_hex,
         )
     )
+    # What the network took, for someone trying the emulator by hand (`python -m modem_emulator`
+    # shows it); tests read `sent` instead.
+    part = (
+        ""
+        if submission.concatenation is None
+        else " (part {2} of {1})".format(*submission.concatenation)
+    )
+    _LOGGER.info("SMS to %s%s: %r", submission.destination, part, submission.text)
     modem.send_line(f"+CMGS: {reference}")
     return None
 
