@@ -192,6 +192,24 @@ async def test_an_announcement_repeated_for_a_message_already_read_delivers_noth
     assert [m.text for m in rig.inbox] == ["Once", "Twice?"]
 
 
+async def test_the_same_text_sent_twice_in_one_second_is_two_messages(rig: SmsRig) -> None:
+    """The second lands in the slot the first one freed, with the same time stamp and text."""
+    modem = await rig.open()
+    rig.listen(modem)
+    await modem.inbox.drained()
+
+    (first,) = deliver_sms(rig.emulator, "+4915112345678", "ALARM zone 1", moment=MORNING)
+    await rig.next_message()
+    await modem.inbox.drained()
+    (second,) = deliver_sms(rig.emulator, "+4915112345678", "ALARM zone 1", moment=MORNING)
+    await rig.next_message()
+    await modem.inbox.drained()
+
+    assert first == second
+    assert [m.text for m in rig.inbox] == ["ALARM zone 1", "ALARM zone 1"]
+    assert rig.stored() == {}
+
+
 async def test_a_message_whose_other_parts_never_come_is_delivered_as_it_is(
     rig: SmsRig, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -369,6 +369,12 @@ class SmsInbox:
                 # it without delivering it again.
                 self._doomed = pending[position:]
                 raise
+            self._forget_slot(index)
+
+    def _forget_slot(self, index: int) -> None:
+        """A freed slot's next message is new, even one identical to the last to the second."""
+        for key in [key for key in self._delivered if key[0] == index]:
+            del self._delivered[key]
 
 
 def _pdu_line(_line: str) -> UntilTerminator:
