@@ -114,6 +114,7 @@ async def test_an_emoji_makes_the_message_ucs2_and_it_arrives_whole(rig: SmsRig)
         ("+46708251358", "x" * (153 * 10 + 1), MessageTooLong),
     ],
 )
+@pytest.mark.parametrize("rig", ["simcom"], indirect=True)  # refused before any family acts
 async def test_bad_input_is_refused_before_anything_is_sent(
     rig: SmsRig, number: str, text: str, refusal: type[Exception]
 ) -> None:
