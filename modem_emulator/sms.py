@@ -87,6 +87,9 @@ CMS_ERROR_TEXTS: Final[dict[int, str]] = {
     304: "invalid PDU mode parameter",
     305: "invalid text mode parameter",
     310: "(U)SIM not inserted",
+    311: "(U)SIM PIN required",
+    313: "(U)SIM failure",
+    316: "(U)SIM PUK required",
     320: "memory failure",
     321: "invalid memory index",
     322: "memory full",
@@ -99,6 +102,13 @@ CMS_NOT_ALLOWED: Final = 302
 CMS_INVALID_PDU: Final = 304
 CMS_INVALID_TEXT: Final = 305
 CMS_SIM_MISSING: Final = 310
+CMS_BY_SIM_STATE: Final = {
+    "ABSENT": CMS_SIM_MISSING,
+    "SIM PIN": 311,
+    "SIM PUK": 316,
+    "BLOCKED": 313,
+}
+"""What SMS commands answer while the SIM is not ready (27.005 3.2.5 numbers), by AT+CPIN? state."""
 CMS_INVALID_INDEX: Final = 321
 CMS_SMSC_UNKNOWN: Final = 330
 CMS_NO_NETWORK: Final = 331
@@ -405,11 +415,16 @@ def _cms_final(modem: EmulatedModem, code: int) -> FinalSent:
 
 
 def _sms_command(handler: _Handler) -> _Handler:
-    """Wrap an SMS handler: no SIM gives 310, and a CmsError becomes `+CMS ERROR`."""
+    """Wrap an SMS handler: a SIM not ready gives its error, and a CmsError `+CMS ERROR`.
+
+    No SIM is 310; a SIM waiting for its PIN 311, for its PUK 316 (27.005 3.2.5, the SIM7600
+    and EC25 manuals' +CMS ERROR lists).
+    """
 
     async def run(modem: EmulatedModem, req: AtRequest) -> FinalSent | None:
-        if not modem.network.sim_inserted and req.kind != "test":
-            return _cms_final(modem, CMS_SIM_MISSING)
+        sim_error = CMS_BY_SIM_STATE.get(modem.network.sim.status)
+        if sim_error is not None and req.kind != "test":
+            return _cms_final(modem, sim_error)
         try:
             return await handler(modem, req)
         except CmsError as error:

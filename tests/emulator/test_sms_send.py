@@ -200,3 +200,24 @@ async def test_no_sim_answers_310_without_a_prompt(serve: Serve) -> None:
     await client.send(b"AT+CMGS=24\r")
     line = b"\r\n+CMS ERROR: (U)SIM not inserted\r\n"
     assert await client.read_until(line) == line
+
+
+@pytest.mark.parametrize(
+    ("lock", "answer"),
+    [
+        ("lock_sim", b"\r\n+CMS ERROR: 311\r\n"),  # SIM PIN required
+        ("block_pin", b"\r\n+CMS ERROR: 316\r\n"),  # SIM PUK required
+    ],
+)
+async def test_a_locked_sim_answers_its_own_cause_without_a_prompt(
+    serve: Serve, lock: str, answer: bytes
+) -> None:
+    modem, client = await _modem(serve, "simcom")
+    modem.radio.lock_sim("1234")
+    if lock == "block_pin":
+        modem.radio.block_pin()
+    await client.command("AT+CMEE=1")
+
+    assert (await client.command("AT+CMGS=24", final=answer)).endswith(answer)
+    assert (await client.command("AT+CMGL=4", final=answer)).endswith(answer)
+    assert modem.sms.sent == []
