@@ -16,8 +16,9 @@ from ..recording import record_input
 WAIT = 10.0
 """The longest a story waits for a message; only a broken test waits this long."""
 FAST_BOOT = {"boot_delay": 0.05, "boot_step": 0.005}
-SETUP = b'AT+CMGF=0\rAT+CPMS="SM","SM","SM"\rAT+CNMI=2,1,0,0,0\r'
-"""What the library sends before its first SMS command after a (re)start."""
+SETUP = b'AT+CPIN?\rAT+CMGF=0\rAT+CPMS="SM","SM","SM"\rAT+CNMI=2,1,0,0,0\r'
+"""What the library sends before its first SMS command after a (re)start: is the SIM ready
+(once a session), then PDU mode, the SIM as the storage, new messages announced."""
 
 
 @dataclass

@@ -142,6 +142,22 @@ async def test_a_modem_without_network_fails_the_notification_in_words(
     assert sent_texts(service_modem) == []
 
 
+async def test_a_sim_waiting_for_its_pin_is_named_as_the_cause_not_a_data_connection(
+    hass: HomeAssistant, service_modem: ServiceModem
+) -> None:
+    await add_recipient(hass, service_modem.entry, "Alice", "+46701234567")
+    service_modem.link.modem.radio.lock_sim("4321")  # e.g. swapped for a SIM with its PIN on
+    await service_modem.entry.runtime_data.coordinator.async_refresh()  # the poll sees it
+
+    with pytest.raises(HomeAssistantError) as failed:
+        await notify(hass, "notify.alice", "The power is out at home.")
+
+    assert failed.value.translation_key == "sms_sim_not_ready"
+    assert "asks for its PIN" in str(failed.value)
+    assert b"CMGS" not in bytes(service_modem.sent)
+    assert sent_texts(service_modem) == []
+
+
 async def test_a_sim_without_service_centre_says_how_to_fix_it(
     hass: HomeAssistant, service_modem: ServiceModem
 ) -> None:

@@ -60,6 +60,7 @@ from .status import (
     Reading,
     SimNotReadyError,
     SimStatus,
+    SmsSimNotReadyError,
 )
 from .tls import TlsSettings, TlsVerify, TlsVersion, UnsupportedOperation
 
@@ -100,6 +101,7 @@ __all__ = [
     "SimStatus",
     "SmsInbox",
     "SmsRejected",
+    "SmsSimNotReadyError",
     "Technology",
     "TlsSettings",
     "TlsVerify",

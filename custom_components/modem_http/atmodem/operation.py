@@ -34,7 +34,7 @@ from .errors import ModemDisconnectedError, ModemError, ModemTimeoutError
 from .families import Family, RequestPlan
 from .request import ResponseBody
 from .response import HttpResponse
-from .status import SimLock, SimNotReadyError
+from .status import SimLock, SimNotReadyError, SmsSimNotReadyError
 
 
 class Access(Enum):
@@ -203,9 +203,13 @@ class OperationPath:
 
     async def _with_sms[T](self, deadline: Deadline, work: Callable[[], Awaitable[T]]) -> T:
         # As for HTTP: a link back within the grace is set up before anything is sent, and a SIM
-        # that waits for its PIN fails the message at once with the reason.
+        # that waits for its PIN fails the message at once with the reason (which, for an SMS,
+        # is the SIM itself, not a data connection).
         await self.engine.wait_for_link(deadline.left())
-        await self.ensure_sim(deadline)
+        try:
+            await self.ensure_sim(deadline)
+        except SimNotReadyError as err:
+            raise SmsSimNotReadyError(err.status) from err
         restarts = self._restarts
         if self._sms_setup.needed(restarts, self.engine.generation) or self.engine.needs_init:
             await self.family.sms.setup(self.engine, deadline)

@@ -35,6 +35,7 @@ from ..atmodem import (
     ResponseCutError,
     ResponseTooLargeError,
     SmsRejected,
+    SmsSimNotReadyError,
     UnsupportedOperation,
 )
 from ..atmodem.shown import shown
@@ -240,6 +241,10 @@ _SMS_CAUSES: Final[Mapping[CmsErrorKind, str]] = {
 """What a `+CMS ERROR` cause tells the user to do, by kind; other kinds say the cause as it is."""
 
 
+def _sms_sim_not_ready(err: SmsSimNotReadyError, _call: Call) -> Message:
+    return "sms_sim_not_ready", {"cause": err.cause}
+
+
 def _sms_rejected(err: SmsRejected, _call: Call) -> Message:
     """Name the cause and what to do; a message cut off half-way says how much went out."""
     cause = err.cause
@@ -282,6 +287,7 @@ RULES: Final[tuple[Rule[Any], ...]] = (
     Rule(ModemDisconnectedError, ErrorKind.MODEM_DISCONNECTED, _disconnected),
     Rule(ModemTimeoutError, ErrorKind.MODEM_TIMEOUT, _modem_timeout),
     Rule(SmsRejected, ErrorKind.COMMAND_FAILED, _sms_rejected),
+    Rule(SmsSimNotReadyError, ErrorKind.OTHER, _sms_sim_not_ready),
     Rule(AtCommandError, ErrorKind.COMMAND_FAILED, _command_failed),
     Rule(ModemError, ErrorKind.OTHER, _other),
     # Not the library's: a deadline around a library call, the download's own file (a full

@@ -10,7 +10,7 @@
 from .device import DeviceInfo, read_device_info
 from .model import ON_DEMAND, ModemStatus, RadioReading, Reading, SimStatus
 from .reader import StatusReader
-from .sim_lock import SimLock, SimNotReadyError, check_code
+from .sim_lock import SimLock, SimNotReadyError, SmsSimNotReadyError, check_code
 from .standard import READ_TIMEOUT, IccidCommand, StandardStatus, StatusCommands
 
 __all__ = [
@@ -24,6 +24,7 @@ __all__ = [
     "SimLock",
     "SimNotReadyError",
     "SimStatus",
+    "SmsSimNotReadyError",
     "StandardStatus",
     "StatusCommands",
     "StatusReader",

@@ -19,7 +19,7 @@ from typing import Final, Protocol
 from ..bearer import NoDataConnectionError
 from ..deadline import Deadline
 from ..engine import AtEngine, Urc
-from ..errors import AtCommandError, RequestRejected
+from ..errors import AtCommandError, ModemError, RequestRejected
 from ..readings import PinCounters, ReadingError, SimState, parse_cpin, sim_state_from_cme
 from .model import SimStatus
 
@@ -50,6 +50,20 @@ class SimNotReadyError(NoDataConnectionError):
         """`status` is what the SIM said; the cause tells the user what to do."""
         self.status = status
         super().__init__(_cause(status))
+
+
+class SmsSimNotReadyError(ModemError):
+    """No SMS can be sent or read: the SIM is missing, locked, or refused its PIN.
+
+    Not a NoDataConnectionError: an SMS needs the SIM and the network, never a data connection,
+    and the caller must not be told that one is missing.
+    """
+
+    def __init__(self, status: SimStatus) -> None:
+        """`status` is what the SIM said; the cause tells the user what to do."""
+        self.status = status
+        self.cause = _cause(status)
+        super().__init__(self.cause)
 
 
 def _cause(status: SimStatus) -> str:
