@@ -187,6 +187,9 @@ async def service_modem_factory(
         started.append(served)
         assert await set_up(hass, served.entry)
         assert served.entry.state is ConfigEntryState.LOADED
+        # The SMS inbox's start-up scan runs beside the first poll; stories that count the
+        # modem's commands start once it is done.
+        await served.entry.runtime_data.modem.inbox.drained()
         return served
 
     yield start

@@ -100,8 +100,10 @@ async def enable_everything(hass: HomeAssistant, served: ServiceModem) -> None:
         if entry.disabled_by is not None:
             registry.async_update_entity(entry.entity_id, disabled_by=None)
     assert await hass.config_entries.async_reload(served.entry.entry_id)
-    # An on-demand reading an entity now shows is read at once, in the background.
+    # An on-demand reading an entity now shows is read at once, in the background; so is the
+    # SMS inbox's start-up scan of the new session.
     await hass.async_block_till_done(wait_background_tasks=True)
+    await served.entry.runtime_data.modem.inbox.drained()
 
 
 async def poll(hass: HomeAssistant, served: ServiceModem) -> None:

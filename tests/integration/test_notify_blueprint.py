@@ -29,6 +29,7 @@ def blueprint_folder(hass: HomeAssistant, tmp_path: Path) -> None:
 
 
 @pytest.mark.usefixtures("blueprint_folder")
+@pytest.mark.parametrize("service_modem", ["simcom", "httpcfg"], indirect=True)
 async def test_internet_down_sends_an_sms_and_a_webhook_through_the_modem(
     hass: HomeAssistant, service_modem: ServiceModem, far_end: FarEnd
 ) -> None:
@@ -82,6 +83,7 @@ async def test_internet_down_sends_an_sms_and_a_webhook_through_the_modem(
 
 
 @pytest.mark.usefixtures("blueprint_folder")
+@pytest.mark.parametrize("service_modem", ["simcom", "httpcfg"], indirect=True)
 async def test_a_target_that_fails_does_not_keep_the_message_from_the_others(
     hass: HomeAssistant, service_modem: ServiceModem, far_end: FarEnd
 ) -> None:

@@ -27,6 +27,10 @@ from .sms_helpers import ReceivedEvents, add_recipient, add_subentry, notify
 MORNING = datetime(2026, 1, 15, 7, 30, 5, tzinfo=timezone(timedelta(hours=1)))
 ONE_MODULE = pytest.mark.parametrize("service_modem", ["simcom"], indirect=True)
 """For forms and refusals made before anything reaches the modem: no family plays a part."""
+EACH_VENDOR = pytest.mark.parametrize("service_modem", ["simcom", "httpcfg"], indirect=True)
+"""For SMS stories through the modem: a SIMCom and a Quectel-firmware module, each with its own
+`+CMS ERROR` numbers. The 27.005 exchange itself runs against every family in tests/atmodem;
+what differs by family beyond it (HTTP beside SMS) runs here against every family."""
 
 
 def sent_texts(served: ServiceModem) -> list[tuple[str, str]]:
@@ -57,6 +61,7 @@ async def test_notify_send_message_texts_the_recipient(
     assert state.state != "unknown"
 
 
+@ONE_MODULE
 async def test_a_recipient_is_a_device_reached_through_the_modem(
     hass: HomeAssistant, service_modem: ServiceModem
 ) -> None:
@@ -81,6 +86,7 @@ async def test_a_recipient_is_a_device_reached_through_the_modem(
     assert devices.async_get(modem.id) is not None
 
 
+@EACH_VENDOR
 async def test_an_emoji_and_a_long_text_reach_the_phone_whole(
     hass: HomeAssistant, service_modem: ServiceModem
 ) -> None:
@@ -128,6 +134,7 @@ async def test_the_same_number_cannot_be_added_twice(
     assert (again["type"], again["reason"]) == (FlowResultType.ABORT, "already_configured")
 
 
+@EACH_VENDOR
 async def test_a_modem_without_network_fails_the_notification_in_words(
     hass: HomeAssistant, service_modem: ServiceModem
 ) -> None:
@@ -142,6 +149,7 @@ async def test_a_modem_without_network_fails_the_notification_in_words(
     assert sent_texts(service_modem) == []
 
 
+@EACH_VENDOR
 async def test_a_sim_waiting_for_its_pin_is_named_as_the_cause_not_a_data_connection(
     hass: HomeAssistant, service_modem: ServiceModem
 ) -> None:
@@ -158,6 +166,7 @@ async def test_a_sim_waiting_for_its_pin_is_named_as_the_cause_not_a_data_connec
     assert sent_texts(service_modem) == []
 
 
+@EACH_VENDOR
 async def test_a_sim_without_service_centre_says_how_to_fix_it(
     hass: HomeAssistant, service_modem: ServiceModem
 ) -> None:
@@ -171,6 +180,7 @@ async def test_a_sim_without_service_centre_says_how_to_fix_it(
     assert "AT+CSCA" in str(failed.value)
 
 
+@EACH_VENDOR
 async def test_a_message_cut_off_half_way_says_how_much_went_out(
     hass: HomeAssistant, service_modem: ServiceModem
 ) -> None:
@@ -188,6 +198,7 @@ async def test_a_message_cut_off_half_way_says_how_much_went_out(
 # ---------------------------------------------------------------- the send_sms action
 
 
+@EACH_VENDOR
 async def test_send_sms_texts_each_number_and_returns_the_references(
     hass: HomeAssistant, service_modem: ServiceModem
 ) -> None:
@@ -413,6 +424,7 @@ async def test_add_webhook_refuses_what_could_not_be_sent(
 # ---------------------------------------------------------------- received SMS
 
 
+@EACH_VENDOR
 async def test_a_received_sms_is_one_event_and_leaves_the_sim(
     hass: HomeAssistant, service_modem: ServiceModem
 ) -> None:
@@ -446,6 +458,7 @@ async def test_a_received_sms_is_one_event_and_leaves_the_sim(
     assert [e.data["text"] for e in received.events] == ["Gate open", "Gate closed"]
 
 
+@EACH_VENDOR
 async def test_a_long_received_sms_is_one_event_with_its_parts_joined(
     hass: HomeAssistant, service_modem: ServiceModem
 ) -> None:
