@@ -370,6 +370,35 @@ async def test_a_message_the_template_cannot_make_json_of_is_refused_before_send
     assert far_end.requests == []
 
 
+@ONE_MODULE
+@pytest.mark.parametrize(
+    ("message", "key"),
+    [
+        ("x" * 1000, "body_too_large"),  # the template repeats it past AT+HTTPDATA's 153600
+        ("half a pair \ud83d", "webhook_invalid_text"),  # a lone surrogate is no UTF-8
+    ],
+)
+async def test_a_body_the_modem_cannot_take_is_refused_before_sending(
+    hass: HomeAssistant, service_modem: ServiceModem, far_end: FarEnd, message: str, key: str
+) -> None:
+    await add_subentry(
+        hass,
+        service_modem.entry,
+        "webhook",
+        name="Loud",
+        url=far_end.url("/echo"),
+        method="POST",
+        content_type="text/plain",
+        body_template="{{ message * 200 }}",
+    )
+
+    with pytest.raises(ServiceValidationError) as refused:
+        await notify(hass, "notify.loud", message)
+
+    assert refused.value.translation_key == key
+    assert far_end.requests == []
+
+
 async def test_a_notification_larger_than_the_modem_can_send_is_refused(
     hass: HomeAssistant, service_modem: ServiceModem, far_end: FarEnd
 ) -> None:
