@@ -18,9 +18,10 @@ Text mode or PDU mode? PDU mode (`AT+CMGF=0`) for everything, sending and receiv
   data coding, and the time stamp with its time zone. The same SIM7670G log shows text mode
   listing a multi-part message as a single record of 67 characters while PDU mode lists its
   parts with their `05 00 03` headers.
-- Both families document PDU mode identically (SIM7500/SIM7600 AT Command Manual V1.07 and
-  Quectel EC25&EC21 AT Commands Manual, SMS chapters: AT+CMGF=0, `AT+CMGS=<length>`, `+CMGL:
-  <index>,<stat>,[<alpha>],<length>`), so one code path serves both.
+- Every family documents PDU mode identically (SIM7500/SIM7600 AT Command Manual V1.07,
+  Quectel EC25&EC21 AT Commands Manual, the SIM800 Series and SIM7070/SIM7080 AT Command
+  Manuals, SMS chapters: AT+CMGF=0, `AT+CMGS=<length>`, `+CMGL: <index>,<stat>,[<alpha>],
+  <length>`), so one code path serves them all.
 
 Nothing goes out in text mode, then; the codec is what a family's SMS commands are built on:
 `build_submit` (segmentation, GSM-7/UCS-2, concatenation, PDU), `parse_pdu` and `parse_listing`
