@@ -13,8 +13,15 @@ from urllib.parse import urlsplit
 
 from ...errors import RequestRejected
 from ...request import HttpRequest
-from ...validation import check_file_name, check_header, check_range, check_text, check_url
+from ...validation import check_file_name, check_url
 from ..base import Limits
+from ..httppara import (
+    USERDATA_SEPARATOR,
+    HttpparaRules,
+    header_parameters,
+    headers_with_if_range,
+    range_parameters,
+)
 
 METHOD_CODES: Final = {"GET": 0, "POST": 1, "HEAD": 2, "DELETE": 3}
 """AT+HTTPACTION=<method>: 0 GET, 1 POST, 2 HEAD, 3 DELETE (`+HTTPACTION: (0-3)`)."""
@@ -34,17 +41,13 @@ MAX_FIELD: Final = 256
 """CONTENT, ACCEPT and UA: string, max length 256."""
 MAX_USERDATA: Final = 512
 """USERDATA (custom headers): string, max length 512."""
-USERDATA_SEPARATOR: Final = "\\r\\n"
-"""Four characters, backslash r backslash n: a real CR/LF would end the AT command, so SIMCom
-firmware takes this escape between custom headers (seen in public code for SIM800 and A7670
-sending `AT+HTTPPARA="USERDATA","Name: v\\r\\nOther: w"`)."""
-MAX_BREAK: Final = 2**31 - 1
 
-_MAPPED_HEADERS: Final = {"content-type": "CONTENT", "accept": "ACCEPT", "user-agent": "UA"}
-_FORBIDDEN_HEADERS: Final = {
-    "content-length": "the modem sets Content-Length from the body itself",
-    "transfer-encoding": "the modem frames the body itself",
-}
+HTTPPARA_RULES: Final = HttpparaRules(
+    mapped_headers={"content-type": "CONTENT", "accept": "ACCEPT", "user-agent": "UA"},
+    max_field=MAX_FIELD,
+    max_userdata=MAX_USERDATA,
+    userdata_bound=f"the modem takes at most {MAX_USERDATA}",
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,17 +91,9 @@ def check_request(request: HttpRequest) -> Checked:
         allowed = ", ".join(sorted(METHOD_CODES))
         raise RequestRejected("method", f"the simcom dialect can send {allowed}, not {method}")
     target = check_target(request.url)
-    headers = request.headers
-    if request.if_range is not None:
-        if '"' in request.if_range:
-            raise RequestRejected(
-                "if_range", "an entity-tag's quotes would end the quoted USERDATA parameter"
-            )
-        if any(name.lower() == "if-range" for name, _ in headers if isinstance(name, str)):
-            raise RequestRejected("if_range", "is given both as a field and as a header")
-        headers = (*headers, ("If-Range", request.if_range))
-    parameters = _header_parameters(headers, request.content_type)
-    parameters |= _range_parameters(method, request.byte_range)
+    headers = headers_with_if_range(request)
+    parameters = header_parameters(headers, request.content_type, HTTPPARA_RULES)
+    parameters |= range_parameters(method, request.byte_range)
     body = request.body
     if body:
         if method != "POST":
@@ -111,66 +106,6 @@ def check_request(request: HttpRequest) -> Checked:
     else:
         body = None
     return Checked(method, METHOD_CODES[method], target, parameters, body)
-
-
-def _header_parameters(
-    headers: tuple[tuple[str, str], ...], content_type: str | None
-) -> dict[str, str]:
-    """Content-Type/Accept/User-Agent go to their own parameters, the rest to USERDATA."""
-    mapped: dict[str, str] = {}
-    custom: list[str] = []
-    for name, value in headers:
-        if not isinstance(name, str) or not isinstance(value, str):
-            raise RequestRejected("headers", "names and values must be strings")
-        check_header(name, value)
-        key = name.lower()
-        if key in _FORBIDDEN_HEADERS:
-            raise RequestRejected("headers", f"{name}: {_FORBIDDEN_HEADERS[key]}")
-        if key in _MAPPED_HEADERS:
-            parameter = _MAPPED_HEADERS[key]
-            if parameter in mapped:
-                raise RequestRejected("headers", f"{name} is given more than once")
-            mapped[parameter] = check_text(name, value, max_length=MAX_FIELD)
-            continue
-        if "\\" in name or "\\" in value:
-            # The modem turns backslash escapes in USERDATA into CR/LF: a backslash could
-            # smuggle a header line of its own.
-            raise RequestRejected("headers", f"{name}: a backslash cannot be sent in USERDATA")
-        custom.append(f"{name}: {value}")
-    if content_type is not None:
-        if "CONTENT" in mapped and mapped["CONTENT"] != content_type:
-            raise RequestRejected("content_type", "differs from the Content-Type header")
-        mapped["CONTENT"] = check_text("content_type", content_type, max_length=MAX_FIELD)
-    parameters = {parameter: f'"{value}"' for parameter, value in mapped.items()}
-    if custom:
-        user_data = USERDATA_SEPARATOR.join(custom)
-        if len(user_data) > MAX_USERDATA:
-            raise RequestRejected(
-                "headers",
-                f"custom headers take {len(user_data)} characters in USERDATA; "
-                f"the modem takes at most {MAX_USERDATA}",
-            )
-        parameters["USERDATA"] = f'"{user_data}"'
-    return parameters
-
-
-def _range_parameters(method: str, byte_range: tuple[int, int | None] | None) -> dict[str, str]:
-    """BREAK/BREAKEND: both 0 disables; BREAKEND below BREAK means "from BREAK to the end"."""
-    if byte_range is None:
-        return {}
-    if method != "GET":
-        raise RequestRejected("byte_range", "the modem resumes transfers for GET only")
-    first, last = byte_range
-    check_range("byte_range", first, 0, MAX_BREAK)
-    if last is None:
-        if first == 0:
-            return {}  # the whole body: no range at all
-        return {"BREAK": str(first), "BREAKEND": "0"}
-    check_range("byte_range", last, 0, MAX_BREAK)
-    if last <= first:
-        # Equal values are neither "to breakend" nor "to the end"; 0-0 disables resuming.
-        raise RequestRejected("byte_range", "the last byte must be after the first")
-    return {"BREAK": str(first), "BREAKEND": str(last)}
 
 
 __all__ = [
