@@ -76,109 +76,133 @@ class ServingCellInfo:
     nr_signal: SignalQuality | None = None
 
 
-def _lte(rat: str, fields: list[str], line: str) -> tuple[ServingCell, SignalQuality]:
-    """The LTE fields after the RAT name.
+@dataclass(frozen=True, slots=True)
+class _SignalAt:
+    """Where a +QENG line prints each measurement (None: the technology has no such value)."""
 
-    `<is_tdd>,<MCC>,<MNC>,<cell id>,<PCI>,<EARFCN>,<band>,<ul bw>,<dl bw>,<TAC>,<RSRP>,<RSRQ>,
-    <RSSI>,<SINR>,...`
+    rssi_dbm: int | None = None
+    rsrp_dbm: int | None = None
+    rsrq_db: int | None = None
+    sinr_db: int | None = None
+    rscp_dbm: int | None = None
+    ecio_db: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class _QengLayout:
+    """Where one technology's +QENG line prints each value, counted after the RAT name.
+
+    Every layout is read the same way (identities in hexadecimal, the rest decimal, `-` for a
+    value that does not apply): only the positions differ, as the module docstring lists them.
     """
-    require_fields(fields, 14, QENG, line)
-    mcc, mnc = plmn(fields[1], fields[2], QENG, line)
+
+    count: int
+    """Fields the line has at least."""
+    mcc: int
+    """The MCC's position; the MNC follows it."""
+    area_code: int | None
+    cell_id: int | None
+    physical_id: int | None
+    band: int | None
+    channel: int
+    signal: _SignalAt
+
+
+_LTE_LAYOUT: Final = _QengLayout(
+    # <is_tdd>,<MCC>,<MNC>,<cell id>,<PCI>,<EARFCN>,<band>,<ul bw>,<dl bw>,<TAC>,<RSRP>,<RSRQ>,
+    # <RSSI>,<SINR>,...
+    count=14,
+    mcc=1,
+    area_code=9,
+    cell_id=3,
+    physical_id=4,
+    band=6,
+    channel=5,
+    signal=_SignalAt(rsrp_dbm=10, rsrq_db=11, rssi_dbm=12, sinr_db=13),
+)
+_WCDMA_LAYOUT: Final = _QengLayout(
+    count=9,
+    mcc=0,
+    area_code=2,
+    cell_id=3,
+    physical_id=5,
+    band=None,
+    channel=4,
+    signal=_SignalAt(rscp_dbm=7, ecio_db=8),
+)
+_GSM_LAYOUT: Final = _QengLayout(
+    count=8,
+    mcc=0,
+    area_code=2,
+    cell_id=3,
+    physical_id=4,
+    band=None,
+    channel=5,
+    signal=_SignalAt(rssi_dbm=7),
+)
+_NR_STANDALONE_LAYOUT: Final = _QengLayout(
+    # <duplex>,<MCC>,<MNC>,<cell id>,<PCI>,<TAC>,<ARFCN>,<band>,<bw>,<RSRP>,<RSRQ>,<SINR>,...
+    count=12,
+    mcc=1,
+    area_code=5,
+    cell_id=3,
+    physical_id=4,
+    band=7,
+    channel=6,
+    signal=_SignalAt(rsrp_dbm=9, rsrq_db=10, sinr_db=11),
+)
+_NR_SECONDARY_LAYOUT: Final = _QengLayout(
+    # <MCC>,<MNC>,<PCI>,<RSRP>,<SINR>,<RSRQ>,<ARFCN>,<band>,... of the EN-DC NR leg (no identity
+    # of its own is printed for it)
+    count=8,
+    mcc=0,
+    area_code=None,
+    cell_id=None,
+    physical_id=2,
+    band=7,
+    channel=6,
+    signal=_SignalAt(rsrp_dbm=3, sinr_db=4, rsrq_db=5),
+)
+_LAYOUTS: Final = {"WCDMA": _WCDMA_LAYOUT, "GSM": _GSM_LAYOUT, "NR5G-SA": _NR_STANDALONE_LAYOUT}
+_TECHNOLOGIES: Final = {
+    **_LTE_RATS,
+    "WCDMA": Technology.UMTS,
+    "GSM": Technology.GSM,
+    "NR5G-SA": Technology.NR5G_SA,
+}
+
+
+def _read(
+    technology: Technology, layout: _QengLayout, fields: list[str], line: str
+) -> tuple[ServingCell, SignalQuality]:
+    """The cell and its signal from one technology's fields, read where `layout` says."""
+    require_fields(fields, layout.count, QENG, line)
+    mcc, mnc = plmn(fields[layout.mcc], fields[layout.mcc + 1], QENG, line)
+
+    def hexadecimal_at(index: int | None) -> int | None:
+        return None if index is None else optional_hexadecimal(fields[index], QENG, line)
+
+    def integer_at(index: int | None) -> int | None:
+        return None if index is None else optional_integer(fields[index], QENG, line)
+
     cell = ServingCell(
-        _LTE_RATS[rat],
+        technology,
         mcc,
         mnc,
-        area_code=optional_hexadecimal(fields[9], QENG, line),
-        cell_id=optional_hexadecimal(fields[3], QENG, line),
-        physical_id=optional_integer(fields[4], QENG, line),
-        band=optional_integer(fields[6], QENG, line),
-        channel=optional_integer(fields[5], QENG, line),
+        area_code=hexadecimal_at(layout.area_code),
+        cell_id=hexadecimal_at(layout.cell_id),
+        physical_id=integer_at(layout.physical_id),
+        band=integer_at(layout.band),
+        channel=integer_at(layout.channel),
     )
+    at = layout.signal
     signal = SignalQuality.measured(
-        rsrp_dbm=optional_integer(fields[10], QENG, line),
-        rsrq_db=optional_integer(fields[11], QENG, line),
-        rssi_dbm=optional_integer(fields[12], QENG, line),
-        sinr_db=optional_integer(fields[13], QENG, line),
-    )
-    return cell, signal
-
-
-def _wcdma(fields: list[str], line: str) -> tuple[ServingCell, SignalQuality]:
-    require_fields(fields, 9, QENG, line)
-    mcc, mnc = plmn(fields[0], fields[1], QENG, line)
-    cell = ServingCell(
-        Technology.UMTS,
-        mcc,
-        mnc,
-        area_code=optional_hexadecimal(fields[2], QENG, line),
-        cell_id=optional_hexadecimal(fields[3], QENG, line),
-        physical_id=optional_integer(fields[5], QENG, line),
-        band=None,
-        channel=optional_integer(fields[4], QENG, line),
-    )
-    signal = SignalQuality.measured(
-        rscp_dbm=optional_integer(fields[7], QENG, line),
-        ecio_db=optional_integer(fields[8], QENG, line),
-    )
-    return cell, signal
-
-
-def _gsm(fields: list[str], line: str) -> tuple[ServingCell, SignalQuality]:
-    require_fields(fields, 8, QENG, line)
-    mcc, mnc = plmn(fields[0], fields[1], QENG, line)
-    cell = ServingCell(
-        Technology.GSM,
-        mcc,
-        mnc,
-        area_code=optional_hexadecimal(fields[2], QENG, line),
-        cell_id=optional_hexadecimal(fields[3], QENG, line),
-        physical_id=optional_integer(fields[4], QENG, line),
-        band=None,
-        channel=optional_integer(fields[5], QENG, line),
-    )
-    return cell, SignalQuality.measured(rssi_dbm=optional_integer(fields[7], QENG, line))
-
-
-def _nr_standalone(fields: list[str], line: str) -> tuple[ServingCell, SignalQuality]:
-    """`<duplex>,<MCC>,<MNC>,<cell id>,<PCI>,<TAC>,<ARFCN>,<band>,<bw>,<RSRP>,<RSRQ>,<SINR>,...`"""
-    require_fields(fields, 12, QENG, line)
-    mcc, mnc = plmn(fields[1], fields[2], QENG, line)
-    cell = ServingCell(
-        Technology.NR5G_SA,
-        mcc,
-        mnc,
-        area_code=optional_hexadecimal(fields[5], QENG, line),
-        cell_id=optional_hexadecimal(fields[3], QENG, line),
-        physical_id=optional_integer(fields[4], QENG, line),
-        band=optional_integer(fields[7], QENG, line),
-        channel=optional_integer(fields[6], QENG, line),
-    )
-    signal = SignalQuality.measured(
-        rsrp_dbm=optional_integer(fields[9], QENG, line),
-        rsrq_db=optional_integer(fields[10], QENG, line),
-        sinr_db=optional_integer(fields[11], QENG, line),
-    )
-    return cell, signal
-
-
-def _nr_secondary(fields: list[str], line: str) -> tuple[ServingCell, SignalQuality]:
-    """`<MCC>,<MNC>,<PCI>,<RSRP>,<SINR>,<RSRQ>,<ARFCN>,<band>,...` of the EN-DC NR leg."""
-    require_fields(fields, 8, QENG, line)
-    mcc, mnc = plmn(fields[0], fields[1], QENG, line)
-    cell = ServingCell(
-        Technology.NR5G_NSA,
-        mcc,
-        mnc,
-        area_code=None,
-        cell_id=None,
-        physical_id=optional_integer(fields[2], QENG, line),
-        band=optional_integer(fields[7], QENG, line),
-        channel=optional_integer(fields[6], QENG, line),
-    )
-    signal = SignalQuality.measured(
-        rsrp_dbm=optional_integer(fields[3], QENG, line),
-        sinr_db=optional_integer(fields[4], QENG, line),
-        rsrq_db=optional_integer(fields[5], QENG, line),
+        rssi_dbm=integer_at(at.rssi_dbm),
+        rsrp_dbm=integer_at(at.rsrp_dbm),
+        rsrq_db=integer_at(at.rsrq_db),
+        sinr_db=integer_at(at.sinr_db),
+        rscp_dbm=integer_at(at.rscp_dbm),
+        ecio_db=integer_at(at.ecio_db),
     )
     return cell, signal
 
@@ -186,17 +210,11 @@ def _nr_secondary(fields: list[str], line: str) -> tuple[ServingCell, SignalQual
 def _rat_cell(
     rat: str, fields: list[str], line: str
 ) -> tuple[Technology, ServingCell, SignalQuality]:
-    if rat in _LTE_RATS:
-        cell, signal = _lte(rat, fields, line)
-    elif rat == "WCDMA":
-        cell, signal = _wcdma(fields, line)
-    elif rat == "GSM":
-        cell, signal = _gsm(fields, line)
-    elif rat == "NR5G-SA":
-        cell, signal = _nr_standalone(fields, line)
-    else:
+    if rat not in _TECHNOLOGIES:
         raise UnexpectedReply(QENG, "unknown radio access technology", line)
-    return cell.technology, cell, signal
+    technology = _TECHNOLOGIES[rat]
+    cell, signal = _read(technology, _LAYOUTS.get(rat, _LTE_LAYOUT), fields, line)
+    return technology, cell, signal
 
 
 def parse_qeng_servingcell(lines: Sequence[str]) -> ServingCellInfo:
@@ -226,11 +244,13 @@ def _non_standalone(state: str, found: list[str]) -> ServingCellInfo:
     if len(by_rat) != len(found) or set(by_rat) - {"LTE", "NR5G-NSA"} or "LTE" not in by_rat:
         raise UnexpectedReply(QENG, "an LTE anchor and an NR5G-NSA line were expected")
     lte_fields = split_fields(by_rat["LTE"])
-    cell, signal = _lte("LTE", lte_fields[1:], by_rat["LTE"])
+    cell, signal = _read(Technology.LTE, _LTE_LAYOUT, lte_fields[1:], by_rat["LTE"])
     if "NR5G-NSA" not in by_rat:
         return ServingCellInfo(state, Technology.LTE, cell, signal)
     nr_fields = split_fields(by_rat["NR5G-NSA"])
-    nr_cell, nr_signal = _nr_secondary(nr_fields[1:], by_rat["NR5G-NSA"])
+    nr_cell, nr_signal = _read(
+        Technology.NR5G_NSA, _NR_SECONDARY_LAYOUT, nr_fields[1:], by_rat["NR5G-NSA"]
+    )
     return ServingCellInfo(state, Technology.NR5G_NSA, cell, signal, nr_cell, nr_signal)
 
 
