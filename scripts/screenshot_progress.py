@@ -13,9 +13,7 @@ Run: `.venv/bin/python scripts/screenshot_progress.py [--out docs/images] [--kee
 import argparse
 import asyncio
 import json
-import shutil
 import sys
-import tempfile
 import time
 from pathlib import Path
 from typing import Any
@@ -24,7 +22,6 @@ import aiohttp
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from develop_requirements import missing_requirements
 from ha_api import HomeAssistantApi
 from screenshots import (
     CHROMIUM,
@@ -32,11 +29,8 @@ from screenshots import (
     ROOT,
     UI_TIMEOUT_MS,
     browser_tokens,
-    free_port,
-    running,
+    run_stack,
     say,
-    wait_for_port,
-    write_config,
 )
 
 BAUD = 115_200
@@ -163,40 +157,14 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "images")
     parser.add_argument("--keep", action="store_true", help="keep the temporary directory")
     args = parser.parse_args()
-    if missing := missing_requirements():
-        sys.exit(f"the web UI needs {' '.join(missing)}: run scripts/develop once first")
-    args.out.mkdir(parents=True, exist_ok=True)
-    python = sys.executable
-    hass = str(Path(python).with_name("hass"))
-    work = Path(tempfile.mkdtemp(prefix="modem_http_progress_"))
-    far_port, modem_port, ha_port = free_port(), free_port(), free_port()
-    write_config(work / "config", ha_port)
-    (work / "config" / "www").mkdir()
-    deadline = time.monotonic() + 120
-    modem_at = f"127.0.0.1:{modem_port}"
-    emulator_argv = [python, "-m", "modem_emulator", "--dialect", "simcom", "--listen", modem_at]
-    with (
-        running(
-            [python, "-m", "scripts.echo_server", "--listen", f"127.0.0.1:{far_port}"],
-            work / "far_end.log",
-        ) as far_end,
-        running([*emulator_argv, "--baud", str(BAUD)], work / "emulator.log") as emulator,
-        running([hass, "-c", str(work / "config"), "--skip-pip"], work / "hass.console") as ha,
-    ):
-        wait_for_port(far_port, far_end, deadline)
-        wait_for_port(modem_port, emulator, deadline)
-        wait_for_port(ha_port, ha, deadline)
-        asyncio.run(
-            drive_ui(
-                f"http://127.0.0.1:{ha_port}",
-                f"socket://127.0.0.1:{modem_port}",
-                f"http://127.0.0.1:{far_port}",
-                args.out,
-            )
-        )
-    say(f"done; logs in {work}" if args.keep else "done")
-    if not args.keep:
-        shutil.rmtree(work, ignore_errors=True)
+    run_stack(
+        drive_ui,
+        args.out,
+        keep=args.keep,
+        work_prefix="modem_http_progress_",
+        emulator_args=["--baud", str(BAUD)],
+        www=True,
+    )
 
 
 if __name__ == "__main__":

@@ -39,7 +39,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Awaitable, Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -297,6 +297,58 @@ async def drive_ui(base_url: str, modem_url: str, far_end: str, out: Path) -> No
             await browser.close()
 
 
+def run_stack(
+    drive: Callable[[str, str, str, Path], Awaitable[None]],
+    out: Path,
+    *,
+    keep: bool,
+    work_prefix: str,
+    emulator_args: Sequence[str] = (),
+    www: bool = False,
+) -> None:
+    """Start a far end, an emulated SIMCom modem and Home Assistant, let `drive` work its UI.
+
+    `drive` gets Home Assistant's URL, the modem's `socket://` URL, the far end's URL and `out`;
+    `www` gives Home Assistant a config/www folder to serve pictures from. Everything is stopped
+    afterwards, and the temporary folder removed unless `keep`.
+    """
+    if missing := missing_requirements():
+        sys.exit(f"the web UI needs {' '.join(missing)}: run scripts/develop once first")
+    out.mkdir(parents=True, exist_ok=True)
+    python = sys.executable
+    hass = str(Path(python).with_name("hass"))
+    work = Path(tempfile.mkdtemp(prefix=work_prefix))
+    far_port, modem_port, ha_port = free_port(), free_port(), free_port()
+    write_config(work / "config", ha_port)
+    if www:
+        (work / "config" / "www").mkdir()
+    deadline = time.monotonic() + 120
+    modem_at = f"127.0.0.1:{modem_port}"
+    emulator_argv = [python, "-m", "modem_emulator", "--dialect", "simcom", "--listen", modem_at]
+    with (
+        running(
+            [python, "-m", "scripts.echo_server", "--listen", f"127.0.0.1:{far_port}"],
+            work / "far_end.log",
+        ) as far_end,
+        running([*emulator_argv, *emulator_args], work / "emulator.log") as emulator,
+        running([hass, "-c", str(work / "config"), "--skip-pip"], work / "hass.console") as ha,
+    ):
+        wait_for_port(far_port, far_end, deadline)
+        wait_for_port(modem_port, emulator, deadline)
+        wait_for_port(ha_port, ha, deadline)
+        asyncio.run(
+            drive(
+                f"http://127.0.0.1:{ha_port}",
+                f"socket://127.0.0.1:{modem_port}",
+                f"http://127.0.0.1:{far_port}",
+                out,
+            )
+        )
+    say(f"done; logs in {work}" if keep else "done")
+    if not keep:
+        shutil.rmtree(work, ignore_errors=True)
+
+
 def main() -> None:
     """Start the stack, take the pictures, stop everything."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -313,41 +365,7 @@ def main() -> None:
         args.out.mkdir(parents=True, exist_ok=True)
         asyncio.run(dashboard_from_develop(args.url.rstrip("/"), args.out, args.name))
         return
-    if missing := missing_requirements():
-        sys.exit(f"the web UI needs {' '.join(missing)}: run scripts/develop once first")
-    args.out.mkdir(parents=True, exist_ok=True)
-    python = sys.executable
-    hass = str(Path(python).with_name("hass"))
-    work = Path(tempfile.mkdtemp(prefix="modem_http_screenshots_"))
-    far_port, modem_port, ha_port = free_port(), free_port(), free_port()
-    write_config(work / "config", ha_port)
-    deadline = time.monotonic() + 120
-    modem_at = f"127.0.0.1:{modem_port}"
-    with (
-        running(
-            [python, "-m", "scripts.echo_server", "--listen", f"127.0.0.1:{far_port}"],
-            work / "far_end.log",
-        ) as far_end,
-        running(
-            [python, "-m", "modem_emulator", "--dialect", "simcom", "--listen", modem_at],
-            work / "emulator.log",
-        ) as emulator,
-        running([hass, "-c", str(work / "config"), "--skip-pip"], work / "hass.console") as ha,
-    ):
-        wait_for_port(far_port, far_end, deadline)
-        wait_for_port(modem_port, emulator, deadline)
-        wait_for_port(ha_port, ha, deadline)
-        asyncio.run(
-            drive_ui(
-                f"http://127.0.0.1:{ha_port}",
-                f"socket://127.0.0.1:{modem_port}",
-                f"http://127.0.0.1:{far_port}",
-                args.out,
-            )
-        )
-    say(f"done; logs in {work}" if args.keep else "done")
-    if not args.keep:
-        shutil.rmtree(work, ignore_errors=True)
+    run_stack(drive_ui, args.out, keep=args.keep, work_prefix="modem_http_screenshots_")
 
 
 if __name__ == "__main__":
