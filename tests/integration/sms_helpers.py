@@ -37,6 +37,29 @@ async def add_recipient(hass: HomeAssistant, entry: MockConfigEntry, name: str, 
     return subentry_id
 
 
+async def add_webhook(
+    hass: HomeAssistant,
+    entry: MockConfigEntry,
+    name: str,
+    url: str,
+    *,
+    content_type: str = "text/plain",
+    body_template: str = "{{ message }}",
+) -> None:
+    """Add a webhook that POSTs the notification to `url` (the message alone unless templated)."""
+    result = await add_subentry(
+        hass,
+        entry,
+        "webhook",
+        name=name,
+        url=url,
+        method="POST",
+        content_type=content_type,
+        body_template=body_template,
+    )
+    assert result["type"] is FlowResultType.CREATE_ENTRY, result.get("errors")
+
+
 async def notify(
     hass: HomeAssistant, entity_id: str, message: str, title: str | None = None
 ) -> None:

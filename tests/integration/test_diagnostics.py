@@ -15,7 +15,7 @@ from custom_components.modem_http.const import CONF_DEVICE, CONF_TIMEOUT
 from custom_components.modem_http.models import RequestRecord
 
 from .conftest import SIMCOM_IMEI, ModemLink, entry_for
-from .sms_helpers import add_recipient, add_subentry
+from .sms_helpers import add_recipient, add_webhook
 
 
 async def test_diagnostics_show_the_modem_without_its_identity(
@@ -89,13 +89,11 @@ async def test_diagnostics_count_recipients_and_webhooks_without_numbers_or_urls
 ) -> None:
     """A webhook's URL holds its token, a recipient's number is a person's: neither is shown."""
     await add_recipient(hass, loaded_entry, "Alice", "+46701234567")
-    await add_subentry(
+    await add_webhook(
         hass,
         loaded_entry,
-        "webhook",
-        name="Telegram",
-        url="https://api.telegram.org/bot123456:SECRET-token/sendMessage",
-        method="POST",
+        "Telegram",
+        "https://api.telegram.org/bot123456:SECRET-token/sendMessage",
         content_type="application/json",
         body_template='{"chat_id": 42, "text": {{ message | to_json }}}',
     )

@@ -14,7 +14,7 @@ from homeassistant.core import HomeAssistant
 from homeassistant.setup import async_setup_component
 
 from .conftest import FarEnd, ServiceModem
-from .sms_helpers import add_recipient, add_subentry
+from .sms_helpers import add_recipient, add_webhook
 
 BLUEPRINT = Path(__file__).parents[2] / "blueprints/automation/modem_http/internet_down_notify.yaml"
 
@@ -34,13 +34,11 @@ async def test_internet_down_sends_an_sms_and_a_webhook_through_the_modem(
     hass: HomeAssistant, service_modem: ServiceModem, far_end: FarEnd
 ) -> None:
     await add_recipient(hass, service_modem.entry, "Alice", "+46701234567")
-    await add_subentry(
+    await add_webhook(
         hass,
         service_modem.entry,
-        "webhook",
-        name="Phone push",
-        url=far_end.url("/echo"),
-        method="POST",
+        "Phone push",
+        far_end.url("/echo"),
         content_type="application/json",
         body_template='{"title": {{ title | to_json }}, "message": {{ message | to_json }}}',
     )
@@ -89,16 +87,7 @@ async def test_a_target_that_fails_does_not_keep_the_message_from_the_others(
 ) -> None:
     """No coverage: the SMS fails, the webhook (over the same modem's data) is still tried."""
     await add_recipient(hass, service_modem.entry, "Alice", "+46701234567")
-    await add_subentry(
-        hass,
-        service_modem.entry,
-        "webhook",
-        name="Phone push",
-        url=far_end.url("/echo"),
-        method="POST",
-        content_type="text/plain",
-        body_template="{{ message }}",
-    )
+    await add_webhook(hass, service_modem.entry, "Phone push", far_end.url("/echo"))
     service_modem.link.modem.sms.send_error = 38  # RP cause: network out of order
     hass.states.async_set("binary_sensor.internet", "on")
     assert await async_setup_component(

@@ -22,7 +22,7 @@ from custom_components.modem_http.const import CONF_DELETE_RECEIVED_SMS, DOMAIN
 from modem_emulator import deliver_sms
 
 from .conftest import FarEnd, ServiceModem, call_service
-from .sms_helpers import ReceivedEvents, add_recipient, add_subentry, notify
+from .sms_helpers import ReceivedEvents, add_recipient, add_subentry, add_webhook, notify
 
 MORNING = datetime(2026, 1, 15, 7, 30, 5, tzinfo=timezone(timedelta(hours=1)))
 ONE_MODULE = pytest.mark.parametrize("service_modem", ["simcom"], indirect=True)
@@ -298,18 +298,15 @@ async def test_an_sms_queued_behind_a_long_download_is_sent_after_it(
 async def test_notify_send_message_reaches_a_webhook_through_the_modem(
     hass: HomeAssistant, service_modem: ServiceModem, far_end: FarEnd
 ) -> None:
-    result = await add_subentry(
+    await add_webhook(
         hass,
         service_modem.entry,
-        "webhook",
-        name="Phone push",
-        url=far_end.url("/echo"),
-        method="POST",
+        "Phone push",
+        far_end.url("/echo"),
         content_type="application/json",
         body_template='{"topic": "home", "title": {{ title | to_json }}, '
         '"message": {{ message | to_json }}}',
     )
-    assert result["type"] is FlowResultType.CREATE_ENTRY
 
     await notify(hass, "notify.phone_push", 'Power "out"\nsince 07:30', title="Home")
 
@@ -329,16 +326,7 @@ async def test_notify_send_message_reaches_a_webhook_through_the_modem(
 async def test_a_webhook_that_refuses_says_its_status(
     hass: HomeAssistant, service_modem: ServiceModem, far_end: FarEnd
 ) -> None:
-    await add_subentry(
-        hass,
-        service_modem.entry,
-        "webhook",
-        name="Gone",
-        url=far_end.url("/missing"),
-        method="POST",
-        content_type="text/plain",
-        body_template="{{ message }}",
-    )
+    await add_webhook(hass, service_modem.entry, "Gone", far_end.url("/missing"))
 
     with pytest.raises(HomeAssistantError) as failed:
         await notify(hass, "notify.gone", "hello")
@@ -352,13 +340,11 @@ async def test_a_message_the_template_cannot_make_json_of_is_refused_before_send
     hass: HomeAssistant, service_modem: ServiceModem, far_end: FarEnd
 ) -> None:
     """The template strips quotes but not backslashes: a Windows path breaks its JSON."""
-    await add_subentry(
+    await add_webhook(
         hass,
         service_modem.entry,
-        "webhook",
-        name="Naive",
-        url=far_end.url("/echo"),
-        method="POST",
+        "Naive",
+        far_end.url("/echo"),
         content_type="application/json",
         body_template=("{\"text\": \"{{ message | replace('\"', '') | replace('\\n', ' ') }}\"}"),
     )
@@ -381,15 +367,8 @@ async def test_a_message_the_template_cannot_make_json_of_is_refused_before_send
 async def test_a_body_the_modem_cannot_take_is_refused_before_sending(
     hass: HomeAssistant, service_modem: ServiceModem, far_end: FarEnd, message: str, key: str
 ) -> None:
-    await add_subentry(
-        hass,
-        service_modem.entry,
-        "webhook",
-        name="Loud",
-        url=far_end.url("/echo"),
-        method="POST",
-        content_type="text/plain",
-        body_template="{{ message * 200 }}",
+    await add_webhook(
+        hass, service_modem.entry, "Loud", far_end.url("/echo"), body_template="{{ message * 200 }}"
     )
 
     with pytest.raises(ServiceValidationError) as refused:
@@ -402,16 +381,7 @@ async def test_a_body_the_modem_cannot_take_is_refused_before_sending(
 async def test_a_notification_larger_than_the_modem_can_send_is_refused(
     hass: HomeAssistant, service_modem: ServiceModem, far_end: FarEnd
 ) -> None:
-    await add_subentry(
-        hass,
-        service_modem.entry,
-        "webhook",
-        name="Log",
-        url=far_end.url("/echo"),
-        method="POST",
-        content_type="text/plain",
-        body_template="{{ message }}",
-    )
+    await add_webhook(hass, service_modem.entry, "Log", far_end.url("/echo"))
 
     with pytest.raises(ServiceValidationError) as refused:
         await notify(hass, "notify.log", "x" * 1_100_000)
