@@ -28,6 +28,32 @@ def blueprint_folder(hass: HomeAssistant, tmp_path: Path) -> None:
     shutil.copy(BLUEPRINT, target / BLUEPRINT.name)
 
 
+async def notify_from_blueprint(hass: HomeAssistant, **messages: str) -> None:
+    """An automation from the blueprint, as a user fills it in.
+
+    When binary_sensor.internet goes off, Alice and the Phone push webhook get `message` (and
+    `back_message` once it is back).
+    """
+    assert await async_setup_component(
+        hass,
+        "automation",
+        {
+            "automation": {
+                "use_blueprint": {
+                    "path": "modem_http/internet_down_notify.yaml",
+                    "input": {
+                        "internet": "binary_sensor.internet",
+                        "down_for": {"seconds": 0},
+                        "targets": ["notify.alice", "notify.phone_push"],
+                        **messages,
+                    },
+                }
+            }
+        },
+    )
+    await hass.async_block_till_done()
+
+
 @pytest.mark.usefixtures("blueprint_folder")
 @pytest.mark.parametrize("service_modem", ["simcom", "httpcfg"], indirect=True)
 async def test_internet_down_sends_an_sms_and_a_webhook_through_the_modem(
@@ -43,25 +69,7 @@ async def test_internet_down_sends_an_sms_and_a_webhook_through_the_modem(
         body_template='{"title": {{ title | to_json }}, "message": {{ message | to_json }}}',
     )
     hass.states.async_set("binary_sensor.internet", "on")
-    assert await async_setup_component(
-        hass,
-        "automation",
-        {
-            "automation": {
-                "use_blueprint": {
-                    "path": "modem_http/internet_down_notify.yaml",
-                    "input": {
-                        "internet": "binary_sensor.internet",
-                        "down_for": {"seconds": 0},
-                        "targets": ["notify.alice", "notify.phone_push"],
-                        "message": "Internet down",
-                        "back_message": "Internet back",
-                    },
-                }
-            }
-        },
-    )
-    await hass.async_block_till_done()
+    await notify_from_blueprint(hass, message="Internet down", back_message="Internet back")
 
     hass.states.async_set("binary_sensor.internet", "off")
     await far_end.received(lambda seen: len(seen) == 1)
@@ -90,24 +98,7 @@ async def test_a_target_that_fails_does_not_keep_the_message_from_the_others(
     await add_webhook(hass, service_modem.entry, "Phone push", far_end.url("/echo"))
     service_modem.link.modem.sms.send_error = 38  # RP cause: network out of order
     hass.states.async_set("binary_sensor.internet", "on")
-    assert await async_setup_component(
-        hass,
-        "automation",
-        {
-            "automation": {
-                "use_blueprint": {
-                    "path": "modem_http/internet_down_notify.yaml",
-                    "input": {
-                        "internet": "binary_sensor.internet",
-                        "down_for": {"seconds": 0},
-                        "targets": ["notify.alice", "notify.phone_push"],
-                        "message": "Internet down",
-                    },
-                }
-            }
-        },
-    )
-    await hass.async_block_till_done()
+    await notify_from_blueprint(hass, message="Internet down")
 
     hass.states.async_set("binary_sensor.internet", "off")
     await far_end.received(lambda seen: len(seen) == 1)
