@@ -98,6 +98,17 @@ def header_parameters(
     return parameters
 
 
+def httpdata_body(method: str, body: bytes | None, max_body: int, dialect: str) -> bytes | None:
+    """The body AT+HTTPDATA sends: POST only, at most `max_body` bytes; None without one."""
+    if not body:
+        return None
+    if method != "POST":
+        raise RequestRejected("body", f"only POST can carry a body in the {dialect} dialect")
+    if len(body) > max_body:
+        raise RequestRejected("body", f"is {len(body)} bytes; AT+HTTPDATA takes at most {max_body}")
+    return bytes(body)
+
+
 def range_parameters(method: str, byte_range: tuple[int, int | None] | None) -> dict[str, str]:
     """BREAK/BREAKEND: both 0 disables; BREAKEND below BREAK means "from BREAK to the end"."""
     if byte_range is None:
@@ -123,5 +134,6 @@ __all__ = [
     "HttpparaRules",
     "header_parameters",
     "headers_with_if_range",
+    "httpdata_body",
     "range_parameters",
 ]

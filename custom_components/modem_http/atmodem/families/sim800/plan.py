@@ -17,7 +17,13 @@ from ...errors import RequestRejected
 from ...request import HttpRequest
 from ...validation import check_url
 from ..base import Limits
-from ..httppara import HttpparaRules, header_parameters, headers_with_if_range, range_parameters
+from ..httppara import (
+    HttpparaRules,
+    header_parameters,
+    headers_with_if_range,
+    httpdata_body,
+    range_parameters,
+)
 
 METHOD_CODES: Final = {"GET": 0, "POST": 1, "HEAD": 2}
 """AT+HTTPACTION=<method>: 0 GET, 1 POST, 2 HEAD."""
@@ -74,14 +80,7 @@ def check_request(request: HttpRequest) -> Checked:
     headers = headers_with_if_range(request)
     parameters = header_parameters(headers, request.content_type, HTTPPARA_RULES)
     parameters |= range_parameters(method, request.byte_range)
-    body = bytes(request.body) if request.body else None
-    if body is not None:
-        if method != "POST":
-            raise RequestRejected("body", "only POST can carry a body in the sim800 dialect")
-        if len(body) > LIMITS.max_body:
-            raise RequestRejected(
-                "body", f"is {len(body)} bytes; AT+HTTPDATA takes at most {LIMITS.max_body}"
-            )
+    body = httpdata_body(method, request.body, LIMITS.max_body, "sim800")
     https = parts.scheme.lower() == "https"
     return Checked(method, METHOD_CODES[method], url, https, parameters, body)
 

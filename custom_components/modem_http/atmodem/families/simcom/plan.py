@@ -20,6 +20,7 @@ from ..httppara import (
     HttpparaRules,
     header_parameters,
     headers_with_if_range,
+    httpdata_body,
     range_parameters,
 )
 
@@ -94,17 +95,7 @@ def check_request(request: HttpRequest) -> Checked:
     headers = headers_with_if_range(request)
     parameters = header_parameters(headers, request.content_type, HTTPPARA_RULES)
     parameters |= range_parameters(method, request.byte_range)
-    body = request.body
-    if body:
-        if method != "POST":
-            raise RequestRejected("body", "only POST can carry a body in the simcom dialect")
-        if len(body) > LIMITS.max_body:
-            raise RequestRejected(
-                "body", f"is {len(body)} bytes; AT+HTTPDATA takes at most {LIMITS.max_body}"
-            )
-        body = bytes(body)
-    else:
-        body = None
+    body = httpdata_body(method, request.body, LIMITS.max_body, "simcom")
     return Checked(method, METHOD_CODES[method], target, parameters, body)
 
 
