@@ -12,7 +12,6 @@ Run: `.venv/bin/python scripts/screenshot_progress.py [--out docs/images] [--kee
 
 import argparse
 import asyncio
-import json
 import sys
 import time
 from pathlib import Path
@@ -24,13 +23,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from ha_api import HomeAssistantApi
 from screenshots import (
-    CHROMIUM,
-    CHROMIUM_FLAGS,
     ROOT,
-    UI_TIMEOUT_MS,
-    browser_tokens,
+    onboarded,
     run_stack,
     say,
+    signed_in_page,
 )
 
 BAUD = 115_200
@@ -93,15 +90,9 @@ async def progress_sensor(api: HomeAssistantApi) -> str:
 
 async def drive_ui(base_url: str, modem_url: str, far_end: str, out: Path) -> None:
     """Onboard, add the modem, save the dashboard, start a download and picture it running."""
-    from playwright.async_api import async_playwright  # noqa: PLC0415 - optional tool
-
     async with aiohttp.ClientSession() as session:
         api = HomeAssistantApi(base_url, session)
-        await api.wait_until_up(time.monotonic() + 120)
-        await api.onboard()
-        await api.confirm_http_config()
-        await api.remove_onboarding_extras()
-        tokens = await browser_tokens(api)
+        tokens = await onboarded(api)
         await add_modem(api, modem_url)
         sensor = await progress_sensor(api)
         await api.ws_command(
@@ -130,15 +121,7 @@ async def drive_ui(base_url: str, modem_url: str, far_end: str, out: Path) -> No
                 },
             )
         )
-        async with async_playwright() as playwright:
-            browser = await playwright.chromium.launch(
-                executable_path=CHROMIUM, args=CHROMIUM_FLAGS
-            )
-            page = await browser.new_page(viewport=VIEWPORT)  # type: ignore[arg-type]
-            page.set_default_timeout(UI_TIMEOUT_MS)
-            await page.add_init_script(
-                f"window.localStorage.setItem('hassTokens', {json.dumps(json.dumps(tokens))});"
-            )
+        async with signed_in_page(tokens, VIEWPORT) as page:
             started = time.monotonic()
             await page.goto(f"{base_url}/{DASHBOARD}/transfers")
             await page.locator("hui-gauge-card").first.wait_for()
@@ -147,7 +130,6 @@ async def drive_ui(base_url: str, modem_url: str, far_end: str, out: Path) -> No
             say(f"{sensor}: {state['state']} % {state['attributes']}")
             await page.screenshot(path=out / "transfer_progress.png")
             say("transfer_progress.png")
-            await browser.close()
         download.cancel()
 
 

@@ -39,7 +39,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Awaitable, Callable, Iterator, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -156,6 +156,34 @@ async def browser_tokens(api: HomeAssistantApi) -> dict[str, Any]:
     return tokens
 
 
+async def onboarded(api: HomeAssistantApi) -> dict[str, Any]:
+    """Onboard a fresh Home Assistant over its API; the browser's tokens for its owner."""
+    await api.wait_until_up(time.monotonic() + 120)
+    await api.onboard()
+    await api.confirm_http_config()
+    await api.remove_onboarding_extras()
+    return await browser_tokens(api)
+
+
+@contextlib.asynccontextmanager
+async def signed_in_page(tokens: dict[str, Any], viewport: dict[str, int]) -> AsyncIterator[Any]:
+    """A page of headless Chromium, signed in to Home Assistant with `tokens`.
+
+    The browser is closed when the block is done.
+    """
+    from playwright.async_api import async_playwright  # noqa: PLC0415 - optional tool
+
+    async with async_playwright() as playwright:
+        browser = await playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+        page = await browser.new_page(viewport=viewport)  # type: ignore[arg-type]
+        page.set_default_timeout(UI_TIMEOUT_MS)
+        await page.add_init_script(
+            f"window.localStorage.setItem('hassTokens', {json.dumps(json.dumps(tokens))});"
+        )
+        yield page
+        await browser.close()
+
+
 def readme_dashboard() -> dict[str, Any]:
     """The fallback dashboard exactly as the README shows it."""
     match = _DASHBOARD_BLOCK.search((ROOT / "README.md").read_text(encoding="utf-8"))
@@ -198,49 +226,23 @@ async def shoot_dashboard(
 
 async def dashboard_from_develop(base_url: str, out: Path, name: str) -> None:
     """The dashboard picture from a running scripts/develop (its developer login)."""
-    from playwright.async_api import async_playwright  # noqa: PLC0415 - optional tool
-
     async with aiohttp.ClientSession() as session:
         api = HomeAssistantApi(base_url, session)
         await api.wait_until_up(time.monotonic() + 60)
         await api.login()
         await save_dashboard(api)
         tokens = await browser_tokens(api)
-        async with async_playwright() as playwright:
-            browser = await playwright.chromium.launch(
-                executable_path=CHROMIUM, args=CHROMIUM_FLAGS
-            )
-            page = await browser.new_page(viewport=DASHBOARD_VIEWPORT)  # type: ignore[arg-type]
-            page.set_default_timeout(UI_TIMEOUT_MS)
-            await page.add_init_script(
-                f"window.localStorage.setItem('hassTokens', {json.dumps(json.dumps(tokens))});"
-            )
+        async with signed_in_page(tokens, DASHBOARD_VIEWPORT) as page:
             await shoot_dashboard(page, base_url, out, name)
-            await browser.close()
 
 
 async def drive_ui(base_url: str, modem_url: str, far_end: str, out: Path) -> None:
     """Onboard over the API, then click through the UI and take the pictures."""
-    from playwright.async_api import async_playwright  # noqa: PLC0415 - optional tool
-
     async with aiohttp.ClientSession() as session:
         api = HomeAssistantApi(base_url, session)
-        await api.wait_until_up(time.monotonic() + 120)
-        await api.onboard()
-        await api.confirm_http_config()
-        await api.remove_onboarding_extras()
-        tokens = await browser_tokens(api)
+        tokens = await onboarded(api)
 
-        async with async_playwright() as playwright:
-            browser = await playwright.chromium.launch(
-                executable_path=CHROMIUM, args=CHROMIUM_FLAGS
-            )
-            page = await browser.new_page(viewport=VIEWPORT)  # type: ignore[arg-type]
-            page.set_default_timeout(UI_TIMEOUT_MS)
-            await page.add_init_script(
-                f"window.localStorage.setItem('hassTokens', {json.dumps(json.dumps(tokens))});"
-            )
-
+        async with signed_in_page(tokens, VIEWPORT) as page:
             # Settings -> Devices & services -> Add integration -> Modem HTTP.
             await page.goto(f"{base_url}/config/integrations/dashboard")
             await page.get_by_role("button", name="Add integration").click()
@@ -294,7 +296,6 @@ async def drive_ui(base_url: str, modem_url: str, far_end: str, out: Path) -> No
             await save_dashboard(api)
             await page.set_viewport_size(DASHBOARD_VIEWPORT)  # type: ignore[arg-type]
             await shoot_dashboard(page, base_url, out)
-            await browser.close()
 
 
 def run_stack(
