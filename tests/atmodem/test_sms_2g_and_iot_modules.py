@@ -1,7 +1,8 @@
 """Received SMS on a SIM800/SIM900 and a SIM7070/SIM7080: their own boot lines, the same inbox.
 
 These modules end their boot with `SMS Ready` (a SIM900 with nothing at all) rather than the
-SIM7600's `SMS DONE`; the inbox must still find what arrived while the module restarted.
+SIM7600's `SMS DONE`; the inbox must still find what arrived while the module restarted (that
+story runs for every family in test_sms_inbox.py; the SIM900's silent boot is told here).
 Sending on them is covered with every family in test_sms_send.py.
 """
 
@@ -65,23 +66,6 @@ async def test_a_long_message_in_parts_is_one_message(rig: SmsRig) -> None:
     message = await rig.next_message()
     assert (message.text, message.parts, message.complete) == (text, 3, True)
     await modem.inbox.drained()
-    assert rig.stored() == {}
-
-
-async def test_a_message_stored_during_a_restart_is_read_once_sms_is_ready(rig: SmsRig) -> None:
-    modem = await rig.open()
-    rig.listen(modem)
-    await modem.inbox.drained()
-
-    # The module reboots on its own (RDY ... SMS Ready); a message lands before the inbox set
-    # anything up again, and nothing announces it.
-    rig.emulator.reset()
-    rig.emulator.sms.cnmi = (2, 0, 0, 0, 0)
-    deliver_sms(rig.emulator, "+4915112345678", "Back online?", moment=MORNING)
-
-    message = await rig.next_message()
-    await modem.inbox.drained()
-    assert message.text == "Back online?"
     assert rig.stored() == {}
 
 

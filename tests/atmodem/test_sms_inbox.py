@@ -124,7 +124,9 @@ async def test_a_message_pushed_with_cmt_is_delivered(rig: SmsRig) -> None:
     assert rig.stored() == {}
 
 
+@pytest.mark.parametrize("rig", [*FAMILIES, "sim800", "sim7080"], indirect=True)
 async def test_a_message_stored_during_a_restart_is_read_once_sms_is_ready(rig: SmsRig) -> None:
+    """SMS is ready at `SMS DONE` (SIM7600), `+QIND: SMS DONE` (Quectel), `SMS Ready` (SIM800)."""
     modem = await rig.open()
     rig.listen(modem)
     await modem.inbox.drained()
