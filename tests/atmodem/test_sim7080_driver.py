@@ -5,12 +5,15 @@ aiohttp server on 127.0.0.1; the library drives it through a TCP port as it driv
 """
 
 import asyncio
+from dataclasses import replace
 from typing import Any
 
 import pytest
 from aiohttp import web
 
 from custom_components.modem_http.atmodem import ModemTimeoutError, RequestRejected
+from custom_components.modem_http.atmodem.families.sim7080.plan import check_request
+from custom_components.modem_http.atmodem.request import HttpRequest
 from modem_emulator import EmulatedModem
 from modem_emulator.commands import AtRequest
 
@@ -169,3 +172,16 @@ async def test_a_connection_that_opened_after_the_request_gave_up_is_closed(
 
         assert response.body == b"hello"
         assert rig.count("AT+SHCONN") == 2
+
+
+def test_a_ranged_get_carries_its_if_range_date_and_refuses_an_entity_tag() -> None:
+    """The module shows no response headers, so the version proof has to go with the request."""
+    date = "Wed, 21 Oct 2026 07:28:00 GMT"
+    ranged = HttpRequest("GET", "http://127.0.0.1:8080/fw.bin", byte_range=(100, None))
+
+    checked = check_request(replace(ranged, if_range=date))
+
+    assert checked.headers == (("Range", "bytes=100-"), ("If-Range", date))
+    with pytest.raises(RequestRejected) as caught:
+        check_request(replace(ranged, if_range='"v2"'))
+    assert caught.value.field == "if_range"
