@@ -69,9 +69,18 @@ class ModemSensorEntityDescription(SensorEntityDescription):
     """The family must report this reading for the sensor to exist (None: every family does)."""
 
 
+NO_ERROR = "none"
+"""Last error's state while no request has failed since Home Assistant started.
+
+A dashboard then reads "None since start" rather than "Unknown": nothing is unknown about it.
+"""
+
+
 def _last_error(data: ModemData) -> str | None:
     failure = data.requests.last_failure
-    return failure.error if failure is not None else None
+    if failure is None:
+        return NO_ERROR
+    return failure.error
 
 
 def _last_error_attributes(data: ModemData) -> dict[str, Any]:
@@ -155,7 +164,7 @@ SENSORS: tuple[ModemSensorEntityDescription, ...] = (
         key="last_error",
         translation_key="last_error",
         device_class=SensorDeviceClass.ENUM,
-        options=[kind.value for kind in ErrorKind],
+        options=[NO_ERROR, *(kind.value for kind in ErrorKind)],
         entity_category=EntityCategory.DIAGNOSTIC,
         value_fn=_last_error,
         attributes_fn=_last_error_attributes,

@@ -79,8 +79,8 @@ async def test_radio_status_after_setup(hass: HomeAssistant, loaded_entry: Any) 
         "rlos_only",
     ]
 
-    for key in ("last_status_code", "last_error"):
-        assert state_of(hass, "sensor", key).state == STATE_UNKNOWN
+    assert state_of(hass, "sensor", "last_status_code").state == STATE_UNKNOWN
+    assert state_of(hass, "sensor", "last_error").state == "none"
     assert state_of(hass, "sensor", "bytes_sent").state == "0"
     assert state_of(hass, "sensor", "bytes_received").state == "0"
 
@@ -142,7 +142,7 @@ async def test_requests_update_the_request_sensors(hass: HomeAssistant, loaded_e
     assert size.attributes[ATTR_UNIT_OF_MEASUREMENT] == "B"
     assert size.attributes[ATTR_DEVICE_CLASS] == "data_size"
     assert state_of(hass, "sensor", "last_request_duration").state == "1.235"
-    assert state_of(hass, "sensor", "last_error").state == STATE_UNKNOWN
+    assert state_of(hass, "sensor", "last_error").state == "none"
     assert state_of(hass, "sensor", "bytes_sent").state == "300"
     assert state_of(hass, "sensor", "bytes_received").state == "42"
 

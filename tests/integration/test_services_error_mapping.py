@@ -27,6 +27,7 @@ from custom_components.modem_http.atmodem import (
     UnsupportedOperation,
 )
 from custom_components.modem_http.models import ErrorKind
+from custom_components.modem_http.sensor import NO_ERROR
 from custom_components.modem_http.services.errors import last_error, library_error, modem_code
 
 STRINGS = json.loads(
@@ -228,5 +229,5 @@ def test_failures_that_are_not_the_modems_have_states_too() -> None:
 def test_every_state_of_the_last_error_sensor_is_translated() -> None:
     states = STRINGS["entity"]["sensor"]["last_error"]["state"]
 
-    assert set(states) == {kind.value for kind in ErrorKind}
+    assert set(states) == {NO_ERROR} | {kind.value for kind in ErrorKind}
     assert all(text and "_" not in text for text in states.values())
