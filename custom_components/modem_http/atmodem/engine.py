@@ -7,6 +7,8 @@ conversation's rules:
   it is down, get the modem back in step if needed, then write the command and wait for its reply.
 - A timed-out command leaves the modem in an unknown state (its late OK may still come), so the next
   command first resynchronises: `AT` until `OK`, then silence, and whatever was stale is dropped.
+- A payload command given up before its payload went out may leave the module taking bytes as
+  its payload (abandoned_input.py): the resynchronisation writes nothing until that input ended.
 - A port that reopens or a modem that restarts (RDY, `+CPIN: READY` out of the blue, but not the
   one that answers a PIN the engine was told it entered) fails the command in flight with
   ModemDisconnectedError; the engine re-initialises the modem (echo off, numeric CME errors)
@@ -23,6 +25,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Final
 
+from .abandoned_input import UNANNOUNCED_INPUT_WINDOW, AbandonedInput
 from .errors import (
     AtCommandError,
     ModemDisconnectedError,
@@ -159,6 +162,7 @@ class AtEngine:
         self._in_flight: _InFlight | None = None
         self._needs_init = True
         self._needs_resync = False
+        self._abandoned_input: AbandonedInput | None = None
         self.generation = 0
         """Bumped at each (re)initialisation, so upper layers know to redo their own setup."""
 
@@ -250,6 +254,7 @@ class AtEngine:
         stall: float | None = None,
         payload_sent: Callable[[int], None] | None = None,
         cancel: bytes | None = None,
+        input_window: float | None = None,
     ) -> AtReply:
         """Send one command and return its reply, or raise its typed error.
 
@@ -268,6 +273,9 @@ class AtEngine:
         - `cancel`: written when the command is given up (timeout, cancellation) before its
           reply came, for prompts that would otherwise take the next command as payload (ESC
           after AT+CMGS's `> `).
+        - `input_window`: the seconds the command told the module to wait for the payload after
+          its prompt; given up before the payload went out whole (and without `cancel`), the
+          engine writes nothing until that input has ended (abandoned_input.py).
         """
         if _UNSAFE_COMMAND.search(command):
             raise ValueError("command text must not contain CR, LF, Ctrl-Z or ESC")
@@ -292,6 +300,7 @@ class AtEngine:
                 stall=stall,
                 payload_sent=payload_sent,
                 cancel=cancel,
+                input_window=input_window,
             )
         finally:
             gate.release()
@@ -314,6 +323,7 @@ class AtEngine:
         attempts = 0
         while True:
             attempts += 1
+            await self._wait_for_abandoned_input(deadline)
             self._router.reset()
             try:
                 step = min(deadline, loop.time() + RESYNC_STEP)
@@ -337,6 +347,18 @@ class AtEngine:
             self._needs_resync = False
             return
 
+    async def _wait_for_abandoned_input(self, deadline: float) -> None:
+        """Write nothing while a given-up payload command's input may be open (see `command`)."""
+        pending = self._abandoned_input
+        if pending is None:
+            return
+        await pending.wait_closed(deadline)
+        self._forget_abandoned_input()
+
+    def _forget_abandoned_input(self) -> None:
+        self._abandoned_input = None
+        self._router.watch_abandoned(None)
+
     async def _wait_quiet(self, deadline: float) -> None:
         loop = asyncio.get_running_loop()
         while loop.time() < deadline:
@@ -355,6 +377,7 @@ class AtEngine:
         stall: float | None = None,
         payload_sent: Callable[[int], None] | None = None,
         cancel: bytes | None = None,
+        input_window: float | None = None,
     ) -> AtReply:
         """Write the command (and its payload after the prompt) and wait for the reply.
 
@@ -371,6 +394,15 @@ class AtEngine:
         self._in_flight = in_flight
         self._router.begin(exchange)
         handles = [loop.call_at(deadline, self._expire, in_flight)]
+        payload_unsent = payload is not None
+        given_up = False
+
+        def sent(count: int) -> None:
+            nonlocal payload_unsent
+            payload_unsent = payload is not None and count < len(payload)
+            if payload_sent is not None:
+                payload_sent(count)
+
         if stall is not None:
             written_at = time.monotonic()
             peek = min(stall, STALL_PEEK)
@@ -393,10 +425,10 @@ class AtEngine:
             if payload is not None and in_flight.prompted is not None:
                 await in_flight.prompted.wait()
                 if not future.done():
-                    await self.link.write_paced(payload, stop=future.done, written=payload_sent)
+                    await self.link.write_paced(payload, stop=future.done, written=sent)
             return await future
         except _Expired:
-            self._abandon(exchange, cancel)
+            given_up = True
             if not resync:
                 self._needs_resync = True
             if in_flight.stalled:
@@ -404,7 +436,7 @@ class AtEngine:
             raise ModemTimeoutError(f"{command}: no reply within the timeout") from None
         except asyncio.CancelledError:
             # The caller gave up; the reply may still come, so resynchronise before the next one.
-            self._abandon(exchange, cancel)
+            given_up = True
             self._needs_resync = True
             raise
         finally:
@@ -415,17 +447,42 @@ class AtEngine:
                 self._in_flight = None
             if not future.done():
                 future.cancel()
+            if given_up:
+                self._abandon(exchange, cancel, payload_unsent=payload_unsent, window=input_window)
 
-    def _abandon(self, exchange: Exchange, cancel: bytes | None) -> None:
-        """Leave a command given up unanswered, writing its `cancel` bytes if it has them.
+    def _abandon(
+        self,
+        exchange: Exchange,
+        cancel: bytes | None,
+        *,
+        payload_unsent: bool,
+        window: float | None,
+    ) -> None:
+        """Leave a command given up unanswered, ending or remembering an input it may have opened.
 
         A modem at AT+CMGS's `> ` prompt takes every byte as the message, the `AT` of the next
         resynchronisation included, and waits for Ctrl-Z; ESC ends that input without sending
         anything (27.005 3.5.1). Written after a payload that went out in full, or before a
-        prompt that never came, it is a byte the command parser ignores.
+        prompt that never came, it is a byte the command parser ignores. Inputs with no such
+        byte end only when the module's input time runs out: remembered, so that nothing is
+        written into them (abandoned_input.py).
         """
-        if cancel is not None and not exchange.answered and self.link.connected:
-            self.link.write(cancel)
+        if exchange.answered:
+            return
+        if cancel is not None:
+            if self.link.connected:
+                self.link.write(cancel)
+            return
+        if exchange.prompt is None or not payload_unsent:
+            return
+        now = asyncio.get_running_loop().time()
+        self._abandoned_input = AbandonedInput(
+            exchange,
+            UNANNOUNCED_INPUT_WINDOW if window is None else window,
+            given_up_at=now,
+            prompted_at=now if exchange.prompted else None,
+        )
+        self._router.watch_abandoned(exchange)
 
     def _expire(self, in_flight: _InFlight) -> None:
         if self._router.in_raw_data:
@@ -449,13 +506,21 @@ class AtEngine:
     # ----------------------------------------------------------- router events
 
     def answered(self, exchange: Exchange, outcome: AtReply | ModemError) -> None:
-        """The router settled the exchange in flight."""
+        """The router settled the exchange in flight (or ended a given-up command's input)."""
+        abandoned = self._abandoned_input
+        if abandoned is not None and exchange is abandoned.exchange:
+            abandoned.input_ended()
+            return
         in_flight = self._in_flight
         if in_flight is not None and in_flight.exchange is exchange:
             self._settle(in_flight, outcome)
 
     def prompted(self, exchange: Exchange) -> None:
-        """The modem asks for the payload of the exchange in flight."""
+        """The modem asks for the payload of the exchange in flight (or of a given-up one)."""
+        abandoned = self._abandoned_input
+        if abandoned is not None and exchange is abandoned.exchange:
+            abandoned.prompt_arrived(asyncio.get_running_loop().time())
+            return
         in_flight = self._in_flight
         if in_flight is not None and in_flight.exchange is exchange and in_flight.prompted:
             in_flight.prompted.set()
@@ -464,6 +529,7 @@ class AtEngine:
         """The modem rebooted: the command in flight is lost, the session settings too."""
         _LOGGER.warning("The modem at %s restarted (it printed %s).", self.port, line)
         self._needs_init = True
+        self._forget_abandoned_input()  # a module that started over takes commands again
         self._router.fail(
             ModemDisconnectedError(f"modem restarted ({line})", port=self.port, restarted=True)
         )

@@ -14,6 +14,9 @@ arrive anywhere, even between two lines of a reply, and leftovers of a command t
 - a line saying the modem restarted (RDY, or +CPIN: READY out of the blue) ends the reply in flight
   with ModemDisconnectedError, because the modem forgot the command; unless its owner said it
   expects that line (a module prints +CPIN: READY unasked after a right PIN, too);
+- a payload command given up before its input ended (`watch_abandoned`) still hears of its late
+  prompt and of the final result that ends the module's input, so its owner knows when the module
+  takes bytes as commands again;
 - everything else while no command is in flight is stale and dropped.
 
 Which lines are unsolicited or mean a restart is data (LineTables): each module family declares its
@@ -214,6 +217,7 @@ class ReplyRouter:
         self._clock = clock
         self._parser = AtStreamParser(self, self._data_after)
         self._exchange: Exchange | None = None
+        self._abandoned: Exchange | None = None
         self._routes: list[_UrcRoute] = []
         self._data_routes = 0
         """How many routes announce data; lets most lines skip the lookup."""
@@ -302,6 +306,44 @@ class ReplyRouter:
         if self._exchange is exchange:
             self._exchange = None
             self._parser.expect_prompt = False
+
+    def watch_abandoned(self, exchange: Exchange | None) -> None:
+        """Route the late prompt and the final result of a given-up payload command to its owner.
+
+        The module may print the prompt after the command was given up and then take bytes as its
+        payload until it prints a final result; `prompted` and `answered` tell the owner of both
+        (None stops watching). Only while no other command waits for a reply of its own, which is
+        all its owner lets happen until the input has ended.
+        """
+        self._abandoned = exchange
+        if self._exchange is None:
+            self._parser.expect_prompt = (
+                exchange is not None and exchange.prompt is Prompt.GREATER_THAN
+            )
+
+    def _abandoned_line(self, text: str, exchange: Exchange | None) -> bool:
+        abandoned = self._abandoned
+        if abandoned is None:
+            return False
+        prompt = abandoned.prompt
+        if (
+            prompt is not None
+            and not abandoned.prompted
+            and (text == prompt.value or text.startswith(prompt.value + " "))
+        ):
+            abandoned.prompted = True
+            self._events.prompted(abandoned)
+            return True
+        if exchange is None and (
+            text == FINAL_OK or text in _ERROR_FINALS or text.startswith((_CME_PREFIX, _CMS_PREFIX))
+        ):
+            self._abandoned = None
+            outcome = (
+                abandoned.reply if text == FINAL_OK else _error_for(abandoned.reply.command, text)
+            )
+            self._events.answered(abandoned, outcome)
+            return True
+        return False
 
     def expect(self, line: str, within: float) -> None:
         """Take `line` as the module's answer to the owner's action once, within `within` s.
@@ -392,6 +434,8 @@ class ReplyRouter:
                 return
             self._on_restart(text)
             return
+        if self._abandoned is not None and self._abandoned_line(text, exchange):
+            return
         if exchange is None:
             if not self._dispatch_urc(text) and not text.startswith(self._unsolicited):
                 _LOGGER.debug("dropped stale line %r", text)
@@ -440,6 +484,8 @@ class ReplyRouter:
         if exchange is not None and exchange.prompt is not None and not exchange.prompted:
             exchange.prompted = True
             self._events.prompted(exchange)
+        elif exchange is None and self._abandoned is not None:
+            self._abandoned_line(Prompt.GREATER_THAN.value, exchange)
 
     # -------------------------------------------------------------- routing
 

@@ -56,6 +56,8 @@ from .read import RequestResult, ResponseReader, parse_result
 _LOGGER = logging.getLogger(__name__)
 
 TIME_RANGE: Final = (1, 65535)
+INPUT_MARGIN: Final = 3
+"""Seconds of an input window beyond twice the payload's line time (host scheduling)."""
 """<timeout>, <rsptime>, <input_time> and <wait_time> are all 1-65535 s."""
 COMMAND_TIMEOUT: Final = 10.0
 READ_WAIT_CEILING: Final = 60.0
@@ -293,12 +295,14 @@ class HttpcfgHttp:
 
     async def _set_url(self, engine: AtEngine, url: str, deadline: Deadline) -> None:
         data = url.encode("ascii")
+        input_time = _input_time(engine, len(data))
         await self._http_command(
             engine,
-            f"{self._at('URL')}={len(data)},{_input_time(engine, len(data))}",
+            f"{self._at('URL')}={len(data)},{input_time}",
             deadline.step(COMMAND_TIMEOUT + engine.link.line_seconds(len(data))),
             None,
             payload=data,
+            input_window=input_time,
         )
 
     async def _send(
@@ -340,6 +344,7 @@ class HttpcfgHttp:
             plan.method,
             deadline,
             payload=plan.payload,
+            input_window=input_time,
             on_result=on_result,
             payload_sent=_body_sent(body, size - plan.body_length),
         )
@@ -353,6 +358,7 @@ class HttpcfgHttp:
         deadline: Deadline,
         *,
         payload: bytes | None = None,
+        input_window: float | None = None,
         also: str | None = None,
         on_result: Callable[[Urc], None] | None = None,
         payload_sent: Callable[[int], None] | None = None,
@@ -377,7 +383,13 @@ class HttpcfgHttp:
                 line_time = 2 * engine.link.line_seconds(len(payload))
                 timeout = min(timeout, COMMAND_TIMEOUT + line_time)
             reply = await self._http_command(
-                engine, command, timeout, method, payload=payload, payload_sent=payload_sent
+                engine,
+                command,
+                timeout,
+                method,
+                payload=payload,
+                input_window=input_window,
+                payload_sent=payload_sent,
             )
             early = [line for line in reply.lines if line.startswith(tuple(prefixes))]
             if early:
@@ -518,6 +530,7 @@ class HttpcfgHttp:
         method: str | None,
         *,
         payload: bytes | None = None,
+        input_window: float | None = None,
         data_after: DataAfter | None = None,
         complete: Completion | None = None,
         data_sink: DataSink | None = None,
@@ -535,6 +548,7 @@ class HttpcfgHttp:
                 data_sink=data_sink,
                 stall=stall,
                 payload_sent=payload_sent,
+                input_window=input_window,
             )
         except AtCommandError as err:
             raise translate(err, method=method) from err
@@ -691,8 +705,12 @@ def _body_sent(body: ResponseBody, head_size: int) -> Callable[[int], None] | No
 
 
 def _input_time(engine: AtEngine, size: int) -> int:
-    """Input window for a payload: twice its line time plus ten seconds."""
-    return fit_range(math.ceil(2 * engine.link.line_seconds(size)) + 10, TIME_RANGE)
+    """Input window for a payload: twice its line time plus INPUT_MARGIN.
+
+    The payload is written as soon as the prompt arrives; a longer window only keeps a module
+    whose request was given up before its prompt waiting for data that never comes.
+    """
+    return fit_range(math.ceil(2 * engine.link.line_seconds(size)) + INPUT_MARGIN, TIME_RANGE)
 
 
 __all__ = ["HttpcfgHttp", "ModuleFile"]

@@ -74,6 +74,7 @@ class QuectelTls(HttpcfgTls):
             timeout=deadline.left(),
             payload=data,
             prompt=Prompt.CONNECT,
+            input_window=seconds,
         )
         stored = reply.first("+QFUPL:").split(",")
         if stored[0].strip() != str(len(data)) or (

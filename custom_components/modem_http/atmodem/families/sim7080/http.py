@@ -48,6 +48,9 @@ _LOGGER = logging.getLogger(__name__)
 TIMEOUT_RANGE: Final = (30, 1800)
 """AT+SHCONF="TIMEOUT": 30-1800 s (manual), for the connection and each request on it."""
 BODY_TIME_RANGE: Final = (1000, 60000)
+INPUT_MARGIN_MS: Final = 3000
+"""A body's input window beyond twice its line time (host scheduling): a window no longer
+than needed is over soon when the request was given up before its prompt."""
 """AT+SHBOD <time>: milliseconds; the upper bound is this driver's choice."""
 READ_CHUNK: Final = 16384
 """Bytes per AT+SHREAD. No source gives a limit; a host reading its USB port takes any size
@@ -346,13 +349,14 @@ async def _send_body(
 ) -> None:
     """AT+SHBOD=<len>,<ms>, wait for the `>` prompt, write exactly len bytes, then OK."""
     seconds = engine.link.line_seconds(len(data))
-    input_ms = fit_range(math.ceil(seconds * 2000) + 5000, BODY_TIME_RANGE)
+    input_ms = fit_range(math.ceil(seconds * 2000) + INPUT_MARGIN_MS, BODY_TIME_RANGE)
     await engine.command(
         f"AT+SHBOD={len(data)},{input_ms}",
         timeout=min(deadline.left(), seconds * 2 + SERIAL_GRACE + COMMAND_TIMEOUT),
         payload=data,
         prompt=Prompt.GREATER_THAN,
         payload_sent=sent,
+        input_window=input_ms / 1000,
     )
 
 

@@ -120,6 +120,7 @@ class Sim7080Tls:
                 timeout=deadline.step(seconds * 2 + COMMAND_TIMEOUT),
                 payload=data,
                 prompt=Prompt.DOWNLOAD,
+                input_window=input_ms / 1000,
             )
         finally:
             with contextlib.suppress(AtCommandError):

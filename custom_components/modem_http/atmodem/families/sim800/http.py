@@ -49,6 +49,9 @@ _LOGGER = logging.getLogger(__name__)
 ACTION_TIMEOUT_RANGE: Final = (30, 1000)
 """AT+HTTPPARA="TIMEOUT": 30-1000 s (manual), default 120."""
 DATA_TIME_RANGE: Final = (1000, 120000)
+INPUT_MARGIN_MS: Final = 3000
+"""A body's input window beyond twice its line time (host scheduling): a window no longer
+than needed is over soon when the request was given up before its prompt."""
 """AT+HTTPDATA <time>: milliseconds."""
 READ_CHUNK: Final = 32768
 """Bytes per AT+HTTPREAD=<start>,<size>; the per-read overhead stays far below 1 %."""
@@ -267,13 +270,14 @@ async def _send_body(
 ) -> None:
     """AT+HTTPDATA=<size>,<ms>, wait for DOWNLOAD, write exactly size bytes, then OK."""
     seconds = engine.link.line_seconds(len(data))
-    input_ms = fit_range(math.ceil(seconds * 2000) + 10000, DATA_TIME_RANGE)
+    input_ms = fit_range(math.ceil(seconds * 2000) + INPUT_MARGIN_MS, DATA_TIME_RANGE)
     await engine.command(
         f"AT+HTTPDATA={len(data)},{input_ms}",
         timeout=min(deadline.left(), seconds * 2 + SERIAL_GRACE + COMMAND_TIMEOUT),
         payload=data,
         prompt=Prompt.DOWNLOAD,
         payload_sent=sent,
+        input_window=input_ms / 1000,
     )
 
 

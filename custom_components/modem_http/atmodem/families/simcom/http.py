@@ -50,6 +50,8 @@ _LOGGER = logging.getLogger(__name__)
 CONNECT_TIMEOUT_RANGE: Final = (20, 120)
 RECEIVE_TIMEOUT_RANGE: Final = (2, 120)
 DATA_TIME_RANGE: Final = (10, 65535)
+INPUT_MARGIN: Final = 3
+"""Seconds of a body's input window beyond twice its line time (host scheduling)."""
 CACHE_FOLDER: Final = 1
 """HTTPPOSTFILE/HTTPREADFILE <path> 1 = F:/ (/cache), the default directory."""
 CERTIFICATE_FOLDER: Final = 4
@@ -363,13 +365,15 @@ async def _send_body(
     `sent(n)` hears how much of the body has gone out.
     """
     seconds = engine.link.line_seconds(len(data))
-    input_time = fit_range(math.ceil(seconds * 2) + 10, DATA_TIME_RANGE)
+    # Twice the line time and a margin; the manual's shortest window (10 s) covers most bodies.
+    input_time = fit_range(math.ceil(seconds * 2) + INPUT_MARGIN, DATA_TIME_RANGE)
     await engine.command(
         f"AT+HTTPDATA={len(data)},{input_time}",
         timeout=min(deadline.left(), seconds * 2 + SERIAL_GRACE + COMMAND_TIMEOUT),
         payload=data,
         prompt=Prompt.DOWNLOAD,
         payload_sent=sent,
+        input_window=input_time,
     )
 
 
