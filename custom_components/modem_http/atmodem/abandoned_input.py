@@ -21,6 +21,9 @@ from .router import Exchange
 
 LATE_PROMPT_GRACE: Final = 2.0
 """How long after a payload command was given up its prompt may still come (a busy module)."""
+END_LINE_SLACK: Final = 0.5
+"""How long past the window its end line (+CME ERROR: 726, ERROR) may take to arrive; waiting
+for it keeps the next `AT` from being answered with it."""
 UNANNOUNCED_INPUT_WINDOW: Final = 10.0
 """The input time assumed for a prompt command that announces none (SIMCom's shortest)."""
 
@@ -58,7 +61,7 @@ class AbandonedInput:
             return None
         if self.prompted_at is None:
             return self.given_up_at + LATE_PROMPT_GRACE
-        return self.prompted_at + self.window
+        return self.prompted_at + self.window + END_LINE_SLACK
 
     async def wait_closed(self, deadline: float) -> None:
         """Return once the input cannot be open; ModemTimeoutError naming it at `deadline`."""
