@@ -238,6 +238,47 @@ def test_the_prompt_a_payload_waits_for_is_not_a_reply_line(prompt: Prompt, stre
         assert owner.answers == [AtReply("AT+HTTPDATA=5,10", final="OK")]
 
 
+@pytest.mark.parametrize(
+    ("prompt", "stream"),
+    [
+        (Prompt.GREATER_THAN, b"\r\n> "),
+        (Prompt.DOWNLOAD, b"\r\nDOWNLOAD\r\n"),
+        (Prompt.CONNECT, b"\r\nCONNECT\r\n"),
+    ],
+)
+def test_a_given_up_command_hears_its_late_prompt_and_the_end_of_its_input(
+    prompt: Prompt, stream: bytes
+) -> None:
+    # Given up before its prompt; the module prints it late, then times out waiting for data.
+    for pieces in splits(stream + b"\r\n+CME ERROR: 726\r\n\r\nSMS DONE\r\n"):
+        owner = Owner()
+        router = ReplyRouter(owner, SIM7600)
+        exchange = Exchange.of("AT+HTTPPOST=3,1,5", prompt=prompt)
+        router.begin(exchange)
+        router.end(exchange)
+        router.watch_abandoned(exchange)
+        for piece in pieces:
+            router.feed(piece)
+
+        assert owner.prompts == 1
+        assert len(owner.answers) == 1
+        assert isinstance(owner.answers[0], AtCommandError)
+        assert owner.answers[0].cme_code == 726
+
+
+def test_a_resynchronising_at_does_not_take_a_late_prompt_or_lend_its_ok() -> None:
+    owner = Owner()
+    router = ReplyRouter(owner, SIM7600)
+    abandoned = Exchange.of("AT+HTTPDATA=3,10", prompt=Prompt.DOWNLOAD)
+    router.watch_abandoned(abandoned)
+    router.begin(Exchange.of("AT"))
+    router.feed(b"\r\nDOWNLOAD\r\n\r\nOK\r\n")
+
+    # The prompt went to the given-up command, the OK to the AT; its input is still open.
+    assert owner.prompts == 1
+    assert owner.answers == [AtReply("AT", final="OK")]
+
+
 def test_streamed_data_goes_to_the_sink_and_is_not_kept() -> None:
     for pieces in splits(READ_STREAM):
         owner = Owner()
