@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 from aiohttp import web
 
-from custom_components.modem_http.atmodem import ModemTimeoutError
+from custom_components.modem_http.atmodem import ModemInputOpenError, ModemTimeoutError
 from custom_components.modem_http.atmodem.router import Prompt
 from modem_emulator.core import AtRequest, EmulatedModem
 
@@ -143,7 +143,7 @@ async def test_simcom_the_next_request_is_told_the_module_still_waits_for_an_aba
 
         # The module's shortest input window is 10 s: a caller with a second is told why.
         with pytest.raises(
-            ModemTimeoutError, match=r"still waiting for the data of an abandoned AT\+HTTPDATA"
+            ModemInputOpenError, match=r"still waiting for the data of an abandoned AT\+HTTPDATA"
         ):
             await modem.http_request("GET", url, timeout=1.0)
 

@@ -16,7 +16,7 @@ import contextlib
 from dataclasses import dataclass, field
 from typing import Final
 
-from .errors import ModemTimeoutError
+from .errors import ModemInputOpenError
 from .router import Exchange
 
 LATE_PROMPT_GRACE: Final = 2.0
@@ -64,12 +64,12 @@ class AbandonedInput:
         return self.prompted_at + self.window + END_LINE_SLACK
 
     async def wait_closed(self, deadline: float) -> None:
-        """Return once the input cannot be open; ModemTimeoutError naming it at `deadline`."""
+        """Return once the input cannot be open; ModemInputOpenError at `deadline`."""
         loop = asyncio.get_running_loop()
         while (until := self.open_until()) is not None and loop.time() < until:
             if loop.time() >= deadline:
                 state = "is still waiting for" if self.prompted_at else "may still wait for"
-                raise ModemTimeoutError(
+                raise ModemInputOpenError(
                     f"the modem {state} the data of an abandoned {self.name}"
                     f" (its input ends within {until - loop.time():.1f} s)"
                 )

@@ -82,13 +82,16 @@ class Deadline:
             err.timeout = self.timeout if self.expired else None
         return err
 
-    def timed_out(self, cause: str) -> ModemTimeoutError:
+    def timed_out(
+        self, cause: str, kind: type[ModemTimeoutError] = ModemTimeoutError
+    ) -> ModemTimeoutError:
         """The error for a wait that ran out, saying what was waited for and where time went.
 
         A call that waited 55 s behind others and then ran 10 s on the modem does not claim that
         the modem took too long: the message tells both parts apart. When the caller's whole
         budget is spent the message says so, and `timeout` is set; a step that timed out on its
         own (the server's or the modem's timer) keeps its cause and gets the same accounting.
+        `kind` keeps a more precise cause's type (the modem still in an abandoned input).
         """
         if self._on_modem_since is None:
             where = "all of it waiting for the modem, busy with other operations"
@@ -100,9 +103,9 @@ class Deadline:
         else:
             where = f"{self.elapsed:.1f} s on the modem"
         if self.expired:
-            err = ModemTimeoutError(f"no result within {self.timeout:g} s ({where}): {cause}")
+            err = kind(f"no result within {self.timeout:g} s ({where}): {cause}")
         else:
-            err = ModemTimeoutError(f"{cause} ({where})")
+            err = kind(f"{cause} ({where})")
         self.account(err)
         return err
 

@@ -130,6 +130,14 @@ class ModemTimeoutError(ModemError, TimeoutError):
     timeout: float | None = None
 
 
+class ModemInputOpenError(ModemTimeoutError):
+    """The modem still takes every byte as the data of a command given up earlier.
+
+    Its input has no byte that ends it, so the module takes commands again only once its input
+    time has run out; nothing is written to it meanwhile (abandoned_input.py).
+    """
+
+
 class ModemDisconnectedError(ModemError, ConnectionError):
     """The serial link is down or dropped, or the modem restarted, while it was needed.
 

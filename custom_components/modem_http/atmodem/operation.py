@@ -172,7 +172,7 @@ class OperationPath:
         try:
             return await work()
         except ModemTimeoutError as err:
-            raise deadline.timed_out(str(err)) from err
+            raise deadline.timed_out(str(err), type(err)) from err
         except ModemError as err:
             deadline.account(err)
             raise

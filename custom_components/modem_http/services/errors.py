@@ -29,6 +29,7 @@ from ..atmodem import (
     ModemDisconnectedError,
     ModemError,
     ModemHttpError,
+    ModemInputOpenError,
     ModemTimeoutError,
     NoDataConnectionError,
     RequestRejected,
@@ -169,6 +170,10 @@ def _modem_timeout(err: ModemTimeoutError, call: Call) -> Message:
     return "modem_timeout", {"timeout": f"{round(elapsed, 1):g}"}
 
 
+def _input_open(_err: ModemInputOpenError, call: Call) -> Message:
+    return "modem_input_open", {"timeout": f"{call.timeout:g}"}
+
+
 def _timeout(_err: TimeoutError, call: Call) -> Message:
     return "modem_timeout", {"timeout": f"{call.timeout:g}"}
 
@@ -285,6 +290,7 @@ RULES: Final[tuple[Rule[Any], ...]] = (
     Rule(ResponseCutError, ErrorKind.TRANSFER_CUT, _response_cut),
     Rule(DownloadGaveUpError, ErrorKind.TRANSFER_CUT, _download_gave_up),
     Rule(ModemDisconnectedError, ErrorKind.MODEM_DISCONNECTED, _disconnected),
+    Rule(ModemInputOpenError, ErrorKind.MODEM_TIMEOUT, _input_open),
     Rule(ModemTimeoutError, ErrorKind.MODEM_TIMEOUT, _modem_timeout),
     Rule(SmsRejected, ErrorKind.COMMAND_FAILED, _sms_rejected),
     Rule(SmsSimNotReadyError, ErrorKind.OTHER, _sms_sim_not_ready),
