@@ -20,6 +20,8 @@ class FallbackProblem(StrEnum):
     SIM_NOT_READY = "sim_not_ready"
     NOT_REGISTERED = "not_registered"
     NO_DATA_CONNECTION = "no_data_connection"
+    DATA_CONNECTION_UNKNOWN = "data_connection_unknown"
+    """The module's reply did not say whether the data context is up: not ready, but not down."""
 
 
 _LOCKED = frozenset({SimState.PIN_REQUIRED, SimState.PUK_REQUIRED, SimState.PHONE_LOCKED})
@@ -38,6 +40,8 @@ def fallback_problem(reachable: bool, status: ModemStatus | None) -> FallbackPro
         return FallbackProblem.SIM_NOT_READY
     if not status.registered:
         return FallbackProblem.NOT_REGISTERED
+    if status.data_active is None:
+        return FallbackProblem.DATA_CONNECTION_UNKNOWN
     if not status.data_active:
         return FallbackProblem.NO_DATA_CONNECTION
     return None

@@ -6,6 +6,7 @@ from homeassistant.const import ATTR_DEVICE_CLASS, STATE_OFF, STATE_ON, STATE_UN
 from homeassistant.core import HomeAssistant
 
 from custom_components.modem_http.models import RequestRecord
+from modem_emulator import EmulatedModem
 from modem_emulator.bearer import drop_bearer
 
 from .conftest import ModemLink, entity_id, state_of, wait_for_state
@@ -52,6 +53,28 @@ async def test_a_dropped_data_context_is_seen_and_brought_back(
     assert activations == [True]
     assert state_of(hass, "binary_sensor", "data_attached").state == STATE_ON
     assert modem_link.modem.network.context_active(1)
+
+
+async def test_an_unreadable_data_context_is_not_ready_without_being_called_down(
+    hass: HomeAssistant, loaded_entry: Any, modem_link: ModemLink
+) -> None:
+    """The module answers AT+CGPADDR with a line that names no address.
+
+    Whether data would flow is unknown, so the fallback is not ready; but nothing said the
+    context is down, so neither the reason nor the Cellular data sensor claims it is.
+    """
+
+    async def garbled(modem: EmulatedModem, _request: Any) -> None:
+        modem.send_line("+CGPADDR: somewhere")
+
+    modem_link.modem.register("+CGPADDR", garbled)
+
+    await loaded_entry.runtime_data.coordinator.async_refresh()
+
+    fallback = state_of(hass, "binary_sensor", "fallback_ready")
+    assert fallback.state == STATE_OFF
+    assert fallback.attributes["problem"] == "data_connection_unknown"
+    assert state_of(hass, "binary_sensor", "data_attached").state == STATE_UNKNOWN
 
 
 async def test_last_request_problem_follows_the_requests(
