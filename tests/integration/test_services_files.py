@@ -200,8 +200,11 @@ async def test_download_writes_the_file_and_fires_completed(
         "size": FarEnd.BIG_SIZE,
         "resumes": 0,
         "elapsed": response["elapsed"],
-        "queued": 0.0,  # nothing else was using the modem
+        "queued": response["queued"],
     }
+    # A status poll or the SIM inbox's start-up scan may hold the modem for a moment, so only
+    # the field itself is certain.
+    assert response["queued"] >= 0
     assert leftovers(allowed) == []
     assert [event.data for event in completed] == [
         {
