@@ -19,6 +19,7 @@ from custom_components.modem_http.atmodem import (
     ModemTimeoutError,
     Reading,
     RegistrationState,
+    RequestRejected,
     SimNotReadyError,
     SimState,
     Technology,
@@ -310,6 +311,20 @@ async def test_a_sim_that_wants_its_puk_is_never_given_the_pin(open_rig: Open) -
     assert unlocked is not None
     assert unlocked.state is SimState.READY
     assert rig.emulator.network.sim.pin == "4321"
+
+
+async def test_a_new_pin_that_is_no_pin_is_refused_whatever_the_sims_state(
+    open_rig: Open,
+) -> None:
+    """enter_puk keeps the new PIN for later starts, so it is checked even on a ready SIM."""
+    rig = await open_rig("simcom")
+    mark = len(rig.received)
+
+    with pytest.raises(RequestRejected) as caught:
+        await rig.modem.enter_puk("12345678", "12ab")
+
+    assert caught.value.field == "pin"
+    assert rig.commands_since(mark) == []  # refused before the modem heard of it
 
 
 async def test_a_pin_whose_answer_never_comes_is_not_repeated_in_that_session(

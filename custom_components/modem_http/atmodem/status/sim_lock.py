@@ -150,12 +150,13 @@ class SimLock:
         AtCommandError when the SIM refuses the PUK.
         """
         check_code("puk", puk)
+        pin = check_code("pin", pin)  # kept for later starts, so checked whatever the state
         async with self._lock:
             state = await self._read(deadline)
             if state is SimState.PUK_REQUIRED:
                 self._engine.expect_unasked(_READY_LINE, READY_WINDOW)
                 await self._engine.command(
-                    f'AT+CPIN="{puk}","{check_code("pin", pin)}"',
+                    f'AT+CPIN="{puk}","{pin}"',
                     timeout=deadline.step(PIN_TIMEOUT),
                 )
                 state = SimState.READY
