@@ -48,10 +48,10 @@ _LOGGER = logging.getLogger(__name__)
 TIMEOUT_RANGE: Final = (30, 1800)
 """AT+SHCONF="TIMEOUT": 30-1800 s (manual), for the connection and each request on it."""
 BODY_TIME_RANGE: Final = (1000, 60000)
+"""AT+SHBOD <time>: milliseconds; the upper bound is this driver's choice."""
 INPUT_MARGIN_MS: Final = 3000
 """A body's input window beyond twice its line time (host scheduling): a window no longer
 than needed is over soon when the request was given up before its prompt."""
-"""AT+SHBOD <time>: milliseconds; the upper bound is this driver's choice."""
 READ_CHUNK: Final = 16384
 """Bytes per AT+SHREAD. No source gives a limit; a host reading its USB port takes any size
 (VMflow reads 64 bytes at a time only because a microcontroller's UART buffer is small)."""

@@ -43,6 +43,8 @@ CUSTOMER_FOLDER: Final = 3
 """AT+CFSWFILE <index> 3: /customer/, where certificates go."""
 INPUT_TIME_RANGE: Final = (100, 10000)
 """AT+CFSWFILE <time>: milliseconds (the emulator's bound, LassiHeikkila sends 3000-10000)."""
+INPUT_MARGIN_MS: Final = 3000
+"""Beyond twice the file's line time (host scheduling), as for a request body."""
 SSL_VERSIONS: Final = {
     TlsVersion.ALL: 0,
     TlsVersion.TLS1_0: 1,
@@ -62,7 +64,7 @@ class SslChoice:
     """What the TLS configuration decided for the HTTP connection, shared with the driver."""
 
     configured: bool = False
-    """`AT+SHSSL` was sent by the configuration since the settings last changed."""
+    """The configuration built since the settings last changed includes `AT+SHSSL`."""
     sni: bool = True
     version: int = 0
     """Counts configuration changes: a connection opened before one must be opened again."""
@@ -114,7 +116,7 @@ class Sim7080Tls:
         await engine.command("AT+CFSINIT", timeout=deadline.step(COMMAND_TIMEOUT))
         try:
             seconds = engine.link.line_seconds(len(data))
-            input_ms = fit_range(math.ceil(seconds * 2000) + 3000, INPUT_TIME_RANGE)
+            input_ms = fit_range(math.ceil(seconds * 2000) + INPUT_MARGIN_MS, INPUT_TIME_RANGE)
             await engine.command(
                 f'AT+CFSWFILE={CUSTOMER_FOLDER},"{name}",0,{len(data)},{input_ms}',
                 timeout=deadline.step(seconds * 2 + COMMAND_TIMEOUT),

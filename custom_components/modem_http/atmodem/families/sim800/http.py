@@ -36,11 +36,10 @@ from ...engine import AtEngine, Prompt
 from ...errors import AtCommandError, ModemError
 from ...request import HttpRequest, ResponseBody
 from ...response import HttpResponse
-from ...resume_facts import SIMCOM_USERDATA
 from ...tls import UnsupportedOperation
 from ...validation import fit_range
 from ..base import Planned, ResumeSupport
-from ..simcom.http import command_with_urc, read_body, read_head
+from ..simcom.http import RESUME, command_with_urc, read_body, read_head
 from .errors import http_error, is_modem_error
 from .plan import Checked, check_request
 
@@ -49,10 +48,10 @@ _LOGGER = logging.getLogger(__name__)
 ACTION_TIMEOUT_RANGE: Final = (30, 1000)
 """AT+HTTPPARA="TIMEOUT": 30-1000 s (manual), default 120."""
 DATA_TIME_RANGE: Final = (1000, 120000)
+"""AT+HTTPDATA <time>: milliseconds."""
 INPUT_MARGIN_MS: Final = 3000
 """A body's input window beyond twice its line time (host scheduling): a window no longer
 than needed is over soon when the request was given up before its prompt."""
-"""AT+HTTPDATA <time>: milliseconds."""
 READ_CHUNK: Final = 32768
 """Bytes per AT+HTTPREAD=<start>,<size>; the per-read overhead stays far below 1 %."""
 HEADER_DEFAULTS: Final = {"CONTENT": '"text/plain"'}
@@ -60,10 +59,6 @@ STICKY_PARAMETERS: Final = ("UA", "USERDATA")
 COMMAND_TIMEOUT: Final = 10.0
 TERM_TIMEOUT: Final = 5.0
 SERIAL_GRACE: Final = 5.0
-RESUME: Final = ResumeSupport(SIMCOM_USERDATA)
-"""BREAK/BREAKEND for the range; USERDATA is a quoted AT string, so an If-Range can be a date
-but never a quoted entity-tag: with a strong ETag the 206's own ETag and length are checked
-(resume.py)."""
 NO_FILES: Final = (
     "SIM800 and SIM900 modules have no file system the HTTP commands can read or write"
 )

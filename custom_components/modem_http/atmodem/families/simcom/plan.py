@@ -16,7 +16,6 @@ from ...request import HttpRequest
 from ...validation import check_file_name, check_url
 from ..base import Limits
 from ..httppara import (
-    USERDATA_SEPARATOR,
     HttpparaRules,
     header_parameters,
     headers_with_if_range,
@@ -102,7 +101,6 @@ def check_request(request: HttpRequest) -> Checked:
 __all__ = [
     "LIMITS",
     "METHOD_CODES",
-    "USERDATA_SEPARATOR",
     "Checked",
     "Target",
     "check_module_file",
