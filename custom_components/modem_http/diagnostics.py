@@ -44,6 +44,13 @@ TO_REDACT = {
     "username",
     "apn_password",
     "apn_username",
+    # The serving cell's identity places the home on public cell maps; the address is the
+    # SIM's on the operator's network. Technology, band and signal stay: they explain problems.
+    "cell_id",
+    "area_code",
+    "physical_id",
+    "ipv4",
+    "ipv6",
 }
 
 

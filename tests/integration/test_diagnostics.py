@@ -42,7 +42,10 @@ async def test_diagnostics_show_the_modem_without_its_identity(
     assert diagnostics["status"]["registration"] == "home"
     assert diagnostics["status"]["technology"] == "lte"
     assert diagnostics["status"]["sim"]["state"] == "ready"
-    assert diagnostics["status"]["address"] == {"cid": 1, "ipv4": "10.64.0.2", "ipv6": None}
+    assert diagnostics["status"]["address"] == {"cid": 1, "ipv4": REDACTED, "ipv6": None}
+    cell = diagnostics["status"]["cell"]
+    assert (cell["cell_id"], cell["area_code"], cell["physical_id"]) == (REDACTED,) * 3
+    assert cell["band"] is not None  # what explains a problem stays
     assert diagnostics["status"]["imsi"] == REDACTED
     assert diagnostics["sim"] == {
         "home_mcc": "262",
