@@ -26,7 +26,7 @@ from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import TemplateError
 from homeassistant.helpers.template import MAX_TEMPLATE_OUTPUT, Template
 
-from .atmodem import HttpResponse, RequestRejected
+from .atmodem import SHORTEST_URL_LIMIT, HttpResponse, RequestRejected
 from .atmodem.validation import check_url
 from .const import (
     CONF_BODY_TEMPLATE,
@@ -40,8 +40,8 @@ from .services.errors import modem_failure, validation_error
 from .services.fields import request_timeout
 from .services.outcome import perform
 
-MAX_URL: Final = 2048
-"""The shortest URL limit of the families (AT+HTTPURL's 2048); a loaded modem checks its own."""
+MAX_URL: Final = SHORTEST_URL_LIMIT
+"""The shortest URL limit of the families, for a modem not loaded; a loaded one checks its own."""
 RESPONSE_LIMIT: Final = 64 * 1024
 """What a webhook's answer may be: services answer a few hundred bytes of JSON, or nothing."""
 SAMPLE: Final = {"message": 'The "power" is out\nat home', "title": "Home \N{HOUSE BUILDING}"}

@@ -49,7 +49,7 @@ from .errors import (
     ResponseTooLargeError,
     SmsRejected,
 )
-from .families import DIALECTS, NoHttpCommandsError
+from .families import DIALECTS, SHORTEST_URL_LIMIT, NoHttpCommandsError
 from .inbox import ReceivedSms, SmsInbox
 from .modem import Modem, SentSms, open_modem
 from .readings import RegistrationState, ServingCell, SignalQuality, SimState, Technology
@@ -68,6 +68,7 @@ from .tls import TlsSettings, TlsVerify, TlsVersion, UnsupportedOperation
 __all__ = [
     "DIALECTS",
     "ON_DEMAND",
+    "SHORTEST_URL_LIMIT",
     "AtCommandError",
     "AtEngine",
     "AtReply",

@@ -37,6 +37,8 @@ FAMILIES: Final[tuple[FamilyKind, ...]] = (
 """Every known family, in the order detection probes them."""
 DIALECTS: Final = tuple(kind.name for kind in FAMILIES)
 """The dialect names a caller may ask for instead of detection."""
+SHORTEST_URL_LIMIT: Final = min(kind.limits.max_url for kind in FAMILIES)
+"""The longest URL every family can send: for a URL saved before its modem is known."""
 PROBE_TIMEOUT: Final = 5.0
 
 

@@ -235,6 +235,7 @@ class FamilyKind(Protocol):
     probe: Probe
     lines: LineTables
     unsafe_commands: frozenset[str]
+    limits: Limits
 
     def __call__(self) -> Family:
         """A fresh family object for one modem."""
