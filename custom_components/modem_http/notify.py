@@ -37,7 +37,8 @@ from .services.fields import request_timeout
 from .services.sms import async_send_text
 from .webhooks import Webhook, async_send_webhook
 
-# A notification holds the modem while it goes out; one at a time per entity is what it gets.
+# A notification holds the modem while it goes out: one at a time across this modem's notify
+# entities (Home Assistant's limit is per platform), SMS and webhooks alike.
 PARALLEL_UPDATES = 1
 
 

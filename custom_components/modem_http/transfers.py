@@ -3,7 +3,7 @@
 Every action that moves a body through the modem (download, post_file, get, post, request)
 registers its transfer here for as long as it runs, with the `TransferProgress` counter the
 library moves as bytes cross the serial line. Nothing is pushed per byte: the sensor is told when
-a transfer starts or ends, and reads the counter on its own slow clock (sensor.py).
+a transfer starts or ends, and reads the counter on its own slow clock (progress_sensor.py).
 """
 
 import contextlib

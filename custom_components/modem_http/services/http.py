@@ -6,7 +6,8 @@ range, the modem's body limit and methods (named in the message), and local file
 allow-list. Whether a URL, header or file name can be sent is the library's check.
 
 Each request shows on the transfer progress sensor while it runs (a quick one never does): the
-response body for get, post and request, the file going out for post_file.
+response body for get, post and request, the local file going out for post_file (a file
+already on the modem does not cross the serial line, so it has no progress to show).
 """
 
 import json
