@@ -28,7 +28,9 @@ def blueprint_folder(hass: HomeAssistant, tmp_path: Path) -> None:
     shutil.copy(BLUEPRINT, target / BLUEPRINT.name)
 
 
-async def notify_from_blueprint(hass: HomeAssistant, **messages: str) -> None:
+async def notify_from_blueprint(
+    hass: HomeAssistant, *, down_for: dict[str, int] | None = None, **messages: str
+) -> None:
     """An automation from the blueprint, as a user fills it in.
 
     When binary_sensor.internet goes off, Alice and the Phone push webhook get `message` (and
@@ -43,7 +45,7 @@ async def notify_from_blueprint(hass: HomeAssistant, **messages: str) -> None:
                     "path": "modem_http/internet_down_notify.yaml",
                     "input": {
                         "internet": "binary_sensor.internet",
-                        "down_for": {"seconds": 0},
+                        "down_for": down_for or {"seconds": 0},
                         "targets": ["notify.alice", "notify.phone_push"],
                         **messages,
                     },
@@ -86,6 +88,27 @@ async def test_internet_down_sends_an_sms_and_a_webhook_through_the_modem(
     sent = service_modem.link.modem.sms.sent_messages()
     assert [m.text for m in sent] == ["Home\nInternet down", "Home\nInternet back"]
     assert json.loads(far_end.requests[1].body)["message"] == "Internet back"
+
+
+@pytest.mark.usefixtures("blueprint_folder")
+@pytest.mark.parametrize("service_modem", ["simcom"], indirect=True)
+async def test_a_blip_shorter_than_down_for_is_told_neither_way(
+    hass: HomeAssistant, service_modem: ServiceModem
+) -> None:
+    await add_recipient(hass, service_modem.entry, "Alice", "+46701234567")
+    hass.states.async_set("binary_sensor.internet", "on")
+    await notify_from_blueprint(
+        hass, down_for={"minutes": 2}, message="Internet down", back_message="Internet back"
+    )
+    sms_commands = bytes(service_modem.sent).count(b"AT+CMGS")
+
+    hass.states.async_set("binary_sensor.internet", "off")
+    await hass.async_block_till_done()
+    hass.states.async_set("binary_sensor.internet", "on")
+    await hass.async_block_till_done()
+
+    assert service_modem.link.modem.sms.sent_messages() == []
+    assert bytes(service_modem.sent).count(b"AT+CMGS") == sms_commands
 
 
 @pytest.mark.usefixtures("blueprint_folder")
